@@ -1,0 +1,108 @@
+package io.bolmo.generate;
+
+import ai.djl.ndarray.NDManager;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+
+/**
+ * Byte-level generation with Bolmo exactly as the reference {@code generate} (spec 8.1; golden README 6): prefill
+ * with boundary lookahead, the last prompt byte rolled back and force-decoded, then one byte per step with a
+ * global step only after a byte that ends a patch. Stops on EOS (1 or 261), a stop sequence or the byte limit.
+ * Thread-safe: every call has its own {@link BolmoSequence}.
+ */
+public final class BolmoGenerator {
+
+    /** Symbols the model may emit: EOS and the 256 bytes, each with or without the boundary flag. */
+    private static final int[] EMITTABLE = emittable();
+
+    private final BolmoModel model;
+    private final SubwordSuffixTrie trie;
+    private final NDManager manager;
+
+    public BolmoGenerator(BolmoModel model, SubwordSuffixTrie trie) {
+        this.model = model;
+        this.trie = trie;
+        this.manager = model.weights().manager();
+    }
+
+    /** Generates after {@code promptIds} (BOS first, plain byte ids). */
+    public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
+        Sampler sampler = new Sampler(options);
+        TextStream text = new TextStream(options.stop(), listener);
+        long start = System.nanoTime();
+        try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {
+            float[] logits = seq.prefill(promptIds);
+            int boundaries = 0;
+            int next;
+            if (promptIds.length > 1) {
+                int last = promptIds[promptIds.length - 1];
+                next = sampler.sample(logits, new int[] {last, last + BolmoConfig.PLAIN_VOCAB});
+                listener.onStep(next);
+                boundaries += next >= BolmoConfig.PLAIN_VOCAB ? 1 : 0;
+            } else {
+                next = -1;
+            }
+            long decodeStart = System.nanoTime();
+            int generated = 0;
+            FinishReason reason;
+            while (true) {
+                if (listener.isCancelled()) {
+                    reason = FinishReason.CANCELLED;
+                    break;
+                }
+                if (generated >= options.maxNewBytes()) {
+                    reason = FinishReason.LENGTH;
+                    break;
+                }
+                if (next >= 0) {
+                    logits = seq.step(next);
+                }
+                biasBoundaries(logits, options.boundaryBias());
+                next = sampler.sample(logits, EMITTABLE);
+                listener.onStep(next);
+                int plain = next >= BolmoConfig.PLAIN_VOCAB ? next - BolmoConfig.PLAIN_VOCAB : next;
+                if (plain == BolmoConfig.EOS_ID && options.stopAtEos()) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+                boundaries += next >= BolmoConfig.PLAIN_VOCAB ? 1 : 0;
+                generated++;
+                if (plain >= BolmoConfig.BYTE_OFFSET && text.accept(plain - BolmoConfig.BYTE_OFFSET)) {
+                    reason = FinishReason.STOP;
+                    break;
+                }
+            }
+            text.finish();
+            long end = System.nanoTime();
+            return new GenerationResult(text.text(), promptIds.length - 1, generated, text.textBytes(), boundaries,
+                    reason, decodeStart - start, end - decodeStart);
+        }
+    }
+
+    /** spec 4.5 {@code gen_boundary_bias}: shifts every "ends a patch" logit. */
+    private static void biasBoundaries(float[] logits, double bias) {
+        if (bias != 0) {
+            for (int i = BolmoConfig.PLAIN_VOCAB; i < BolmoConfig.FUSED_VOCAB; i++) {
+                logits[i] += (float) bias;
+            }
+        }
+    }
+
+    private static int[] emittable() {
+        int[] ids = new int[2 * (1 + 256)];
+        int n = 0;
+        for (int flag = 0; flag < 2; flag++) {
+            int offset = flag * BolmoConfig.PLAIN_VOCAB;
+            ids[n++] = BolmoConfig.EOS_ID + offset;
+            for (int b = 0; b < 256; b++) {
+                ids[n++] = BolmoConfig.BYTE_OFFSET + b + offset;
+            }
+        }
+        return ids;
+    }
+
+    public BolmoModel model() {
+        return model;
+    }
+}

@@ -1,0 +1,129 @@
+package io.bolmo.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.Weights;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.testing.Golden;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+import io.bolmo.tokenize.SubwordVocabulary;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Greedy generation against the reference {@code generate()} (golden README §6). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GoldenGenerationTest {
+
+    private NDManager manager;
+    private SubwordSuffixTrie trie;
+
+    @BeforeAll
+    void setUp() {
+        manager = NDManager.newBaseManager("PyTorch");
+        trie = SubwordSuffixTrie.build(SubwordVocabulary.load(Golden.root().resolve("subword_vocab.json")));
+    }
+
+    @AfterAll
+    void tearDown() {
+        manager.close();
+    }
+
+    static Stream<Arguments> cases() {
+        return Golden.MODELS.stream().flatMap(m -> Golden.texts(m).stream()
+                .filter(Golden::hasGeneration)
+                .map(t -> Arguments.of(m, t.get("id").getAsString(), t)));
+    }
+
+    static BolmoModel load(NDManager manager, String model) {
+        BolmoConfig config = BolmoConfig.load(Golden.modelDir(model).resolve("config.json"));
+        Map<String, NDArray> tensors = Golden.tensors(manager, Golden.modelDir(model).resolve("model.safetensors"));
+        return BolmoModel.create(config, Weights.fromMap(manager, tensors));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void stepLogitsStayWithinThePerStepBound(String model, String id, JsonObject text) {
+        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = load(scope, model)) {
+            JsonObject gen = text.getAsJsonObject("generation");
+            int[] steps = Golden.ints(gen, "step_ids_fused");
+            float[][] ref = rows(Golden.tensors(scope, Golden.modelDir(model).resolve("expected.safetensors"))
+                    .get(id + ".gen_step_logits"));
+            float[] artifact = floats(gen, "ref_minus_noreset_max_abs_per_step");
+            try (BolmoSequence seq = new BolmoSequence(bolmo, trie, scope)) {
+                float[] logits = seq.prefill(Golden.ints(text, "input_ids"));
+                for (int k = 0; k < steps.length; k++) {
+                    if (k > 0) {
+                        logits = seq.step(steps[k - 1]);
+                    }
+                    assertThat(maxAbsDiff(logits, ref[k])).as("step %d", k).isLessThanOrEqualTo(artifact[k] + 2e-4f);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void greedyGenerationReproducesStepIdsAndBytes(String model, String id, JsonObject text) {
+        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = load(scope, model)) {
+            JsonObject gen = text.getAsJsonObject("generation");
+            List<Integer> ids = new ArrayList<>();
+            GenerationResult r = new BolmoGenerator(bolmo, trie).generate(Golden.ints(text, "input_ids"),
+                    GenerationOptions.builder().maxNewBytes(32).stopAtEos(false).build(), new GenerationListener() {
+                        @Override
+                        public void onStep(int fusedId) {
+                            ids.add(fusedId);
+                        }
+                    });
+            assertThat(ids).containsExactly(box(Golden.ints(gen, "step_ids_fused")));
+            assertThat(r.generatedUnits()).isEqualTo(32);
+            assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
+            byte[] expected = HexFormat.of().parseHex(gen.get("new_bytes_hex").getAsString());
+            assertThat(r.text()).isEqualTo(new String(expected, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static Integer[] box(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toArray(Integer[]::new);
+    }
+
+    private static float[][] rows(NDArray a) {
+        int n = (int) a.getShape().get(0);
+        int v = (int) a.getShape().get(1);
+        float[] flat = a.toFloatArray();
+        float[][] out = new float[n][v];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * v, out[i], 0, v);
+        }
+        return out;
+    }
+
+    private static float[] floats(JsonObject o, String field) {
+        var a = o.getAsJsonArray(field);
+        float[] out = new float[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).getAsFloat();
+        }
+        return out;
+    }
+
+    private static float maxAbsDiff(float[] a, float[] b) {
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+}
