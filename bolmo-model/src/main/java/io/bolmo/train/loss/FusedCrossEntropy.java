@@ -38,7 +38,7 @@ public final class FusedCrossEntropy {
         NDArray picked = pick(logits.logSoftmax(2), labels);
         NDArray perPosition = NDArrays.where(valid, picked.neg(), picked.zerosLike());
         NDArray sum = perPosition.sum();
-        int count = (int) valid.toType(DataType.INT32, false).sum().getInt();
+        int count = (int) valid.toType(DataType.INT64, false).sum().getLong();
         NDArray rawMean = sum.div((float) count);
         Shape s = labels.getShape();
         NDArray loss = rawMean.mul((float) (s.get(0) * s.get(1)) / nBytes);
