@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
  * Boundary-prediction metrics for training logs (spec 4.2, 4.3): the predictor's hard decisions against the
  * targets β* over the valid positions (the boundary-loss mask). Host-side; no gradient.
  *
- * <p>reference: precision and recall divide by (count + 1e−6)-like terms (golden: 0.44999996 for 9/20); here the
- * exact ratio, 0 when the denominator is 0.
+ * <p>The golden precision/recall sit just below the exact ratios (0.44999996 for 9/20, 0.99999988 for 9/9), as if
+ * the reference adds a tiny ε to the denominators; here the exact ratio, 0 when the denominator is 0. The
+ * reference's {@code boundary_mean} is the mean of the mask used for pooling: in Stage 1 pass the teacher-forced
+ * mask as {@code predicted} to get it (its accuracy/precision/recall are then trivially 1).
  *
  * @param accuracy       fraction of valid positions where prediction = target
  * @param precision      TP / predicted positives

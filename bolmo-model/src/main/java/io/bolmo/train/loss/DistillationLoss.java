@@ -38,17 +38,19 @@ public record DistillationLoss(float temperature, float epsilon, boolean debias)
      * @param studentMainPath log p_θ(y_t | x_≤t) for t &lt; L−1 [B, L−1]
      * @param teacherMainPath log p_T(token_{p+1} | ·) [B, T−1]
      * @param patchMask       [patch_lens[p+1] ≠ 0] int32 [B, P−1]
+     * @param klSum           Σ mask·KL (the spec's mean is klSum / Σ patchMask)
      * @param rawMean         Σ mask·KL / (B·(P−1)), the value before {@code _finalize_loss}
      * @param loss            rawMean · B·L / N_bytes, the finalised L_distill
      */
     public record Result(NDArray studentMainPath, NDArray teacherMainPath, NDArray yHatMain, NDArray yTrueMain,
             NDArray ySpaceHat, NDArray ySpaceTrue, NDArray yHat, NDArray yTrue, NDArray klPerPatch,
-            NDArray patchMask, NDArray rawMean, NDArray loss) {
+            NDArray patchMask, NDArray klSum, NDArray rawMean, NDArray loss) {
     }
 
     /**
      * @param studentLogprobs  log_softmax(student logits) [B, L, V]
-     * @param fusedLabels      the fused labels used for CE [B, L] (−100 reads id 0, as in the reference)
+     * @param fusedLabels      the fused labels used for CE [B, L]; as in the reference, −100 reads id 0 unmasked
+     *                         (such bytes normally lie past the last patch, outside every slot)
      * @param patchIds         true patch id of each byte [B, L] ({@link ByteLabels#patchIds()})
      * @param patchLens        teacher-token patch lengths [B, P]
      * @param teacherLogprobs  log_softmax(teacher logits) [B, T = P, V_T] (treated as constants)
@@ -87,7 +89,7 @@ public record DistillationLoss(float temperature, float epsilon, boolean debias)
         NDArray rawMean = masked.div((float) (rows * slots));
         NDArray loss = rawMean.mul((float) (rows * len) / nBytes);
         return new Result(studentMain, teacherMain, yHatMain, yTrueMain, ySpaceHat, ySpaceTrue, yHat, yTrue, kl,
-                patchMask, rawMean, loss);
+                patchMask, masked, rawMean, loss);
     }
 
     /** KL(Bern(e^{y/τ−ε}) ‖ Bern(e^{ŷ/τ−ε})) per slot (reference {@code kl_div_fn}). */
