@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import java.util.Collection;
 
 /**
@@ -49,6 +50,6 @@ public final class GradClip {
         for (NDArray g : grads) {
             norms.add(g.norm());
         }
-        return NDArrays.stack(norms).norm().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        return NDArrays.stack(norms).norm().toType(DataType.FLOAT64, false).getDouble();
     }
 }

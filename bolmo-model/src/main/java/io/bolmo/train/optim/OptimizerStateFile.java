@@ -121,8 +121,8 @@ final class OptimizerStateFile {
             throw new OptimizerStateException(file + " is not an optimizer state file (no " + META + " tensor)");
         }
         JsonObject meta = GSON.fromJson(new String(tensor.toByteArray(), StandardCharsets.UTF_8), JsonObject.class);
-        if (!FORMAT.equals(meta.get("format").getAsString())) {
-            throw new OptimizerStateException(file + ": unknown optimizer state format " + meta.get("format"));
+        if (meta == null || !meta.has("format") || !FORMAT.equals(meta.get("format").getAsString())) {
+            throw new OptimizerStateException(file + ": not an optimizer state of format " + FORMAT);
         }
         return meta;
     }
@@ -142,23 +142,23 @@ final class OptimizerStateFile {
             checkTensor(tensors.get(EXP_AVG + s.name), EXP_AVG + s.name, s);
             checkTensor(tensors.get(EXP_AVG_SQ + s.name), EXP_AVG_SQ + s.name, s);
         }
-        Set<String> expected = new HashSet<>();
-        opt.states().forEach(s -> expected.add(s.name));
-        for (String name : params.keySet()) {
-            if (!expected.contains(name)) {
-                throw new OptimizerStateException("saved optimizer state has an entry for '" + name
-                        + "', which is not a trainable parameter of this optimizer");
-            }
+        Set<String> names = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (AdamW.ParamState s : opt.states()) {
+            names.add(s.name);
+            keys.add(EXP_AVG + s.name);
+            keys.add(EXP_AVG_SQ + s.name);
         }
-        opt.states().forEach(s -> {
-            expected.remove(s.name);
-            expected.add(EXP_AVG + s.name);
-            expected.add(EXP_AVG_SQ + s.name);
-        });
-        Set<String> extra = new TreeSet<>(tensors.keySet());
+        rejectExtra(params.keySet(), names, "entries");
+        rejectExtra(tensors.keySet(), keys, "tensors");
+    }
+
+    private static void rejectExtra(Set<String> saved, Set<String> expected, String what) {
+        Set<String> extra = new TreeSet<>(saved);
         extra.removeAll(expected);
         if (!extra.isEmpty()) {
-            throw new OptimizerStateException("saved optimizer state has tensors for no trainable parameter: " + extra);
+            throw new OptimizerStateException("saved optimizer state has " + what + " for no trainable parameter of"
+                    + " this optimizer: " + extra);
         }
     }
 
