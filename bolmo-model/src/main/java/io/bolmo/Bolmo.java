@@ -1,0 +1,165 @@
+package io.bolmo;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.generate.BolmoGenerator;
+import io.bolmo.generate.ChatMessage;
+import io.bolmo.generate.ChatTemplate;
+import io.bolmo.generate.GenerationListener;
+import io.bolmo.generate.GenerationOptions;
+import io.bolmo.generate.GenerationResult;
+import io.bolmo.io.HfCheckpoint;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.Weights;
+import io.bolmo.tokenize.ByteTokenizer;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+import io.bolmo.tokenize.SubwordVocabulary;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A Bolmo model loaded from a Hugging Face directory, ready to generate: the model, its byte tokenizer and the
+ * retained-subword trie. This is the entry point for applications; the CLI and the Spring starter use it.
+ * Generation is thread-safe (each call has its own decoding state); {@link #close()} frees the native memory.
+ */
+public final class Bolmo implements AutoCloseable {
+
+    /**
+     * How to load.
+     *
+     * @param device    {@code auto} (GPU when one is visible, else CPU), {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param tokenizer subword vocabulary ({@code tokenizer.json} or vocabulary JSON); null = find it from the
+     *                  model directory ({@code tokenizer_config.original_identifier}, then {@code tokenizer.json})
+     * @param template  the chat template
+     */
+    public record Options(String device, Path tokenizer, ChatTemplate template) {
+
+        public static Options defaults() {
+            return new Options("auto", null, ChatTemplate.OLMO);
+        }
+
+        public Options withDevice(String d) {
+            return new Options(d, tokenizer, template);
+        }
+
+        public Options withTokenizer(Path t) {
+            return new Options(device, t, template);
+        }
+
+        public Options withTemplate(ChatTemplate t) {
+            return new Options(device, tokenizer, t);
+        }
+    }
+
+    private final NDManager manager;
+    private final BolmoModel model;
+    private final ByteTokenizer tokenizer;
+    private final BolmoGenerator generator;
+    private final ChatTemplate template;
+    private final Path directory;
+
+    private Bolmo(NDManager manager, BolmoModel model, ByteTokenizer tokenizer, SubwordSuffixTrie trie,
+            ChatTemplate template, Path directory) {
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.generator = new BolmoGenerator(model, trie);
+        this.template = template;
+        this.directory = directory;
+    }
+
+    public static Bolmo load(Path modelDir) {
+        return load(modelDir, Options.defaults());
+    }
+
+    public static Bolmo load(Path modelDir, Options options) {
+        Device device = resolveDevice(options.device());
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
+            BolmoConfig config = checkpoint.bolmoConfig();
+            SubwordVocabulary vocab = null;
+            if (config.addExpandedEmbeddings()) {
+                vocab = SubwordVocabulary.load(
+                        SubwordVocabulary.locate(modelDir, config.subwordVocabulary(), options.tokenizer()));
+                if (vocab.size() > config.subwordVocabSize()) {
+                    throw new IllegalArgumentException("subword vocabulary " + vocab.source() + " has " + vocab.size()
+                            + " ids but the model's subword_vocab_size is " + config.subwordVocabSize());
+                }
+            }
+            BolmoModel model = BolmoModel.create(config, Weights.from(manager, checkpoint));
+            ByteTokenizer tokenizer = vocab == null ? ByteTokenizer.plain() : ByteTokenizer.of(vocab);
+            SubwordSuffixTrie trie = vocab == null ? null : SubwordSuffixTrie.build(vocab);
+            return new Bolmo(manager, model, tokenizer, trie, options.template(), modelDir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that is not there is an error, not a fallback. */
+    public static Device resolveDevice(String name) {
+        String n = name == null ? "auto" : name.trim().toLowerCase(java.util.Locale.ROOT);
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        if (n.equals("auto")) {
+            return gpus > 0 ? Device.gpu() : Device.cpu();
+        }
+        if (n.equals("cpu")) {
+            return Device.cpu();
+        }
+        if (n.equals("gpu") || n.startsWith("gpu:")) {
+            int id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
+            if (id >= gpus) {
+                throw new IllegalArgumentException("device = '" + name + "' is not available: this machine has " + gpus
+                        + " GPU(s) visible to PyTorch; use 'cpu' or 'auto'");
+            }
+            return Device.gpu(id);
+        }
+        throw new IllegalArgumentException("device = '" + name + "' is invalid; allowed: auto, cpu, gpu, gpu:N");
+    }
+
+    /** Continues {@code prompt} (a BOS is added in front). */
+    public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
+        return generator.generate(tokenizer.encode(prompt), options, listener);
+    }
+
+    /** Answers the conversation with the chat template; stops at the end of the assistant turn or EOS. */
+    public GenerationResult chat(List<ChatMessage> messages, GenerationOptions options, GenerationListener listener) {
+        return generate(template.render(messages), template.withStop(options), listener);
+    }
+
+    public BolmoModel model() {
+        return model;
+    }
+
+    public ByteTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public BolmoGenerator generator() {
+        return generator;
+    }
+
+    public ChatTemplate template() {
+        return template;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    public long parameterCount() {
+        return model.weights().parameterCount();
+    }
+
+    @Override
+    public void close() {
+        model.close();
+        manager.close();
+    }
+}
