@@ -59,7 +59,9 @@ public final class HfCheckpointWriter {
     }
 
     private HfCheckpointWriter put(String name, Object content) {
-        if (name.contains("/") || name.contains("\\") || name.startsWith(".") || name.equals(HfCheckpoint.CONFIG_FILE)) {
+        // extras must not shadow what the writer itself produces (config, weights, index)
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".") || name.equals(HfCheckpoint.CONFIG_FILE)
+                || name.endsWith(".safetensors") || name.equals(SafetensorsWriter.INDEX_FILE)) {
             throw new IllegalArgumentException("not a plain extra file name: " + name);
         }
         extras.put(name, content);

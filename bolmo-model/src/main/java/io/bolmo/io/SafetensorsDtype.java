@@ -45,14 +45,4 @@ public enum SafetensorsDtype {
         throw new CheckpointException(file + ": tensor '" + tensor + "' has dtype " + dtype
                 + ", which is not supported (supported: F32, BF16, F16, I32, I64)");
     }
-
-    /** The stored type for an array of type {@code type} on DJL's side, or an error naming it. */
-    static SafetensorsDtype of(DataType type) {
-        for (SafetensorsDtype d : values()) {
-            if (d.djl == type) {
-                return d;
-            }
-        }
-        throw new CheckpointException("no safetensors dtype for DJL type " + type);
-    }
 }
