@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
@@ -63,6 +64,14 @@ public class ErrorMapping {
     ResponseEntity<Map<String, Object>> mediaType(UnsupportedMediaTypeStatusException e) {
         return ResponseEntity.status(HttpStatus.UNSUPPORTED_MEDIA_TYPE)
                 .body(error("send the request as application/json", "invalid_request_error"));
+    }
+
+    /** The framework's own refusals (413 body too large, 405, 406, ...) keep their status. */
+    @ExceptionHandler(ResponseStatusException.class)
+    ResponseEntity<Map<String, Object>> framework(ResponseStatusException e) {
+        String message = e.getStatusCode().value() == 413 ? "request body is too large"
+                : e.getReason() != null ? e.getReason() : e.getStatusCode().toString();
+        return ResponseEntity.status(e.getStatusCode()).body(error(message, "invalid_request_error"));
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
