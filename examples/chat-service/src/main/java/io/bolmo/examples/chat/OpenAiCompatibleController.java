@@ -21,6 +21,7 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -69,7 +70,7 @@ public class OpenAiCompatibleController {
     }
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Mono<?> completions(@RequestBody CompletionRequest request) {
+    public Mono<ResponseEntity<Object>> completions(@RequestBody CompletionRequest request) {
         Prompt prompt = prompt(request);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
@@ -77,12 +78,14 @@ public class OpenAiCompatibleController {
         if (Boolean.TRUE.equals(request.stream())) {
             boolean includeUsage = request.streamOptions() != null
                     && Boolean.TRUE.equals(request.streamOptions().includeUsage());
-            return Mono.just(org.springframework.http.ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+            // the same URL answers JSON or SSE depending on the body, so the content type is chosen here
+            return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                     .body(stream(prompt, id, created, model, includeUsage)));
         }
         return Mono.fromCallable(() -> chatClient.prompt(prompt).call().chatResponse())
                 .subscribeOn(Schedulers.boundedElastic())
-                .map(r -> completion(r, id, created, model));
+                .map(r -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                        .body(completion(r, id, created, model)));
     }
 
     private Flux<ServerSentEvent<Object>> stream(Prompt prompt, String id, long created, String model,
