@@ -1,0 +1,168 @@
+package io.bolmo.train.data;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Packs the split's documents, in {@link EpochOrder}, into windows of L bytes / P patches and yields batches of B
+ * windows (spec 6.1 Data; golden-losses data set C). Documents are concatenated inside a window, each closed by its
+ * EOS (as the reference's fixed-length instances); a window ends before the first unit that no longer fits, and the
+ * document continues in the next window after a fresh BOS ↔ subword-EOS patch. A unit is one token, except that a
+ * document's last token and its EOS are one unit, so skip_boundary_before_eos always merges inside one window.
+ * Windows flow across epoch boundaries; only a finite pass ({@code epochs > 0}) ends with a partial batch.
+ * Documents are tokenized lazily, one at a time; {@link #cursor()} resumes exactly.
+ */
+public final class BatchIterator implements Iterator<TrainingBatch> {
+
+    private final Corpus corpus;
+    private final ByteDocumentEncoder encoder;
+    private final PipelineOptions options;
+    private final int eos;
+    private final int pad;
+    private long epoch;
+    private long position;
+    private int token;
+    private long batches;
+    private int[] order;
+    private long orderEpoch = -1;
+    private ByteExample current;
+    private long currentKey = -1;
+
+    private BatchIterator(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options, DataCursor at) {
+        this.corpus = corpus;
+        this.encoder = encoder;
+        this.options = options;
+        this.eos = encoder.vocabulary().eosId();
+        this.pad = encoder.vocabulary().padId();
+        this.epoch = at.epoch();
+        this.position = at.document();
+        this.token = Math.toIntExact(at.token());
+        this.batches = at.batches();
+        if (order().length == 0) {
+            throw new IllegalArgumentException("the " + options.split() + " split of the corpus has no documents ("
+                    + corpus.documentCount() + " documents, heldOutEvery " + options.heldOutEvery() + ")");
+        }
+        if (position > order.length || position == order.length && token != 0) {
+            throw new IllegalArgumentException("cursor " + at + " is past the " + order.length
+                    + " documents of epoch " + epoch + " (another corpus or split?)");
+        }
+        normalize();
+    }
+
+    /** From the start of epoch 0 under {@code options.seed()}. */
+    public static BatchIterator start(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options) {
+        return new BatchIterator(corpus, encoder, options, DataCursor.start(options.seed()));
+    }
+
+    /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
+    public static BatchIterator resume(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options,
+            DataCursor cursor) {
+        PipelineOptions o = new PipelineOptions(options.seqLen(), options.maxPatches(), options.batchSize(),
+                cursor.seed(), options.shuffle(), options.heldOutEvery(), options.split(), options.epochs());
+        return new BatchIterator(corpus, encoder, o, cursor);
+    }
+
+    /** Where the next batch starts. */
+    public DataCursor cursor() {
+        return new DataCursor(options.seed(), epoch, position, token, batches);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return !exhausted();
+    }
+
+    @Override
+    public TrainingBatch next() {
+        if (exhausted()) {
+            throw new NoSuchElementException("the " + options.split() + " pass is over after " + batches + " batches");
+        }
+        int b = options.batchSize();
+        int[][] ids = new int[b][];
+        int[][] lens = new int[b][];
+        int[][] teacher = new int[b][];
+        int rows = 0;
+        long realBytes = 0;
+        long realTokens = 0;
+        for (int r = 0; r < b; r++) {
+            Window w = new Window(options.seqLen(), options.maxPatches(), eos, pad);
+            if (!exhausted()) {
+                fill(w);
+                rows++;
+                realBytes += w.nBytes;
+                realTokens += w.nPatches - 1;
+            } else {
+                w = emptyRow();
+            }
+            ids[r] = w.bytes;
+            lens[r] = w.lens;
+            teacher[r] = w.teacher;
+        }
+        batches++;
+        return new TrainingBatch(ids, lens, teacher, rows, realBytes, realTokens, cursor());
+    }
+
+    /** A row of pure padding (ids 0, lengths 0, teacher PAD), for the tail of a finite pass. */
+    private Window emptyRow() {
+        Window w = new Window(options.seqLen(), options.maxPatches(), pad, pad);
+        w.bytes[0] = 0;
+        w.lens[0] = 0;
+        return w;
+    }
+
+    private void fill(Window w) {
+        while (!exhausted()) {
+            ByteExample ex = example();
+            int from = token + 1; // patch index: patch 0 of the example is its BOS, replaced by the window's own
+            int to = from + 1;
+            if (to == ex.patches() - 1) {
+                to++; // last token travels with its EOS
+            }
+            if (!w.fits(ex, from, to)) {
+                if (w.isEmpty()) {
+                    throw new CorpusException(corpus.describe(order[(int) position]) + ": subword token " + token
+                            + " (" + Window.span(ex, from, to) + " bytes with its EOS, if last) does not fit an empty"
+                            + " window of " + options.seqLen() + " bytes / " + options.maxPatches() + " patches");
+                }
+                return;
+            }
+            w.add(ex, from, to);
+            token = to - 1;
+            normalize();
+        }
+    }
+
+    private ByteExample example() {
+        long key = epoch * (long) Integer.MAX_VALUE + position;
+        if (key != currentKey) {
+            current = encoder.encode(corpus.text(order[(int) position]));
+            currentKey = key;
+        }
+        return current;
+    }
+
+    /** Moves past a finished document and a finished epoch. */
+    private void normalize() {
+        if (position < order().length && token >= example().tokens()) {
+            position++;
+            token = 0;
+        }
+        if (position == order().length && (options.epochs() == 0 || epoch + 1 < options.epochs())) {
+            epoch++;
+            position = 0;
+            token = 0;
+        }
+    }
+
+    private boolean exhausted() {
+        return position >= order().length;
+    }
+
+    private int[] order() {
+        if (orderEpoch != epoch) {
+            order = EpochOrder.of(corpus, options, epoch);
+            orderEpoch = epoch;
+        }
+        return order;
+    }
+}

@@ -1,0 +1,29 @@
+package io.bolmo.train.data;
+
+import java.util.Objects;
+
+/**
+ * How corpus files are read (spec 6.1 Data).
+ *
+ * @param textMode  document granularity of {@code .txt} files
+ * @param jsonField the string field holding the text in {@code .jsonl} lines
+ */
+public record CorpusOptions(TextMode textMode, String jsonField) {
+
+    public static final CorpusOptions DEFAULT = new CorpusOptions(TextMode.LINES, "text");
+
+    public CorpusOptions {
+        Objects.requireNonNull(textMode, "textMode");
+        if (jsonField == null || jsonField.isEmpty()) {
+            throw new IllegalArgumentException("jsonField must be a non-empty field name");
+        }
+    }
+
+    public CorpusOptions withTextMode(TextMode mode) {
+        return new CorpusOptions(mode, jsonField);
+    }
+
+    public CorpusOptions withJsonField(String field) {
+        return new CorpusOptions(textMode, field);
+    }
+}

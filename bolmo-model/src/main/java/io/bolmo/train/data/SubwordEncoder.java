@@ -1,0 +1,8 @@
+package io.bolmo.train.data;
+
+/** Text to subword ids without special tokens (spec 6.1: the teacher's tokenization of a document). */
+@FunctionalInterface
+public interface SubwordEncoder {
+
+    int[] encode(String text);
+}

@@ -1,0 +1,30 @@
+package io.bolmo.train.data;
+
+/**
+ * B packed windows as host int arrays (spec 6.1, golden-losses data set C layout), ready for
+ * {@code ByteLabels.of(inputIds, patchLens)} and the teacher.
+ *
+ * @param inputIds   byte ids [B, L]: BOS first, documents each closed by EOS = 1, right padding 0
+ * @param patchLens  [B, P]: 1 for BOS, then the byte length of each subword token (EOS: 1), then zero-length patches
+ * @param teacherIds [B, P]: subword EOS for the BOS patch, then the token of each patch, then the subword PAD id
+ * @param realRows   windows holding data (only the last batch of a finite pass has fewer than B; the rest are all
+ *                   padding)
+ * @param realBytes  non-padding bytes, BOS and EOS included
+ * @param realTokens non-zero patches after the BOS patch (= ByteLabels' N_patches)
+ * @param next       the cursor to resume right after this batch
+ */
+public record TrainingBatch(int[][] inputIds, int[][] patchLens, int[][] teacherIds, int realRows, long realBytes,
+        long realTokens, DataCursor next) {
+
+    public int batchSize() {
+        return inputIds.length;
+    }
+
+    public int seqLen() {
+        return inputIds[0].length;
+    }
+
+    public int maxPatches() {
+        return patchLens[0].length;
+    }
+}

@@ -1,0 +1,180 @@
+package io.bolmo.spring.autoconfigure;
+
+import io.bolmo.Bolmo;
+import io.bolmo.spring.ai.BolmoChatModel;
+import io.bolmo.spring.ai.BolmoEngine;
+import io.bolmo.spring.ai.GenerationGuard;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.observation.ChatModelObservationConvention;
+import org.springframework.ai.model.SpringAIModelProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configures a {@link BolmoChatModel} from {@code spring.ai.bolmo.chat.*}, guarded by the Resilience4j
+ * instances named {@value #RESILIENCE_NAME}. Active when {@code spring.ai.model.chat} is {@code bolmo} or unset;
+ * backs off (and loads no model) when the application defines its own {@link ChatModel}.
+ */
+@AutoConfiguration(beforeName = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration",
+        afterName = {"io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration",
+                "io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration",
+                "io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration"})
+@ConditionalOnClass({Bolmo.class, BolmoChatModel.class})
+@ConditionalOnProperty(name = SpringAIModelProperties.CHAT_MODEL, havingValue = BolmoChatModel.PROVIDER,
+        matchIfMissing = true)
+@EnableConfigurationProperties(BolmoChatProperties.class)
+public class BolmoChatAutoConfiguration {
+
+    /** Name of the Resilience4j bulkhead, circuit breaker and time limiter instances. */
+    public static final String RESILIENCE_NAME = "bolmo";
+
+    static final String MODEL_DIRECTORY = BolmoChatProperties.PREFIX + ".model-directory";
+    static final String DEVICE = BolmoChatProperties.PREFIX + ".device";
+    static final String DTYPE = BolmoChatProperties.PREFIX + ".dtype";
+    static final String TOKENIZER = BolmoChatProperties.PREFIX + ".tokenizer";
+
+    @Bean
+    @ConditionalOnMissingBean({Bolmo.class, ChatModel.class})
+    public Bolmo bolmo(BolmoChatProperties properties) {
+        return loadModel(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean({GenerationGuard.class, ChatModel.class})
+    public Resilience4jGenerationGuard bolmoGenerationGuard(BolmoChatProperties properties,
+            ObjectProvider<BulkheadRegistry> bulkheads, ObjectProvider<CircuitBreakerRegistry> circuitBreakers,
+            ObjectProvider<TimeLimiterRegistry> timeLimiters) {
+        return new Resilience4jGenerationGuard(
+                circuitBreaker(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults)),
+                bulkhead(bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults), properties),
+                timeLimiter(timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults), properties));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(ChatModel.class)
+    public BolmoChatModel bolmoChatModel(Bolmo bolmo, BolmoChatProperties properties, GenerationGuard guard,
+            ObjectProvider<ObservationRegistry> observationRegistry,
+            ObjectProvider<ChatModelObservationConvention> observationConvention) {
+        BolmoChatModel model = BolmoChatModel.builder()
+                .engine(BolmoEngine.of(bolmo))
+                .defaultOptions(properties.toOptions(bolmo.directory().toAbsolutePath().normalize()
+                        .getFileName().toString()))
+                .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
+                .guard(guard)
+                .build();
+        observationConvention.ifAvailable(model::setObservationConvention);
+        return model;
+    }
+
+    /** Configured {@code resilience4j.bulkhead.instances.bolmo} wins; else a no-wait bulkhead of the property's size. */
+    static Bulkhead bulkhead(BulkheadRegistry registry, BolmoChatProperties properties) {
+        int max = properties.getMaxConcurrentGenerations();
+        if (max < 1) {
+            throw new InvalidConfigurationPropertyValueException(
+                    BolmoChatProperties.PREFIX + ".max-concurrent-generations", max, "it must be at least 1");
+        }
+        return registry.find(RESILIENCE_NAME).orElseGet(() -> registry.bulkhead(RESILIENCE_NAME,
+                BulkheadConfig.custom().maxConcurrentCalls(max).maxWaitDuration(Duration.ZERO).build()));
+    }
+
+    /**
+     * Resilience4j's own defaults need 100 calls before the breaker can open; a model that keeps failing should be
+     * cut off sooner, so the fallback opens at 50% failures over the last 10 calls (at least 5).
+     */
+    static CircuitBreaker circuitBreaker(CircuitBreakerRegistry registry) {
+        return registry.find(RESILIENCE_NAME).orElseGet(() -> registry.circuitBreaker(RESILIENCE_NAME,
+                CircuitBreakerConfig.custom().slidingWindowSize(10).minimumNumberOfCalls(5).failureRateThreshold(50)
+                        .waitDurationInOpenState(Duration.ofSeconds(30)).permittedNumberOfCallsInHalfOpenState(2)
+                        .build()));
+    }
+
+    static TimeLimiter timeLimiter(TimeLimiterRegistry registry, BolmoChatProperties properties) {
+        Duration timeout = properties.getGenerationTimeout();
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidConfigurationPropertyValueException(BolmoChatProperties.PREFIX + ".generation-timeout",
+                    timeout, "it must be a positive duration such as 60s");
+        }
+        return registry.find(RESILIENCE_NAME).orElseGet(() -> registry.timeLimiter(RESILIENCE_NAME,
+                TimeLimiterConfig.custom().timeoutDuration(timeout).build()));
+    }
+
+    /** Checks every setting first, so a bad one fails startup with its property name rather than a stack trace. */
+    static Bolmo loadModel(BolmoChatProperties p) {
+        String dtype = p.getDtype() == null ? "" : p.getDtype().trim().toLowerCase(Locale.ROOT);
+        if (!dtype.equals("float32")) {
+            throw new InvalidConfigurationPropertyValueException(DTYPE, p.getDtype(),
+                    "only float32 is supported for now");
+        }
+        String dirValue = p.getModelDirectory();
+        if (dirValue == null || dirValue.isBlank()) {
+            throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
+                    "it must be set to a Bolmo model directory (config.json and model.safetensors)");
+        }
+        Path dir = path(MODEL_DIRECTORY, dirValue);
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
+                    "no directory at " + dir.toAbsolutePath());
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
+                    "it has no config.json, so it is not a Hugging Face model directory");
+        }
+        Path tokenizer = null;
+        if (p.getTokenizer() != null && !p.getTokenizer().isBlank()) {
+            tokenizer = path(TOKENIZER, p.getTokenizer());
+            if (!Files.exists(tokenizer)) {
+                throw new InvalidConfigurationPropertyValueException(TOKENIZER, p.getTokenizer(),
+                        "no file at " + tokenizer.toAbsolutePath());
+            }
+        }
+        preferOfflineNatives();
+        try {
+            Bolmo.resolveDevice(p.getDevice());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(DEVICE, p.getDevice(), e.getMessage());
+        }
+        Bolmo.Options options = Bolmo.Options.defaults().withDevice(p.getDevice()).withTokenizer(tokenizer);
+        try {
+            return Bolmo.load(dir, options);
+        } catch (RuntimeException e) {
+            throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
+                    "the model could not be loaded: " + e.getMessage());
+        }
+    }
+
+    private static Path path(String property, String value) {
+        try {
+            return Path.of(value.trim());
+        } catch (InvalidPathException e) {
+            throw new InvalidConfigurationPropertyValueException(property, value, "not a valid path: " + e.getMessage());
+        }
+    }
+
+    /** The native libraries ship in the jars; a server must never try to download them at startup. */
+    private static void preferOfflineNatives() {
+        if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.bolmo.spring;
+
+import io.bolmo.generate.GenerationListener;
+import io.bolmo.generate.GenerationResult;
+import io.bolmo.spring.ai.BolmoEngine;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The random-weight tiny model from the test resources, and an engine wrapper that lets tests watch the engine. */
+public final class TestModels {
+
+    private TestModels() {}
+
+    /** A real Bolmo model (random weights: it writes gibberish, but runs the real decoding loop). */
+    public static Path tinyModel() {
+        try {
+            return Path.of(TestModels.class.getResource("/models/tiny-olmo3/config.json").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Wraps the real engine: counts decoding steps, can slow each step down (so a tiny model runs long enough to be
+     * cancelled or timed out), and records what the engine itself returned.
+     */
+    public static final class WatchedEngine implements BolmoEngine {
+        private final BolmoEngine delegate;
+        public volatile long stepDelayMillis;
+        public final AtomicInteger steps = new AtomicInteger();
+        public final AtomicInteger running = new AtomicInteger();
+        public final BlockingQueue<GenerationResult> results = new LinkedBlockingQueue<>();
+
+        public WatchedEngine(BolmoEngine delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public GenerationResult chat(java.util.List<io.bolmo.generate.ChatMessage> messages,
+                io.bolmo.generate.GenerationOptions options, GenerationListener listener) {
+            running.incrementAndGet();
+            try {
+                GenerationResult r = delegate.chat(messages, options, new GenerationListener() {
+                    @Override
+                    public void onText(String piece) {
+                        listener.onText(piece);
+                    }
+
+                    @Override
+                    public boolean isCancelled() {
+                        steps.incrementAndGet();
+                        if (stepDelayMillis > 0) {
+                            try {
+                                Thread.sleep(stepDelayMillis);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        }
+                        return listener.isCancelled();
+                    }
+                });
+                results.add(r);
+                return r;
+            } finally {
+                running.decrementAndGet();
+            }
+        }
+    }
+}

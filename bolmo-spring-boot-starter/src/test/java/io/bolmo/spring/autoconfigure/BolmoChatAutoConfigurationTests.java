@@ -1,0 +1,203 @@
+package io.bolmo.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bolmo.Bolmo;
+import io.bolmo.spring.TestModels;
+import io.bolmo.spring.ai.BolmoChatModel;
+import io.bolmo.spring.ai.BolmoChatOptions;
+import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
+import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
+import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
+import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.Disposable;
+
+class BolmoChatAutoConfigurationTests {
+
+    private static final String MODEL = "spring.ai.bolmo.chat.model-directory=" + TestModels.tinyModel();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(BolmoChatAutoConfiguration.class,
+                    BolmoHealthAutoConfiguration.class, BulkheadAutoConfiguration.class,
+                    CircuitBreakerAutoConfiguration.class, TimeLimiterAutoConfiguration.class,
+                    ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class))
+            .withPropertyValues("spring.ai.bolmo.chat.device=cpu");
+
+    @Test
+    void propertiesBecomeDefaultOptionsAndGuardSettings() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.temperature=0.7", "spring.ai.bolmo.chat.top-k=5",
+                "spring.ai.bolmo.chat.top-p=0.9", "spring.ai.bolmo.chat.max-tokens=32",
+                "spring.ai.bolmo.chat.stop-sequences=END,STOP", "spring.ai.bolmo.chat.seed=3",
+                "spring.ai.bolmo.chat.boundary-bias=0.1", "spring.ai.bolmo.chat.max-concurrent-generations=3",
+                "spring.ai.bolmo.chat.generation-timeout=5s").run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(BolmoChatModel.class).hasSingleBean(Bolmo.class);
+                    BolmoChatProperties props = context.getBean(BolmoChatProperties.class);
+                    BolmoChatOptions expected = BolmoChatOptions.builder().model("tiny-olmo3").temperature(0.7).topK(5)
+                            .topP(0.9).maxTokens(32).stopSequences(List.of("END", "STOP")).seed(3L)
+                            .boundaryBias(0.1).build();
+                    assertThat(props.toOptions("tiny-olmo3")).isEqualTo(expected);
+                    assertThat(context.getBean(BolmoChatModel.class).getOptions()).isEqualTo(expected);
+
+                    Resilience4jGenerationGuard guard = context.getBean(Resilience4jGenerationGuard.class);
+                    assertThat(guard.bulkhead().getName()).isEqualTo("bolmo");
+                    assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(3);
+                    assertThat(guard.bulkhead().getBulkheadConfig().getMaxWaitDuration()).isZero();
+                    assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(5));
+                });
+    }
+
+    @Test
+    void defaultsWork() {
+        runner.withPropertyValues(MODEL).run(context -> {
+            assertThat(context).hasNotFailed();
+            Resilience4jGenerationGuard guard = context.getBean(Resilience4jGenerationGuard.class);
+            assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(2);
+            assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(guard.circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(5);
+            assertThat(context.getBean(BolmoChatModel.class).getOptions().getModel()).isEqualTo("tiny-olmo3");
+        });
+    }
+
+    @Test
+    void standardResilience4jPropertiesWin() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-concurrent-generations=3",
+                "resilience4j.bulkhead.instances.bolmo.max-concurrent-calls=7",
+                "resilience4j.timelimiter.instances.bolmo.timeout-duration=2s",
+                "resilience4j.circuitbreaker.instances.bolmo.minimum-number-of-calls=42").run(context -> {
+                    Resilience4jGenerationGuard guard = context.getBean(Resilience4jGenerationGuard.class);
+                    assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(7);
+                    assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(guard.circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls())
+                            .isEqualTo(42);
+                });
+    }
+
+    @Test
+    void chatClientWorksThroughTheAutoConfiguredModel() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-tokens=6").run(context -> {
+            ChatClient client = context.getBean(ChatClient.Builder.class).build();
+            ChatResponse r = client.prompt().user("Hi").call().chatResponse();
+            assertThat(r.getMetadata().getUsage().getCompletionTokens()).isLessThanOrEqualTo(6);
+            assertThat(r.getMetadata().getModel()).isEqualTo("tiny-olmo3");
+        });
+    }
+
+    @Test
+    void activeWhenSelectorIsBolmoOrUnset_inactiveForAnotherProvider() {
+        runner.withPropertyValues(MODEL, "spring.ai.model.chat=bolmo")
+                .run(context -> assertThat(context).hasSingleBean(BolmoChatModel.class));
+        runner.withPropertyValues(MODEL, "spring.ai.model.chat=openai").run(context -> assertThat(context)
+                .hasNotFailed().doesNotHaveBean(ChatModel.class).doesNotHaveBean(Bolmo.class));
+    }
+
+    @Test
+    void backsOffWhenTheApplicationHasItsOwnChatModel() {
+        // no model directory on purpose: backing off must not even try to load a model
+        runner.withUserConfiguration(OwnChatModel.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(ChatModel.class).doesNotHaveBean(BolmoChatModel.class)
+                    .doesNotHaveBean(Bolmo.class).doesNotHaveBean(BolmoHealthIndicator.class);
+            assertThat(context.getBean(ChatModel.class)).isSameAs(OwnChatModel.MODEL);
+        });
+    }
+
+    @Test
+    void healthReportsModelDeviceAndParameters() {
+        runner.withPropertyValues(MODEL).run(context -> {
+            Health health = context.getBean(BolmoHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.UP);
+            assertThat(health.getDetails()).containsEntry("modelLoaded", true).containsKeys("device", "parameters");
+            assertThat((Long) health.getDetails().get("parameters")).isPositive();
+        });
+        runner.withPropertyValues(MODEL, "management.health.bolmo.enabled=false")
+                .run(context -> assertThat(context).doesNotHaveBean(BolmoHealthIndicator.class));
+    }
+
+    @Test
+    void shutdownStopsRunningGenerationsBeforeTheModelIsFreed() {
+        runner.withPropertyValues(MODEL).run(context -> {
+            BolmoChatModel model = context.getBean(BolmoChatModel.class);
+            Disposable endless = model.stream(new Prompt("Go", BolmoChatOptions.builder().maxTokens(10_000_000)
+                    .build())).subscribe(r -> {}, e -> {});
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> model.activeGenerations() == 1);
+            context.close();
+            assertThat(model.activeGenerations()).isZero();
+            endless.dispose();
+        });
+    }
+
+    @Test
+    void missingModelDirectoryFailsStartupNamingTheProperty() {
+        runner.run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageContaining("spring.ai.bolmo.chat.model-directory").hasMessageContaining("must be set"));
+        runner.withPropertyValues("spring.ai.bolmo.chat.model-directory=/no/such/model").run(context -> assertThat(
+                context).getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.model-directory")
+                .hasMessageContaining("/no/such/model"));
+    }
+
+    @Test
+    void invalidModelDirectoryFailsStartupNamingTheProperty(@TempDir Path dir) throws Exception {
+        runner.withPropertyValues("spring.ai.bolmo.chat.model-directory=" + dir).run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.model-directory")
+                .hasMessageContaining("config.json"));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bolmo\"}");
+        runner.withPropertyValues("spring.ai.bolmo.chat.model-directory=" + dir).run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.model-directory")
+                .hasMessageContaining("could not be loaded"));
+    }
+
+    @Test
+    void otherBadSettingsNameTheirProperty() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.dtype=bfloat16").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.dtype")
+                .hasMessageContaining("bfloat16").hasMessageContaining("float32"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.device=tpu").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.device")
+                .hasMessageContaining("tpu"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-concurrent-generations=0").run(
+                context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("spring.ai.bolmo.chat.max-concurrent-generations"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.top-p=2").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("topP = 2.0"));
+    }
+
+    @Test
+    void configurationMetadataIsGeneratedForIdes() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+            assertThat(in).isNotNull();
+            String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(json).contains("spring.ai.bolmo.chat.model-directory", "spring.ai.bolmo.chat.max-tokens",
+                    "spring.ai.bolmo.chat.generation-timeout", "spring.ai.bolmo.chat.max-concurrent-generations",
+                    "UTF-8 bytes");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnChatModel {
+        static final ChatModel MODEL = prompt -> new ChatResponse(List.of());
+
+        @Bean
+        ChatModel myChatModel() {
+            return MODEL;
+        }
+    }
+}
