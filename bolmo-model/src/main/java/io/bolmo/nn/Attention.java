@@ -68,7 +68,7 @@ public final class Attention {
         }
         kh = repeatKv(kh);
         vh = repeatKv(vh);
-        NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim));
+        NDArray scores = Scalars.div(qh.matMul(kh.transpose(0, 1, 3, 2)), Math.sqrt(headDim));
         NDArray allowed = visibility(m, start, p, firstKey, kh.getShape().get(2));
         scores = scores.add(MLstmLayer.maskToBias(allowed));
         NDArray attended = scores.softmax(-1).matMul(vh); // [B, H, P, hd]

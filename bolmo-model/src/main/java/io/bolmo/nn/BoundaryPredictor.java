@@ -37,7 +37,7 @@ public final class BoundaryPredictor {
         NDArray qv = unit(qProj.forward(h.get(new NDIndex(":, :-1"))));
         NDArray kv = unit(kProj.forward(h.get(new NDIndex(":, 1:"))));
         NDArray cos = qv.mul(kv).sum(new int[] {-1}); // [B, L-1]
-        NDArray lp = cos.minimum(MAX_COSINE).neg().add(1f).log().sub(LOG_2);
+        NDArray lp = Scalars.minimum(cos, MAX_COSINE).neg().add(1f).log().sub(LOG_2);
         NDArray last = h.getManager().full(new ai.djl.ndarray.types.Shape(b, 1), NEVER);
         return NDArrays.concat(new ai.djl.ndarray.NDList(first, lp.get(new NDIndex(":, 1:")), last), 1);
     }
@@ -49,6 +49,6 @@ public final class BoundaryPredictor {
 
     /** F.normalize: x / max(‖x‖, 1e−12) over the last dimension. */
     private static NDArray unit(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true).maximum(1e-12f));
+        return x.div(Scalars.maximum(x.norm(new int[] {-1}, true), 1e-12));
     }
 }

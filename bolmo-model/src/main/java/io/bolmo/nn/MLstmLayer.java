@@ -86,7 +86,7 @@ public final class MLstmLayer {
     public Output forward(NDArray x, boolean keepState) {
         long b = x.getShape().get(0);
         long s = x.getShape().get(1);
-        NDArray qh = splitHeads(q.forward(x), b, s, dhqk).div((float) Math.sqrt(dhqk));
+        NDArray qh = Scalars.div(splitHeads(q.forward(x), b, s, dhqk), Math.sqrt(dhqk));
         NDArray kh = splitHeads(k.forward(x), b, s, dhqk);
         NDArray vh = splitHeads(v.forward(x), b, s, dhv);
         NDArray ig = softCap(inputGate.forward(x)).transpose(0, 2, 1); // [B, NH, S]
@@ -122,7 +122,7 @@ public final class MLstmLayer {
     /** One position: x {@code [B, d]} and the previous state → y {@code [B, d]} and the next state. */
     public Output step(NDArray x, State prev) {
         long b = x.getShape().get(0);
-        NDArray qh = q.forward(x).reshape(b, heads, dhqk).div((float) Math.sqrt(dhqk));
+        NDArray qh = Scalars.div(q.forward(x).reshape(b, heads, dhqk), Math.sqrt(dhqk));
         NDArray kh = k.forward(x).reshape(b, heads, dhqk);
         NDArray vh = v.forward(x).reshape(b, heads, dhv);
         NDArray ig = softCap(inputGate.forward(x)); // [B, NH]
@@ -161,12 +161,12 @@ public final class MLstmLayer {
     }
 
     private static NDArray softCap(NDArray t) {
-        return t.div(GATE_SOFT_CAP).tanh().mul(GATE_SOFT_CAP);
+        return Scalars.mul(Scalars.div(t, GATE_SOFT_CAP).tanh(), GATE_SOFT_CAP);
     }
 
     /** log σ(x) = min(x, 0) − log(1 + e^{−|x|}), stable for large |x|. */
     static NDArray logSigmoid(NDArray t) {
-        return t.minimum(0f).sub(t.abs().neg().exp().add(1f).log());
+        return Scalars.minimum(t, 0).sub(t.abs().neg().exp().add(1f).log());
     }
 
     /** [S, S] additive mask: 0 where key j ≤ query t, −10³⁰ elsewhere (e^(−10³⁰) = 0, and no ∞·0 = NaN). */
@@ -177,7 +177,7 @@ public final class MLstmLayer {
 
     /** Boolean "allowed" → additive 0 / −10³⁰ (DJL's where does not broadcast). */
     static NDArray maskToBias(NDArray allowed) {
-        return allowed.toType(DataType.FLOAT32, false).sub(1f).mul(1e30f);
+        return Scalars.mul(allowed.toType(DataType.FLOAT32, false).sub(1f), 1e30);
     }
 
     public int heads() {

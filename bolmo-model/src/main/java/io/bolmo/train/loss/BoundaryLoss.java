@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -45,8 +46,8 @@ public final class BoundaryLoss {
         NDArray mask = lossMask(byteMask, lookahead);
         NDArray sum = bce.mul(mask).sum();
         Shape s = boundaryLogprobs.getShape();
-        NDArray rawMean = sum.div((float) (s.get(0) * s.get(1)));
-        return new Result(bce, mask, sum, rawMean, sum.div(nBytes));
+        NDArray rawMean = Scalars.div(sum, s.get(0) * s.get(1));
+        return new Result(bce, mask, sum, rawMean, Scalars.div(sum, nBytes));
     }
 
     /** {@link #compute} with lookahead 1 and N_bytes = Σ byteMask (a single micro-batch). */
@@ -57,7 +58,7 @@ public final class BoundaryLoss {
 
     /** bce_t for every position (no mask), float32 like ℓ. */
     public static NDArray elementwise(NDArray boundaryLogprobs, NDArray targets) {
-        NDArray clipped = boundaryLogprobs.minimum(LOGPROB_CLIP);
+        NDArray clipped = Scalars.minimum(boundaryLogprobs, LOGPROB_CLIP);
         NDArray z = targets.toType(DataType.FLOAT32, false);
         NDArray logNoBoundary = LogSpace.log1mexp(clipped);
         return z.mul(clipped).add(z.neg().add(1f).mul(logNoBoundary)).neg();

@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import static io.bolmo.config.BolmoConfig.BYTE_OFFSET;
 
 import ai.djl.ndarray.NDArray;
@@ -86,16 +87,16 @@ public record DistillationLoss(float temperature, float epsilon, boolean debias)
         NDArray kl = binarisedKl(yTrue, yHat);
         NDArray patchMask = HostInts.create(studentLogprobs.getManager(), slotMask(lens));
         NDArray masked = kl.mul(patchMask.toType(DataType.FLOAT32, false)).sum();
-        NDArray rawMean = masked.div((float) (rows * slots));
-        NDArray loss = rawMean.mul((float) (rows * len) / nBytes);
+        NDArray rawMean = Scalars.div(masked, rows * slots);
+        NDArray loss = Scalars.mul(rawMean, (double) (rows * len) / nBytes);
         return new Result(studentMain, teacherMain, yHatMain, yTrueMain, ySpaceHat, ySpaceTrue, yHat, yTrue, kl,
                 patchMask, masked, rawMean, loss);
     }
 
     /** KL(Bern(e^{y/τ−ε}) ‖ Bern(e^{ŷ/τ−ε})) per slot (reference {@code kl_div_fn}). */
     public NDArray binarisedKl(NDArray yTrue, NDArray yHat) {
-        NDArray a = yTrue.div(temperature).sub(epsilon);
-        NDArray b = yHat.div(temperature).sub(epsilon);
+        NDArray a = Scalars.div(yTrue, temperature).sub(epsilon);
+        NDArray b = Scalars.div(yHat, temperature).sub(epsilon);
         NDArray ea = a.exp();
         NDArray positive = ea.mul(a.sub(b));
         NDArray negative = ea.neg().add(1f).mul(LogSpace.log1mexp(a).sub(LogSpace.log1mexp(b)));

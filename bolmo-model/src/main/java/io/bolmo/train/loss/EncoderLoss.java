@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -58,15 +59,15 @@ public final class EncoderLoss {
             }
             NDArray dist = distance(studentHidden.get(i), teacherHidden.get(i), alignment.alignedIndex());
             distances.put(i, dist);
-            NDArray term = dist.mul(valid).sum().mul(layerWeights[i]);
+            NDArray term = Scalars.mul(dist.mul(valid).sum(), layerWeights[i]);
             weightedSum = weightedSum == null ? term : weightedSum.add(term);
         }
         if (weightedSum == null) {
             weightedSum = valid.getManager().create(0f);
         }
         Shape s = alignment.valid().getShape();
-        NDArray rawMean = weightedSum.div((float) (s.get(0) * s.get(1)));
-        return new Result(alignment, distances, weightedSum, rawMean, weightedSum.div(nPatches));
+        NDArray rawMean = Scalars.div(weightedSum, s.get(0) * s.get(1));
+        return new Result(alignment, distances, weightedSum, rawMean, Scalars.div(weightedSum, nPatches));
     }
 
     /** ‖S_j − H_{a_j}‖₂ / √d → [B, P_s]; the teacher side is detached (it runs under no_grad in the reference). */
@@ -75,6 +76,6 @@ public final class EncoderLoss {
         long d = s.get(2);
         NDArray index = alignedIndex.toType(DataType.INT64, false).expandDims(2).repeat(2, d);
         NDArray gathered = teacher.stopGradient().gather(index, 1);
-        return student.sub(gathered).norm(new int[] {2}).div((float) Math.sqrt(d));
+        return Scalars.div(student.sub(gathered).norm(new int[] {2}), Math.sqrt(d));
     }
 }

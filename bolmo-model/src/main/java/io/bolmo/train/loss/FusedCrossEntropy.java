@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
@@ -39,9 +40,9 @@ public final class FusedCrossEntropy {
         NDArray perPosition = NDArrays.where(valid, picked.neg(), picked.zerosLike());
         NDArray sum = perPosition.sum();
         int count = (int) valid.toType(DataType.INT64, false).sum().getLong();
-        NDArray rawMean = sum.div((float) count);
+        NDArray rawMean = Scalars.div(sum, count);
         Shape s = labels.getShape();
-        NDArray loss = rawMean.mul((float) (s.get(0) * s.get(1)) / nBytes);
+        NDArray loss = Scalars.mul(rawMean, (double) (s.get(0) * s.get(1)) / nBytes);
         return new Result(perPosition, sum, count, rawMean, loss);
     }
 

@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
@@ -21,8 +22,8 @@ public final class LogSpace {
      * gradient of the unselected branch cannot produce NaN.
      */
     public static NDArray log1mexp(NDArray x) {
-        NDArray t = x.div(2f).tanh();
-        NDArray nearZero = t.mul(-2f).log().sub(t.neg().add(1f).log());
+        NDArray t = Scalars.div(x, 2).tanh();
+        NDArray nearZero = Scalars.mul(t, -2).log().sub(t.neg().add(1f).log());
         NDArray farFromZero = x.exp().neg().add(1f).log();
         return NDArrays.where(x.lt(-LN2), farFromZero, nearZero);
     }

@@ -1,5 +1,6 @@
 package io.bolmo.train.loss;
 
+import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -41,7 +42,7 @@ public final class StageLoss {
         if (loss == null) {
             throw new IllegalArgumentException("loss '" + name + "' has weight " + weight + " but was not given");
         }
-        NDArray term = loss.mul(weight);
+        NDArray term = Scalars.mul(loss, weight);
         return total == null ? term : total.add(term);
     }
 }
