@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
         description = "Bolmo byte-level language models on DJL/PyTorch.",
         subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
-public final class BolmoCli {
+public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 
     /** Exit code for bad arguments. */
     public static final int USAGE = 2;
@@ -32,6 +32,16 @@ public final class BolmoCli {
 
     BolmoCli(Reader in) {
         this.in = new BufferedReader(in);
+    }
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand: the usage, as for any other argument error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return USAGE;
     }
 
     /** Standard input, for {@code chat}. */
