@@ -1,0 +1,67 @@
+package io.bolmo.cli;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** The benchmark's sample text (English prose, ASCII) and its default tokenizer (cl100k's first 8 192 ranks). */
+final class BenchResources {
+
+    static final String TOKENIZER_RESOURCE = "cl100k-8192-tokenizer.json";
+
+    private BenchResources() {}
+
+    /** The sample text repeated and cut to exactly {@code bytes} bytes (it is ASCII, so chars = bytes). */
+    static String sampleText(int bytes) {
+        String sample = resource("bench-sample.txt");
+        StringBuilder sb = new StringBuilder(bytes);
+        while (sb.length() < bytes) {
+            sb.append(sample);
+        }
+        return sb.substring(0, bytes);
+    }
+
+    static String sampleText() {
+        return resource("bench-sample.txt");
+    }
+
+    /** {@code override}, or the bundled tokenizer copied to a temporary {@code tokenizer.json}. */
+    static Path tokenizerFile(Path override) {
+        if (override != null) {
+            return override;
+        }
+        try (InputStream in = BenchResources.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+            Path dir = Files.createTempDirectory("bolmo-bench");
+            Path file = dir.resolve("tokenizer.json");
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            file.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot extract the bundled tokenizer", e);
+        }
+    }
+
+    /** Subword tokens of {@code text} under the tokenizer file (no special tokens, no truncation). */
+    static long[] tokenize(Path tokenizerJson, String text) {
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
+                .optAddSpecialTokens(false).optTruncation(false).optPadding(false).build()) {
+            return t.encode(text, false, false).getIds();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = BenchResources.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
