@@ -1,5 +1,7 @@
 package io.bolmo.train;
 
+import io.bolmo.train.data.TrainingBatch;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
