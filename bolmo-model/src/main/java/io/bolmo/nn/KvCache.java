@@ -35,8 +35,9 @@ public final class KvCache implements AutoCloseable {
         long firstOfAll = first;
         long length = k.getShape().get(2);
         long keep = window > 0 ? Math.min(length, window - 1) : length;
-        NDArray keptK = keep == length ? k.duplicate() : k.get(new NDIndex(":, :, " + (length - keep) + ":"));
-        NDArray keptV = keep == length ? v.duplicate() : v.get(new NDIndex(":, :, " + (length - keep) + ":"));
+        // keep a view of the tail; the concatenation itself is the only copy per step
+        NDArray keptK = keep == length ? k : k.get(new NDIndex(":, :, " + (length - keep) + ":"));
+        NDArray keptV = keep == length ? v : v.get(new NDIndex(":, :, " + (length - keep) + ":"));
         NDScope.unregister(keptK, keptV);
         keptK.attach(manager);
         keptV.attach(manager);

@@ -1,6 +1,8 @@
 package io.bolmo.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -25,6 +27,8 @@ public final class MLstmLayer {
     static final float GATE_SOFT_CAP = 15f;
     static final float NORMALISER_EPS = 1e-6f;
     static final float HEAD_NORM_EPS = 1e-6f;
+    /** Positions per chunk of the whole-sequence form (the reference's inference chunk size). */
+    static final int CHUNK = 64;
 
     private final Linear q;
     private final Linear k;
@@ -84,6 +88,16 @@ public final class MLstmLayer {
 
     /** Whole sequence from the zero state; with {@code keepState} also the state after the last position. */
     public Output forward(NDArray x, boolean keepState) {
+        return forward(x, null, keepState);
+    }
+
+    /**
+     * Whole sequence continuing from {@code initial} (null = the zero state). The sequence is processed in chunks
+     * of {@value #CHUNK} positions: each chunk in the parallel form, seeded with the state left by the previous
+     * one, so memory grows linearly with the length (the chunkwise kernel of the reference, with the recurrence's
+     * own stabiliser).
+     */
+    public Output forward(NDArray x, State initial, boolean keepState) {
         long b = x.getShape().get(0);
         long s = x.getShape().get(1);
         NDArray qh = Scalars.div(splitHeads(q.forward(x), b, s, dhqk), Math.sqrt(dhqk));
@@ -92,31 +106,48 @@ public final class MLstmLayer {
         NDArray ig = softCap(inputGate.forward(x)).transpose(0, 2, 1); // [B, NH, S]
         NDArray lf = logSigmoid(softCap(forgetGate.forward(x))).transpose(0, 2, 1);
 
-        // log decay from j to t: sum_{l=j+1..t} log f_l, as a difference of cumulative sums taken in float64,
-        // because in float32 the cumulative sum of a long sequence loses the small per-step decays.
+        State state = initial != null ? initial : zeroState(x.getManager(), b);
+        NDList chunks = new NDList();
+        for (long start = 0; start < s; start += CHUNK) {
+            String span = ":, :, " + start + ":" + Math.min(s, start + CHUNK);
+            Output o = chunk(qh.get(span), kh.get(span), vh.get(span), ig.get(span), lf.get(span), state);
+            chunks.add(o.y());
+            state = o.state();
+        }
+        NDArray h = chunks.size() == 1 ? chunks.get(0) : NDArrays.concat(chunks, 2);
+        NDArray y = project(x, h.transpose(0, 2, 1, 3)); // heads back to [B, S, NH, DHV]
+        return new Output(y, keepState ? state : null);
+    }
+
+    /**
+     * One chunk of S_c positions given the state before it: returns h̃ {@code [B, NH, S_c, DHV]} (before the head
+     * norm) and the state after it. With F_t = Σ_{l ≤ t} log f_l inside the chunk, the recurrence unrolls to
+     * {@code m_t = max(F_t + m_prev, max_j (F_t − F_j + ĩ_j))} and weights {@code e^{F_t − F_j + ĩ_j − m_t}} for the
+     * chunk's keys and {@code e^{F_t + m_prev − m_t}} for the carried state, exactly as stepping would.
+     */
+    private Output chunk(NDArray qh, NDArray kh, NDArray vh, NDArray ig, NDArray lf, State prev) {
+        long sc = qh.getShape().get(2);
+        // log decays as differences of cumulative sums, taken in float64 so long decays keep their small terms
         NDArray cum = lf.toType(DataType.FLOAT64, false).cumSum(2);
         NDArray segment = cum.expandDims(3).sub(cum.expandDims(2)).toType(DataType.FLOAT32, false);
-        NDArray logD = segment.add(ig.expandDims(2)); // [B, NH, t, j]
-        logD = logD.add(causalBias(x.getManager(), s));
-        // m_t = max(log f_t + m_{t-1}, i_t) unrolled from m_{-1} = 0: the best j, or the decayed initial 0.
-        NDArray m = logD.max(new int[] {3}).maximum(cum.toType(DataType.FLOAT32, false));
+        NDArray logD = segment.add(ig.expandDims(2)).add(causalBias(qh.getManager(), sc)); // [B, NH, t, j]
+        NDArray logCarry = cum.toType(DataType.FLOAT32, false).add(prev.m().expandDims(2)); // [B, NH, t]
+        NDArray m = logD.max(new int[] {3}).maximum(logCarry);
         NDArray decay = logD.sub(m.expandDims(3)).exp();
+        NDArray carry = logCarry.sub(m).exp();
 
-        NDArray weights = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(decay); // [B, NH, S, S]
-        NDArray numerator = weights.matMul(vh); // [B, NH, S, DHV]
-        NDArray qn = weights.sum(new int[] {3}); // q̂_t · n_t
+        NDArray weights = qh.matMul(kh.transpose(0, 1, 3, 2)).mul(decay); // [B, NH, S_c, S_c]
+        NDArray numerator = weights.matMul(vh).add(qh.matMul(prev.c()).mul(carry.expandDims(3)));
+        NDArray qn = weights.sum(new int[] {3}).add(qh.matMul(prev.n().expandDims(3)).squeeze(3).mul(carry));
         NDArray denominator = qn.abs().maximum(m.neg().exp()).add(NORMALISER_EPS);
         NDArray h = numerator.div(denominator.expandDims(3));
-        NDArray y = project(x, h.transpose(0, 2, 1, 3)); // heads back to [B, S, NH, DHV]
 
-        State state = null;
-        if (keepState) {
-            NDArray last = decay.get(new NDIndex(":, :, -1, :")); // [B, NH, S]: weight of each j at t = S-1
-            NDArray weightedK = kh.mul(last.expandDims(3));
-            state = new State(weightedK.transpose(0, 1, 3, 2).matMul(vh), weightedK.sum(new int[] {2}),
-                    m.get(new NDIndex(":, :, -1")));
-        }
-        return new Output(y, state);
+        NDArray lastDecay = decay.get(new NDIndex(":, :, -1, :")); // weight of each key j at the chunk's end
+        NDArray lastCarry = carry.get(new NDIndex(":, :, -1"));
+        NDArray weightedK = kh.mul(lastDecay.expandDims(3));
+        NDArray c = weightedK.transpose(0, 1, 3, 2).matMul(vh).add(prev.c().mul(lastCarry.expandDims(2).expandDims(3)));
+        NDArray n = weightedK.sum(new int[] {2}).add(prev.n().mul(lastCarry.expandDims(2)));
+        return new Output(h, new State(c, n, m.get(new NDIndex(":, :, -1"))));
     }
 
     /** One position: x {@code [B, d]} and the previous state → y {@code [B, d]} and the next state. */

@@ -54,9 +54,16 @@ class MLstmFormsTest {
             MLstmLayer layer = MLstmLayer.take(w, "model.local_encoder.layers.0.xlstm", 64, 4);
             m.getEngine().setRandomSeed(11);
             NDArray x = m.randomNormal(new Shape(1, 40, 64));
+            // also across the chunk boundary of the whole-sequence form
+            NDArray longer = m.randomNormal(new Shape(1, 200, 64));
+            NDArray longWhole = layer.forward(longer);
+            NDArray longRest = layer.forward(longer.get(new NDIndex(":, 70:")), layer.forward(longer.get(new NDIndex(":, :70")), true).state(), false).y();
+            assertThat(Golden.maxAbsDiff(longRest, longWhole.get(new NDIndex(":, 70:")))).isLessThanOrEqualTo(1e-4f);
             NDArray whole = layer.forward(x);
             MLstmLayer.Output prefix = layer.forward(x.get(new NDIndex(":, :30")), true);
             MLstmLayer.State state = prefix.state();
+            NDArray rest = layer.forward(x.get(new NDIndex(":, 30:")), prefix.state(), false).y();
+            assertThat(Golden.maxAbsDiff(rest, whole.get(new NDIndex(":, 30:")))).isLessThanOrEqualTo(1e-4f);
             for (int s = 30; s < 40; s++) {
                 MLstmLayer.Output o = layer.step(x.get(new NDIndex(":, " + s)), state);
                 assertThat(Golden.maxAbsDiff(o.y(), whole.get(new NDIndex(":, " + s)))).isLessThanOrEqualTo(1e-4f);
