@@ -47,16 +47,11 @@ class GoldenGenerationTest {
                 .map(t -> Arguments.of(m, t.get("id").getAsString(), t)));
     }
 
-    static BolmoModel load(NDManager manager, String model) {
-        BolmoConfig config = BolmoConfig.load(Golden.modelDir(model).resolve("config.json"));
-        Map<String, NDArray> tensors = Golden.tensors(manager, Golden.modelDir(model).resolve("model.safetensors"));
-        return BolmoModel.create(config, Weights.fromMap(manager, tensors));
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void stepLogitsStayWithinThePerStepBound(String model, String id, JsonObject text) {
-        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = load(scope, model)) {
+        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = Golden.loadModel(scope, model)) {
             JsonObject gen = text.getAsJsonObject("generation");
             int[] steps = Golden.ints(gen, "step_ids_fused");
             float[][] ref = rows(Golden.tensors(scope, Golden.modelDir(model).resolve("expected.safetensors"))
@@ -77,7 +72,7 @@ class GoldenGenerationTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void greedyGenerationReproducesStepIdsAndBytes(String model, String id, JsonObject text) {
-        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = load(scope, model)) {
+        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = Golden.loadModel(scope, model)) {
             JsonObject gen = text.getAsJsonObject("generation");
             List<Integer> ids = new ArrayList<>();
             GenerationResult r = new BolmoGenerator(bolmo, trie).generate(Golden.ints(text, "input_ids"),

@@ -37,7 +37,7 @@ class HfCheckpointTest {
 
     @Test
     void opensTheGoldenDirectoryWithItsConfig() {
-        try (HfCheckpoint ckpt = HfCheckpoint.open(Golden.dir("tiny-olmo3"))) {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3"))) {
             BolmoConfig config = ckpt.bolmoConfig();
             assertThat(config.hiddenSize()).isEqualTo(64);
             assertThat(ckpt.names()).hasSize(79);
@@ -51,7 +51,7 @@ class HfCheckpointTest {
 
     @Test
     void weightsTakeNamesTensorAndBothShapes() {
-        try (HfCheckpoint ckpt = HfCheckpoint.open(Golden.dir("tiny-olmo3"));
+        try (HfCheckpoint ckpt = HfCheckpoint.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3"));
              Weights w = Weights.from(manager, ckpt)) {
             NDArray emb = w.take("model.local_encoder.byte_embedding.weight", 640, 64);
             assertThat(emb.getShape().getShape()).containsExactly(640, 64);
@@ -69,7 +69,7 @@ class HfCheckpointTest {
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("not found").hasMessageContaining("nowhere");
 
         Path noConfig = Files.createDirectories(tmp.resolve("no-config"));
-        Files.copy(Golden.dir("tiny-olmo3").resolve("model.safetensors"), noConfig.resolve("model.safetensors"));
+        Files.copy(io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors"), noConfig.resolve("model.safetensors"));
         assertThatThrownBy(() -> HfCheckpoint.open(noConfig)).hasMessageContaining("no config.json")
                 .hasMessageContaining("no-config");
 
@@ -82,7 +82,7 @@ class HfCheckpointTest {
     /** Two shards of golden tensors, to be corrupted by the tests below. */
     private Path sharded(String name) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        try (SafetensorsFile st = SafetensorsFile.open(Golden.dir("tiny-olmo3").resolve("model.safetensors"))) {
+        try (SafetensorsFile st = SafetensorsFile.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors"))) {
             st.names().stream().limit(4).forEach(n -> tensors.put(n, st.load(n, manager)));
         }
         return HfCheckpointWriter.to(tmp.resolve(name)).config("{}").weights(tensors)

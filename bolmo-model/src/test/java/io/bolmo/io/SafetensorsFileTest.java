@@ -41,12 +41,12 @@ class SafetensorsFileTest {
     @ParameterizedTest
     @ValueSource(strings = {"tiny-olmo3", "tiny-olmo2"})
     void goldenTensorsEqualAPlainParse(String model) throws Exception {
-        Path file = Golden.dir(model).resolve("model.safetensors");
-        Map<String, Golden.Plain> plain = Golden.parseF32(file);
+        Path file = io.bolmo.testing.Golden.modelDir(model).resolve("model.safetensors");
+        Map<String, PlainSafetensors.Plain> plain = PlainSafetensors.parseF32(file);
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
             assertThat(st.names()).containsExactlyElementsOf(plain.keySet());
             for (String name : st.names()) {
-                Golden.Plain p = plain.get(name);
+                PlainSafetensors.Plain p = plain.get(name);
                 assertThat(st.info(name).dtype()).isEqualTo(SafetensorsDtype.F32);
                 assertThat(st.info(name).shape()).isEqualTo(new Shape(p.shape()));
                 try (NDArray a = st.load(name, manager)) {
@@ -60,7 +60,7 @@ class SafetensorsFileTest {
 
     @Test
     void tinyOlmo3HasItsSeventyNineTensors() {
-        try (SafetensorsFile st = SafetensorsFile.open(Golden.dir("tiny-olmo3").resolve("model.safetensors"))) {
+        try (SafetensorsFile st = SafetensorsFile.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors"))) {
             assertThat(st.names()).hasSize(79)
                     .contains("model.local_encoder.byte_embedding.weight", "lm_head.weight", "model.norm.weight");
             assertThat(st.info("model.local_encoder.subword_embedding.weight").shape()).isEqualTo(new Shape(4100, 64));
@@ -71,7 +71,7 @@ class SafetensorsFileTest {
     /** DJL's own reader serves for a small all-F32 file; it must agree with ours there. */
     @Test
     void agreesWithDjlNdListDecode() throws Exception {
-        Path file = Golden.dir("tiny-olmo3").resolve("model.safetensors");
+        Path file = io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors");
         try (InputStream in = Files.newInputStream(file);
              NDList djl = NDList.decode(manager, in);
              SafetensorsFile st = SafetensorsFile.open(file)) {
@@ -88,13 +88,13 @@ class SafetensorsFileTest {
     @Test
     void bf16AndF16ConvertExactly() throws Exception {
         // 1, -2, 1.5, +inf, smallest subnormal (2^-133), largest finite
-        byte[] bf16 = Golden.shorts(0x3F80, 0xC000, 0x3FC0, 0x7F80, 0x0001, 0x7F7F);
+        byte[] bf16 = PlainSafetensors.shorts(0x3F80, 0xC000, 0x3FC0, 0x7F80, 0x0001, 0x7F7F);
         // 1, -2, 65504, 2^-24 (smallest subnormal), -inf, 0.333251953125
-        byte[] f16 = Golden.shorts(0x3C00, 0xC000, 0x7BFF, 0x0001, 0xFC00, 0x3555);
+        byte[] f16 = PlainSafetensors.shorts(0x3C00, 0xC000, 0x7BFF, 0x0001, 0xFC00, 0x3555);
         byte[] data = new byte[24];
         System.arraycopy(bf16, 0, data, 0, 12);
         System.arraycopy(f16, 0, data, 12, 12);
-        Path file = Golden.handWritten(tmp.resolve("half.safetensors"),
+        Path file = PlainSafetensors.handWritten(tmp.resolve("half.safetensors"),
                 "{\"b\":{\"dtype\":\"BF16\",\"shape\":[2,3],\"data_offsets\":[0,12]},"
                         + "\"h\":{\"dtype\":\"F16\",\"shape\":[6],\"data_offsets\":[12,24]}}", data);
         try (SafetensorsFile st = SafetensorsFile.open(file);
@@ -117,7 +117,7 @@ class SafetensorsFileTest {
     void integerTensorsKeepTheirType() throws Exception {
         ByteBuffer data = ByteBuffer.allocate(12 + 16).order(ByteOrder.LITTLE_ENDIAN);
         data.putInt(7).putInt(-1).putInt(123456).putLong(1L << 40).putLong(-5);
-        Path file = Golden.handWritten(tmp.resolve("ids.safetensors"),
+        Path file = PlainSafetensors.handWritten(tmp.resolve("ids.safetensors"),
                 "{\"__metadata__\":{\"format\":\"pt\",\"seed\":\"7\"},"
                         + "\"i\":{\"dtype\":\"I32\",\"shape\":[3],\"data_offsets\":[0,12]},"
                         + "\"l\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[12,28]}}", data.array());
@@ -135,7 +135,7 @@ class SafetensorsFileTest {
     /** The path taken by tensors of 2 GiB or more, exercised with a tiny chunk size. */
     @Test
     void chunkedLoadEqualsWholeLoad() {
-        try (SafetensorsFile st = SafetensorsFile.open(Golden.dir("tiny-olmo3").resolve("model.safetensors"));
+        try (SafetensorsFile st = SafetensorsFile.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors"));
              NDArray whole = st.load("model.local_encoder.subword_embedding.weight", manager);
              NDArray chunked = st.load("model.local_encoder.subword_embedding.weight", manager, 64 * 4 * 7)) {
             assertThat(Pieces.of(4100 * 64, 4, 64 * 4 * 7)).hasSize(586);
@@ -146,7 +146,7 @@ class SafetensorsFileTest {
 
     @Test
     void loadedArraysAreWritableCopies() {
-        try (SafetensorsFile st = SafetensorsFile.open(Golden.dir("tiny-olmo3").resolve("model.safetensors"));
+        try (SafetensorsFile st = SafetensorsFile.open(io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors"));
              NDArray a = st.load("model.norm.weight", manager);
              NDArray b = st.load("model.norm.weight", manager)) {
             float[] before = b.toFloatArray();
@@ -161,7 +161,7 @@ class SafetensorsFileTest {
 
     @Test
     void unknownDtypeNamesTensorDtypeAndFile() throws Exception {
-        Path file = Golden.handWritten(tmp.resolve("bad.safetensors"),
+        Path file = PlainSafetensors.handWritten(tmp.resolve("bad.safetensors"),
                 "{\"x\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}", new byte[2]);
         assertThatThrownBy(() -> SafetensorsFile.open(file)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("'x'").hasMessageContaining("F8_E4M3").hasMessageContaining(file.toString());
@@ -169,12 +169,12 @@ class SafetensorsFileTest {
 
     @Test
     void offsetsMustMatchShapeAndFitTheFile() throws Exception {
-        Path wrongSize = Golden.handWritten(tmp.resolve("size.safetensors"),
+        Path wrongSize = PlainSafetensors.handWritten(tmp.resolve("size.safetensors"),
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,20]}}", new byte[24]);
         assertThatThrownBy(() -> SafetensorsFile.open(wrongSize))
                 .hasMessageContaining(wrongSize.toString()).hasMessageContaining("'w'")
                 .hasMessageContaining("20 bytes").hasMessageContaining("(2, 3)").hasMessageContaining("24");
-        Path outside = Golden.handWritten(tmp.resolve("outside.safetensors"),
+        Path outside = PlainSafetensors.handWritten(tmp.resolve("outside.safetensors"),
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[6],\"data_offsets\":[8,32]}}", new byte[24]);
         assertThatThrownBy(() -> SafetensorsFile.open(outside))
                 .hasMessageContaining("'w'").hasMessageContaining("outside the data section");
@@ -186,18 +186,18 @@ class SafetensorsFileTest {
         Files.write(huge, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
         assertThatThrownBy(() -> SafetensorsFile.open(huge))
                 .hasMessageContaining(huge.toString()).hasMessageContaining("header length");
-        Path dup = Golden.handWritten(tmp.resolve("dup.safetensors"),
+        Path dup = PlainSafetensors.handWritten(tmp.resolve("dup.safetensors"),
                 "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
                         + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]);
         assertThatThrownBy(() -> SafetensorsFile.open(dup)).hasMessageContaining("'w' is listed twice");
-        Path notJson = Golden.handWritten(tmp.resolve("text.safetensors"), "hello world", new byte[0]);
+        Path notJson = PlainSafetensors.handWritten(tmp.resolve("text.safetensors"), "hello world", new byte[0]);
         assertThatThrownBy(() -> SafetensorsFile.open(notJson))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining(notJson.toString());
     }
 
     @Test
     void missingTensorNamesFileAndTensor() {
-        Path file = Golden.dir("tiny-olmo3").resolve("model.safetensors");
+        Path file = io.bolmo.testing.Golden.modelDir("tiny-olmo3").resolve("model.safetensors");
         try (SafetensorsFile st = SafetensorsFile.open(file)) {
             assertThatThrownBy(() -> st.load("nope", manager))
                     .hasMessageContaining(file.toString()).hasMessageContaining("'nope'");

@@ -39,7 +39,7 @@ class SafetensorsWriterTest {
 
     private Map<String, NDArray> golden(String model) {
         Map<String, NDArray> tensors = new LinkedHashMap<>();
-        try (SafetensorsFile st = SafetensorsFile.open(Golden.dir(model).resolve("model.safetensors"))) {
+        try (SafetensorsFile st = SafetensorsFile.open(io.bolmo.testing.Golden.modelDir(model).resolve("model.safetensors"))) {
             st.names().forEach(n -> tensors.put(n, st.load(n, manager)));
         }
         return tensors;
@@ -70,7 +70,7 @@ class SafetensorsWriterTest {
             }
         }
         // the independent parse reads it too, and the header is 8-byte aligned
-        assertThat(Golden.parseF32(file)).hasSize(79);
+        assertThat(PlainSafetensors.parseF32(file)).hasSize(79);
         long n = ByteBuffer.wrap(Files.readAllBytes(file), 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         assertThat(n % 8).isZero();
         assertThat(Files.list(tmp)).containsExactly(file); // no temp file left
@@ -126,7 +126,7 @@ class SafetensorsWriterTest {
         Map<String, NDArray> tensors = golden("tiny-olmo2");
         Path single = tmp.resolve("single");
         Path sharded = tmp.resolve("sharded");
-        String config = Files.readString(Golden.dir("tiny-olmo2").resolve("config.json"));
+        String config = Files.readString(io.bolmo.testing.Golden.modelDir("tiny-olmo2").resolve("config.json"));
         HfCheckpointWriter.to(single).config(config).weights(tensors).write();
         HfCheckpointWriter.to(sharded).config(config).weights(tensors)
                 .format(SafetensorsWriter.create().maxShardBytes(1_000_000)).write();

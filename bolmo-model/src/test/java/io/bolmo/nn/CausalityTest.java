@@ -21,7 +21,7 @@ class CausalityTest {
     @Test
     void laterBytesDoNotReachEarlierPositions() {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = GoldenParityTest.load(m, "tiny-olmo3")) {
+                BolmoModel model = Golden.loadModel(m, "tiny-olmo3")) {
             JsonObject text = Golden.texts("tiny-olmo3").get(0);
             int[] ids = Golden.ints(text, "input_ids");
             int[] sub = Golden.ints(text, "expanded_subword_ids");
@@ -43,7 +43,7 @@ class CausalityTest {
     @Test
     void theNextByteActsOnlyThroughTheBoundaryDecision() {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = GoldenParityTest.load(m, "tiny-olmo3")) {
+                BolmoModel model = Golden.loadModel(m, "tiny-olmo3")) {
             JsonObject text = Golden.texts("tiny-olmo3").get(0);
             int[] ids = Golden.ints(text, "input_ids");
             int[] sub = Golden.ints(text, "expanded_subword_ids");

@@ -39,16 +39,11 @@ class GoldenParityTest {
         return Golden.MODELS.stream().flatMap(m -> Golden.texts(m).stream().map(t -> Arguments.of(m, t.get("id").getAsString(), t)));
     }
 
-    static BolmoModel load(NDManager manager, String model) {
-        BolmoConfig config = BolmoConfig.load(Golden.modelDir(model).resolve("config.json"));
-        Map<String, NDArray> tensors = Golden.tensors(manager, Golden.modelDir(model).resolve("model.safetensors"));
-        return BolmoModel.create(config, Weights.fromMap(manager, tensors));
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void forwardMatchesReference(String model, String id, JsonObject text) {
-        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = load(scope, model)) {
+        try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = Golden.loadModel(scope, model)) {
             Map<String, NDArray> expected = Golden.tensors(scope, Golden.modelDir(model).resolve("expected.safetensors"));
             Map<String, NDArray> debug = Golden.tensors(scope, Golden.modelDir(model).resolve("debug.safetensors"));
             int[] ids = Golden.ints(text, "input_ids");

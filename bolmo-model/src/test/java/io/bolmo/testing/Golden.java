@@ -4,6 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.Weights;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -62,6 +65,12 @@ public final class Golden {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The golden Bolmo model {@code model} with its weights on {@code manager}. */
+    public static BolmoModel loadModel(NDManager manager, String model) {
+        BolmoConfig config = BolmoConfig.load(modelDir(model).resolve("config.json"));
+        return BolmoModel.create(config, Weights.fromMap(manager, tensors(manager, modelDir(model).resolve("model.safetensors"))));
     }
 
     public static int[] ints(JsonObject o, String field) {

@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Test;
 class BitsPerByteTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
     }
 
     @AfterEach

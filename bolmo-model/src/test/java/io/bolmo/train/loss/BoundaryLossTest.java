@@ -1,8 +1,8 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertFloats;
-import static io.bolmo.train.loss.Golden.assertInts;
-import static io.bolmo.train.loss.Golden.assertScalar;
+import static io.bolmo.train.loss.GoldenLosses.assertFloats;
+import static io.bolmo.train.loss.GoldenLosses.assertInts;
+import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -12,16 +12,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Golden cases {@code bce} and {@code bce_spot}, plus the boundary metrics of {@code stage1}/{@code stage2}. */
+/** GoldenLosses cases {@code bce} and {@code bce_spot}, plus the boundary metrics of {@code stage1}/{@code stage2}. */
 class BoundaryLossTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
     }
 
     @AfterEach

@@ -1,7 +1,7 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertFloats;
-import static io.bolmo.train.loss.Golden.assertInts;
+import static io.bolmo.train.loss.GoldenLosses.assertFloats;
+import static io.bolmo.train.loss.GoldenLosses.assertInts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -10,17 +10,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Golden case {@code labels} (data set C) and the patch ids of the ALM cases. */
+/** GoldenLosses case {@code labels} (data set C) and the patch ids of the ALM cases. */
 class ByteLabelsTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
     private ByteLabels labels;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
         labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
     }
 

@@ -1,8 +1,8 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertFloats;
-import static io.bolmo.train.loss.Golden.assertInts;
-import static io.bolmo.train.loss.Golden.assertScalar;
+import static io.bolmo.train.loss.GoldenLosses.assertFloats;
+import static io.bolmo.train.loss.GoldenLosses.assertInts;
+import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -13,16 +13,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Golden cases {@code alm_nodebias}, {@code alm_debias}, {@code alm_padded}: binarised KL, τ = 5, ε = 1e−6. */
+/** GoldenLosses cases {@code alm_nodebias}, {@code alm_debias}, {@code alm_padded}: binarised KL, τ = 5, ε = 1e−6. */
 class DistillationLossTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
     }
 
     @AfterEach
@@ -57,7 +57,7 @@ class DistillationLossTest {
         assertScalar(r.loss(), golden.scalar(c, "loss_final"));
     }
 
-    static DistillationLoss.Result compute(Golden golden, String c, DistillationLoss loss) {
+    static DistillationLoss.Result compute(GoldenLosses golden, String c, DistillationLoss loss) {
         return loss.compute(golden.get(c + ".student_logits").logSoftmax(2), golden.get(c + ".labels_fused"),
                 golden.get(c + ".patch_ids"), golden.get(c + ".patch_lens"),
                 golden.get(c + ".teacher_logits").logSoftmax(2), golden.get(c + ".teacher_input_ids"),

@@ -1,8 +1,8 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertFloats;
-import static io.bolmo.train.loss.Golden.assertInts;
-import static io.bolmo.train.loss.Golden.assertScalar;
+import static io.bolmo.train.loss.GoldenLosses.assertFloats;
+import static io.bolmo.train.loss.GoldenLosses.assertInts;
+import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -13,17 +13,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Golden case {@code enc}: alignment with the EOS merge, L2/√d at global layer 3, reference divisor. */
+/** GoldenLosses case {@code enc}: alignment with the EOS merge, L2/√d at global layer 3, reference divisor. */
 class EncoderLossTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
     private PatchAlignment alignment;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
         ByteLabels labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
         alignment = PatchAlignment.of(labels.teacherForcedMask(), labels.patchIds(), 7, 7);
     }

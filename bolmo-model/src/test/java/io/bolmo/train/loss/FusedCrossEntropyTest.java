@@ -1,7 +1,7 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertFloats;
-import static io.bolmo.train.loss.Golden.assertScalar;
+import static io.bolmo.train.loss.GoldenLosses.assertFloats;
+import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -9,16 +9,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Golden case {@code ce}: 640-way CE on the Stage 1 and Stage 2 fused labels, reference normalisation. */
+/** GoldenLosses case {@code ce}: 640-way CE on the Stage 1 and Stage 2 fused labels, reference normalisation. */
 class FusedCrossEntropyTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
     }
 
     @AfterEach

@@ -21,13 +21,13 @@ class GradientTest {
     private static final float H = 1e-2f;
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
     private ByteLabels labels;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
         labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
     }
 

@@ -1,7 +1,7 @@
 package io.bolmo.train.loss;
 
-import static io.bolmo.train.loss.Golden.assertInts;
-import static io.bolmo.train.loss.Golden.assertScalar;
+import static io.bolmo.train.loss.GoldenLosses.assertInts;
+import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,18 +13,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Golden cases {@code stage1} and {@code stage2}: every loss built from labels, then the weighted totals. */
+/** GoldenLosses cases {@code stage1} and {@code stage2}: every loss built from labels, then the weighted totals. */
 class StageLossTest {
 
     private NDManager manager;
-    private Golden golden;
+    private GoldenLosses golden;
     private ByteLabels labels;
     private NDArray boundaryLogprobs;
 
     @BeforeEach
     void setUp() {
         manager = NDManager.newBaseManager();
-        golden = Golden.load(manager);
+        golden = GoldenLosses.load(manager);
         labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
         boundaryLogprobs = golden.get("bce.boundary_logprobs");
     }

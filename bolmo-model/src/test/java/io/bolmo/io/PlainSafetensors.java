@@ -13,21 +13,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Test helpers: the golden model folders, and an independent plain-Java F32 safetensors parse. */
-final class Golden {
+/** Test helpers: an independent plain-Java F32 safetensors parse, and hand-written files. */
+final class PlainSafetensors {
 
     /** A tensor as the plain parse sees it. */
     record Plain(long[] shape, float[] values) {}
 
-    private Golden() {}
-
-    static Path dir(String model) {
-        try {
-            return Path.of(Golden.class.getResource("/golden/" + model).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private PlainSafetensors() {}
 
     /** Whole-file parse with no code shared with {@link SafetensorsFile}; F32 only, as the golden files are. */
     static Map<String, Plain> parseF32(Path file) throws IOException {

@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** The golden-losses vectors ({@code golden-losses/cases.*}) loaded into one test's manager, plus assertions. */
-final class Golden {
+final class GoldenLosses {
 
     static final double ABS = 1e-5;
     static final double REL = 1e-5;
@@ -27,7 +27,7 @@ final class Golden {
     private final Map<String, NDArray> arrays = new HashMap<>();
     private final JsonObject cases;
 
-    private Golden(NDManager manager) {
+    private GoldenLosses(NDManager manager) {
         try (InputStream in = open("cases.safetensors")) {
             for (NDArray a : NDList.decode(manager, in)) {
                 arrays.put(a.getName(), a);
@@ -43,12 +43,12 @@ final class Golden {
         }
     }
 
-    static Golden load(NDManager manager) {
-        return new Golden(manager);
+    static GoldenLosses load(NDManager manager) {
+        return new GoldenLosses(manager);
     }
 
     private static InputStream open(String name) {
-        InputStream in = Golden.class.getResourceAsStream(DIR + name);
+        InputStream in = GoldenLosses.class.getResourceAsStream(DIR + name);
         if (in == null) {
             throw new IllegalStateException("missing test resource " + DIR + name);
         }
