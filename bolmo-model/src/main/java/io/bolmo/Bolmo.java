@@ -57,6 +57,7 @@ public final class Bolmo implements AutoCloseable {
     private final BolmoModel model;
     private final ByteTokenizer tokenizer;
     private final BolmoGenerator generator;
+    private final SubwordSuffixTrie trie;
     private final ChatTemplate template;
     private final Path directory;
 
@@ -66,6 +67,7 @@ public final class Bolmo implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new BolmoGenerator(model, trie);
+        this.trie = trie;
         this.template = template;
         this.directory = directory;
     }
@@ -127,6 +129,11 @@ public final class Bolmo implements AutoCloseable {
     /** Answers the conversation with the chat template; stops at the end of the assistant turn or EOS. */
     public GenerationResult chat(List<ChatMessage> messages, GenerationOptions options, GenerationListener listener) {
         return generate(template.render(messages), template.withStop(options), listener);
+    }
+
+    /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */
+    public int[] subwordIds(int[] ids) {
+        return SubwordSuffixTrie.embeddingRows(trie, ids);
     }
 
     public BolmoModel model() {

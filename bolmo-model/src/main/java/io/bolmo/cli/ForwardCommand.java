@@ -5,14 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.Bolmo;
-import io.bolmo.config.BolmoConfig;
-import io.bolmo.io.HfCheckpoint;
 import io.bolmo.io.SafetensorsWriter;
 import io.bolmo.nn.BolmoModel;
-import io.bolmo.nn.Weights;
-import io.bolmo.tokenize.ByteTokenizer;
-import io.bolmo.tokenize.SubwordSuffixTrie;
-import io.bolmo.tokenize.SubwordVocabulary;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,23 +37,16 @@ final class ForwardCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model.check();
-        try (NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(model.device), "PyTorch");
-                HfCheckpoint checkpoint = HfCheckpoint.open(model.model)) {
-            BolmoConfig config = checkpoint.bolmoConfig();
-            SubwordVocabulary vocab = config.addExpandedEmbeddings() ? SubwordVocabulary.load(
-                    SubwordVocabulary.locate(model.model, config.subwordVocabulary(), model.tokenizer)) : null;
-            try (BolmoModel bolmo = BolmoModel.create(config, Weights.from(manager, checkpoint))) {
-                ByteTokenizer tokenizer = vocab == null ? ByteTokenizer.plain() : ByteTokenizer.of(vocab);
-                int[] ids = tokenizer.encode(text);
-                int[] sub = vocab == null ? new int[ids.length] : SubwordSuffixTrie.build(vocab).expand(ids);
-                write(manager, bolmo, ids, sub);
-            }
+        try (Bolmo bolmo = Bolmo.load(model.model,
+                Bolmo.Options.defaults().withDevice(model.device).withTokenizer(model.tokenizer))) {
+            int[] ids = bolmo.tokenizer().encode(text);
+            write(bolmo.model(), ids, bolmo.subwordIds(ids));
         }
         return 0;
     }
 
-    private void write(NDManager manager, BolmoModel bolmo, int[] ids, int[] sub) {
-        try (NDManager scope = manager.newSubManager()) {
+    private void write(BolmoModel bolmo, int[] ids, int[] sub) {
+        try (NDManager scope = bolmo.weights().manager().newSubManager()) {
             Shape row = new Shape(1, ids.length);
             try (BolmoModel.Output o = bolmo.forward(scope.create(ids, row), scope.create(sub, row))) {
                 Map<String, NDArray> tensors = new LinkedHashMap<>();

@@ -83,7 +83,7 @@ public final class BolmoSequence implements AutoCloseable {
     public float[] step(int fusedId) {
         boolean endsPatch = fusedId >= BolmoConfig.PLAIN_VOCAB;
         int plain = endsPatch ? fusedId - BolmoConfig.PLAIN_VOCAB : fusedId;
-        int sub = cursor == null ? 0 : Math.max(0, cursor.push(plain));
+        int sub = cursor == null ? 0 : SubwordSuffixTrie.embeddingRow(cursor.push(plain));
         try (NDScope scope = new NDScope()) {
             List<MLstmLayer.State> enc = new ArrayList<>(encoderStates);
             NDArray h = model.encoder().step(vector(plain), vector(sub), enc);
@@ -111,7 +111,7 @@ public final class BolmoSequence implements AutoCloseable {
         NDArray full = h;
         if (ids.length > 1) {
             int last = ids[ids.length - 1];
-            int sub = trie == null ? 0 : Math.max(0, trie.expandAt(ids, ids.length - 1));
+            int sub = trie == null ? 0 : SubwordSuffixTrie.embeddingRow(trie.expandAt(ids, ids.length - 1));
             NDArray hLast = model.encoder().step(vector(last), vector(sub), new ArrayList<>(enc));
             full = NDArrays.concat(new NDList(h, hLast.expandDims(1)), 1);
         }
@@ -125,7 +125,7 @@ public final class BolmoSequence implements AutoCloseable {
         }
         int[] sub = cursor.pushAll(prefix);
         for (int i = 0; i < sub.length; i++) {
-            sub[i] = Math.max(0, sub[i]);
+            sub[i] = SubwordSuffixTrie.embeddingRow(sub[i]);
         }
         return sub;
     }

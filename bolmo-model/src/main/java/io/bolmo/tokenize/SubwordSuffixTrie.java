@@ -110,6 +110,27 @@ public final class SubwordSuffixTrie {
         return out;
     }
 
+    /**
+     * Rows of the retained-subword table for every position: the expansion, with {@link #NO_MATCH} read as row 0.
+     * Only ids that no text produces (2, padding ids &ge; 520, a lone 3) have no match; the reference would fail
+     * there, a model pass simply reads row 0.
+     */
+    public static int[] embeddingRows(SubwordSuffixTrie trie, int[] byteIds) {
+        if (trie == null) {
+            return new int[byteIds.length]; // a model without retained subword embeddings ignores them
+        }
+        int[] rows = trie.expand(byteIds);
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = embeddingRow(rows[i]);
+        }
+        return rows;
+    }
+
+    /** One expansion as a table row ({@link #NO_MATCH} → 0). */
+    public static int embeddingRow(int expansion) {
+        return Math.max(0, expansion);
+    }
+
     /** The expansion of {@code ids[position]} given the ids before it; O(max token length) plus skipped ids. */
     public int expandAt(int[] ids, int position) {
         int node = ROOT;

@@ -141,10 +141,7 @@ public final class ByteifyObjective {
     NDArray subwordIds(NDManager m, int[][] ids) {
         int[][] sub = new int[ids.length][];
         for (int b = 0; b < ids.length; b++) {
-            sub[b] = trie == null ? new int[ids[b].length] : trie.expand(ids[b]);
-            for (int t = 0; t < sub[b].length; t++) {
-                sub[b][t] = Math.max(0, sub[b][t]);
-            }
+            sub[b] = SubwordSuffixTrie.embeddingRows(trie, ids[b]);
         }
         return ints(m, sub);
     }
