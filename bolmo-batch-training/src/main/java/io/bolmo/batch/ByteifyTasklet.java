@@ -40,6 +40,7 @@ public final class ByteifyTasklet implements StoppableTasklet, StepExecutionList
     private ByteifyJobParameters job;
     private ChunkProgress progress;
     private volatile boolean stopRequested;
+    private volatile ByteifyRun.WriteHook writeHook;
 
     public ByteifyTasklet(Stage stage) {
         this.stage = stage;
@@ -71,6 +72,7 @@ public final class ByteifyTasklet implements StoppableTasklet, StepExecutionList
                     job.chunkSize());
             run = ByteifyRun.start(params);
         }
+        run.writeHook(writeHook);
         stepExecutionId = stepExecution.getId();
         progress = new ChunkProgress(stage, run.stepCount(), run.totalSteps());
     }
@@ -115,6 +117,11 @@ public final class ByteifyTasklet implements StoppableTasklet, StepExecutionList
     @Override
     public void stop() {
         stopRequested = true;
+    }
+
+    /** Fault injection for tests: called while each checkpoint is half written (null: none). */
+    public void writeHook(ByteifyRun.WriteHook hook) {
+        this.writeHook = hook;
     }
 
     @Override
