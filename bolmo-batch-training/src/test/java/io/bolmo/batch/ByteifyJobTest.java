@@ -8,13 +8,11 @@ import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.train.ByteifyRun;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -149,7 +147,9 @@ class ByteifyJobTest {
         // the first chunk is checkpointed and committed soon after; the kill lands while a later chunk runs
         awaitFile(out.resolve("stage1/checkpoints/step-000003/state.json"), p);
         Thread.sleep(150);
+        boolean midStage1 = !Files.exists(out.resolve("stage1/checkpoints/step-000006"));
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no context commit
+        System.out.println("killed " + (midStage1 ? "during stage 1's second chunk" : "after stage 1's second chunk"));
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(out.resolve("stage2/final")).doesNotExist();
 
@@ -183,11 +183,4 @@ class ByteifyJobTest {
         }
     }
 
-    static String classPathSeparator() {
-        return File.pathSeparator;
-    }
-
-    static Map<String, String> unused() {
-        return Map.of();
-    }
 }
