@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
@@ -45,11 +46,16 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
         if (a.isEmpty()) {
             return; // embedded use (tests, another runner): nothing to do
         }
-        switch (a.get(0)) {
-            case "start" -> finish(operator.start(job, parameters(a.subList(1, a.size()))));
-            case "stop" -> stop(a);
-            case "restart" -> restart(a, args.containsOption("recover"));
-            default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
+        try {
+            switch (a.get(0)) {
+                case "start" -> finish(operator.start(job, parameters(a.subList(1, a.size()))));
+                case "stop" -> stop(a);
+                case "restart" -> restart(a, args.containsOption("recover"));
+                default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
+            }
+        } catch (JobExecutionException | IllegalArgumentException e) {
+            // a user error (bad parameter, nothing to restart, already complete): one line, not a stack trace
+            fail(a.get(0) + " failed: " + e.getMessage());
         }
     }
 
