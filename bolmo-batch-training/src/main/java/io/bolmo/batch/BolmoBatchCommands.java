@@ -1,0 +1,132 @@
+package io.bolmo.batch;
+
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.JobExecutionException;
+import org.springframework.batch.core.job.JobInstance;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.JobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.ExitCodeGenerator;
+import org.springframework.stereotype.Component;
+
+/**
+ * The command line: {@code start key=value…} launches {@code byteify}; {@code stop ID} asks a running execution
+ * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
+ * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
+ * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
+ * {@code JobOperator.recover}); only do that when its process is really gone.
+ */
+@Component
+public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BolmoBatchCommands.class);
+    static final String USAGE = "usage: start key=value... | stop EXECUTION_ID | restart [EXECUTION_ID] [--recover]";
+
+    private final JobOperator operator;
+    private final JobRepository repository;
+    private final Job job;
+    private int exitCode;
+
+    public BolmoBatchCommands(JobOperator operator, JobRepository repository, Job byteify) {
+        this.operator = operator;
+        this.repository = repository;
+        this.job = byteify;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws Exception {
+        List<String> a = args.getNonOptionArgs();
+        if (a.isEmpty()) {
+            return; // embedded use (tests, another runner): nothing to do
+        }
+        try {
+            switch (a.get(0)) {
+                case "start" -> finish(operator.start(job, parameters(a.subList(1, a.size()))));
+                case "stop" -> stop(a);
+                case "restart" -> restart(a, args.containsOption("recover"));
+                default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
+            }
+        } catch (JobExecutionException | IllegalArgumentException e) {
+            // a user error (bad parameter, nothing to restart, already complete): one line, not a stack trace
+            fail(a.get(0) + " failed: " + e.getMessage());
+        }
+    }
+
+    private static org.springframework.batch.core.job.parameters.JobParameters parameters(List<String> pairs) {
+        JobParametersBuilder b = new JobParametersBuilder();
+        for (String kv : pairs) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("job parameter '" + kv + "' is not key=value; " + USAGE);
+            }
+            b.addString(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return b.toJobParameters();
+    }
+
+    private void stop(List<String> a) throws Exception {
+        if (a.size() != 2) {
+            fail("stop needs one execution id; " + USAGE);
+            return;
+        }
+        long id = executionId(a.get(1));
+        boolean sent = operator.stop(id);
+        LOG.info("stop of execution {} {}", id, sent ? "requested: it stops at its next chunk boundary" : "not sent");
+        exitCode = sent ? 0 : 1;
+    }
+
+    private void restart(List<String> a, boolean recover) throws Exception {
+        JobExecution last = a.size() > 1 ? repository.getJobExecution(executionId(a.get(1))) : lastExecution();
+        if (last == null) {
+            fail("no execution " + (a.size() > 1 ? a.get(1) : "of job " + job.getName()) + " to restart");
+            return;
+        }
+        BatchStatus s = last.getStatus();
+        if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
+            if (!recover) {
+                fail("execution " + last.getId() + " is " + s + ": if its JVM was killed, restart with --recover");
+                return;
+            }
+            LOG.info("recovering execution {} (was {}) as FAILED", last.getId(), s);
+            last = operator.recover(last);
+        }
+        LOG.info("restarting execution {} ({})", last.getId(), last.getStatus());
+        finish(operator.restart(last));
+    }
+
+    private JobExecution lastExecution() {
+        JobInstance instance = repository.getLastJobInstance(job.getName());
+        return instance == null ? null : repository.getLastJobExecution(instance);
+    }
+
+    private void finish(JobExecution e) {
+        LOG.info("execution {} of {} ended {} ({})", e.getId(), job.getName(), e.getStatus(),
+                e.getExitStatus().getExitDescription());
+        exitCode = e.getStatus() == BatchStatus.COMPLETED ? 0 : e.getStatus() == BatchStatus.STOPPED ? 3 : 1;
+    }
+
+    private static long executionId(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("execution id '" + s + "' is not a number; " + USAGE, e);
+        }
+    }
+
+    private void fail(String message) {
+        LOG.error(message);
+        exitCode = 2;
+    }
+
+    @Override
+    public int getExitCode() {
+        return exitCode;
+    }
+}

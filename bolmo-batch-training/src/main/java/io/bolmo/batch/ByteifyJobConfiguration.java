@@ -1,0 +1,57 @@
+package io.bolmo.batch;
+
+import io.bolmo.train.Stage;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** The {@code byteify} job: step {@code stage1} then step {@code stage2}, each a {@link ByteifyTasklet}. */
+@Configuration(proxyBeanMethods = false)
+public class ByteifyJobConfiguration {
+
+    public static final String JOB_NAME = "byteify";
+
+    @Bean
+    ByteifyTasklet stage1Tasklet() {
+        return new ByteifyTasklet(Stage.STAGE1);
+    }
+
+    @Bean
+    ByteifyTasklet stage2Tasklet() {
+        return new ByteifyTasklet(Stage.STAGE2);
+    }
+
+    @Bean
+    Step stage1(JobRepository repository, PlatformTransactionManager tm, ByteifyTasklet stage1Tasklet) throws Exception {
+        return step("stage1", Stage.STAGE1, repository, tm, stage1Tasklet);
+    }
+
+    @Bean
+    Step stage2(JobRepository repository, PlatformTransactionManager tm, ByteifyTasklet stage2Tasklet) throws Exception {
+        return step("stage2", Stage.STAGE2, repository, tm, stage2Tasklet);
+    }
+
+    @Bean
+    Job byteify(JobRepository repository, Step stage1, Step stage2) {
+        return new JobBuilder(JOB_NAME, repository).validator(new ByteifyJobParametersValidator())
+                .start(stage1).next(stage2).build();
+    }
+
+    private static Step step(String name, Stage stage, JobRepository repository, PlatformTransactionManager tm,
+            ByteifyTasklet tasklet) throws Exception {
+        // the stage's export path goes up to the job context, where stage 2 (also after a restart) finds it
+        ExecutionContextPromotionListener promote = new ExecutionContextPromotionListener();
+        promote.setKeys(new String[] {ByteifyTasklet.finalKey(stage)});
+        promote.setStrict(false);
+        promote.afterPropertiesSet();
+        return new StepBuilder(name, repository).tasklet(tasklet, tm)
+                .listener((StepExecutionListener) tasklet).listener(promote).build();
+    }
+}

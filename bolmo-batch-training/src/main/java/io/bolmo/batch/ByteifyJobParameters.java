@@ -1,0 +1,208 @@
+package io.bolmo.batch;
+
+import io.bolmo.train.ByteifyParameters;
+import io.bolmo.train.Stage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+
+/**
+ * The job parameters of {@code byteify}, their defaults (the released 1B recipe, spec 6.1, 7) and their
+ * conversion to {@link ByteifyParameters} per stage. Values may be strings or typed parameters; every error names
+ * the parameter, the bad value and what is allowed.
+ */
+public final class ByteifyJobParameters {
+
+    /** Name → default ({@code null}: required). Order is the documentation order. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private final Map<String, String> values;
+
+    private ByteifyJobParameters(Map<String, String> values) {
+        this.values = values;
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("teacher", null);
+        d.put("corpus", null);
+        d.put("output", null);
+        d.put("tokenizer", "");
+        d.put("stage1-steps", "75000");
+        d.put("stage2-steps", "150000");
+        d.put("batch-size", "32");
+        d.put("seq-len", "24576");
+        d.put("max-patches", "4096");
+        d.put("stage1-lr", "7e-4");
+        d.put("stage2-lr", "5.2e-5");
+        d.put("global-lr-multiplier", "0.5");
+        d.put("seed", "1234");
+        d.put("chunk-size", "500");
+        d.put("keep-checkpoints", "2");
+        d.put("encoder-layers", "1");
+        d.put("decoder-layers", "4");
+        d.put("local-heads", "0");
+        d.put("local-intermediate", "0");
+        d.put("held-out-every", "1000");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Reads {@code params}; unknown names are refused so that a typo does not silently fall back to a default. */
+    public static ByteifyJobParameters of(JobParameters params) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (JobParameter<?> p : params.parameters()) {
+            if (!DEFAULTS.containsKey(p.name())) {
+                throw new IllegalArgumentException("unknown job parameter '" + p.name() + "'; allowed: "
+                        + String.join(", ", DEFAULTS.keySet()));
+            }
+            v.put(p.name(), String.valueOf(p.value()).trim());
+        }
+        for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
+            String given = v.get(e.getKey());
+            if (given == null || given.isEmpty()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("job parameter '" + e.getKey() + "' is required ("
+                            + describe(e.getKey()) + ")");
+                }
+                v.put(e.getKey(), e.getValue());
+            }
+        }
+        return new ByteifyJobParameters(v);
+    }
+
+    private static String describe(String name) {
+        return switch (name) {
+            case "teacher" -> "the subword teacher's Hugging Face directory";
+            case "corpus" -> "comma-separated corpus files or directories (.txt, .jsonl, optionally .gz)";
+            case "output" -> "the directory for checkpoints and the final model";
+            default -> name;
+        };
+    }
+
+    /** Stage 1: from the teacher into {@code output/stage1}. */
+    public ByteifyParameters stage1() {
+        return common(Stage.STAGE1, path("teacher"), stageOutput(Stage.STAGE1), positiveLong("stage1-steps"),
+                positiveDouble("stage1-lr"));
+    }
+
+    /** Stage 2: from {@code stage1Final} into {@code output/stage2}. */
+    public ByteifyParameters stage2(Path stage1Final) {
+        return common(Stage.STAGE2, stage1Final, stageOutput(Stage.STAGE2), positiveLong("stage2-steps"),
+                positiveDouble("stage2-lr"));
+    }
+
+    private ByteifyParameters common(Stage stage, Path init, Path out, long steps, double lr) {
+        String tok = values.get("tokenizer");
+        try {
+            return new ByteifyParameters(stage, init, tok.isEmpty() ? null : Path.of(tok), corpus(), out, steps,
+                    positiveInt("batch-size"), positiveInt("seq-len"), positiveInt("max-patches"), lr,
+                    nonNegativeDouble("global-lr-multiplier"), integer("seed"),
+                    new ByteifyParameters.LocalShape(positiveInt("encoder-layers"), positiveInt("decoder-layers"),
+                            nonNegativeInt("local-heads"), nonNegativeInt("local-intermediate")),
+                    nonNegativeInt("held-out-every"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job parameter " + e.getMessage(), e);
+        }
+    }
+
+    /** Where stage {@code s} writes {@code checkpoints/} and {@code final/}. */
+    public Path stageOutput(Stage s) {
+        return path("output").resolve(s == Stage.STAGE1 ? "stage1" : "stage2");
+    }
+
+    /** Optimizer steps per Spring Batch chunk (one transaction, one checkpoint). */
+    public int chunkSize() {
+        return positiveInt("chunk-size");
+    }
+
+    public int keepCheckpoints() {
+        return positiveInt("keep-checkpoints");
+    }
+
+    private List<Path> corpus() {
+        List<Path> out = new ArrayList<>();
+        for (String s : values.get("corpus").split(",")) {
+            if (!s.isBlank()) {
+                out.add(Path.of(s.trim()));
+            }
+        }
+        return out;
+    }
+
+    private Path path(String name) {
+        try {
+            return Path.of(values.get(name));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(name, "not a valid path: " + e.getReason());
+        }
+    }
+
+    private long integer(String name) {
+        try {
+            return Long.parseLong(values.get(name));
+        } catch (NumberFormatException e) {
+            throw bad(name, "not an integer");
+        }
+    }
+
+    private long positiveLong(String name) {
+        long v = integer(name);
+        if (v <= 0) {
+            throw bad(name, "must be > 0");
+        }
+        return v;
+    }
+
+    private int positiveInt(String name) {
+        long v = positiveLong(name);
+        if (v > Integer.MAX_VALUE) {
+            throw bad(name, "must be <= " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
+    private int nonNegativeInt(String name) {
+        long v = integer(name);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw bad(name, "must be >= 0");
+        }
+        return (int) v;
+    }
+
+    private double number(String name) {
+        try {
+            double d = Double.parseDouble(values.get(name));
+            if (!Double.isFinite(d)) {
+                throw bad(name, "must be a finite number");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw bad(name, "not a number");
+        }
+    }
+
+    private double positiveDouble(String name) {
+        double d = number(name);
+        if (d <= 0) {
+            throw bad(name, "must be > 0");
+        }
+        return d;
+    }
+
+    private double nonNegativeDouble(String name) {
+        double d = number(name);
+        if (d < 0) {
+            throw bad(name, "must be >= 0");
+        }
+        return d;
+    }
+
+    private IllegalArgumentException bad(String name, String rule) {
+        return new IllegalArgumentException("job parameter '" + name + "' = '" + values.get(name) + "' is invalid: "
+                + rule);
+    }
+}

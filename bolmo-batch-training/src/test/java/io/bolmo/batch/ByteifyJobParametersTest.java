@@ -1,0 +1,69 @@
+package io.bolmo.batch;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+
+/** Every bad parameter is refused before the job runs, with its name, value and the allowed range. */
+class ByteifyJobParametersTest {
+
+    @TempDir
+    Path out;
+
+    private final ByteifyJobParametersValidator validator = new ByteifyJobParametersValidator();
+
+    @Test
+    void theTinyJobIsValid() {
+        assertThatCode(() -> validator.validate(TinyByteify.parameters(out))).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "stage1-steps|0|job parameter 'stage1-steps' = '0' is invalid: must be > 0",
+        "stage2-steps|-3|job parameter 'stage2-steps' = '-3' is invalid: must be > 0",
+        "batch-size|two|job parameter 'batch-size' = 'two' is invalid: not an integer",
+        "seq-len|0|job parameter 'seq-len' = '0' is invalid: must be > 0",
+        "max-patches|65|max-patches = 65 is invalid: must be in [3, seq-len = 64]",
+        "stage1-lr|0|job parameter 'stage1-lr' = '0' is invalid: must be > 0",
+        "stage2-lr|NaN|job parameter 'stage2-lr' = 'NaN' is invalid: must be a finite number",
+        "global-lr-multiplier|-1|job parameter 'global-lr-multiplier' = '-1' is invalid: must be >= 0",
+        "seed|1.5|job parameter 'seed' = '1.5' is invalid: not an integer",
+        "chunk-size|0|job parameter 'chunk-size' = '0' is invalid: must be > 0",
+        "teacher|/no/such/teacher|teacher = /no/such/teacher is invalid: no such directory",
+        "corpus|/no/such/corpus.txt|corpus = /no/such/corpus.txt is invalid: no such file or directory",
+        "tokenizer|/no/tokenizer.json|tokenizer = /no/tokenizer.json is invalid: no such file",
+    })
+    void aBadValueIsNamed(String name, String value, String message) {
+        Map<String, String> args = TinyByteify.args(out);
+        args.put(name, value);
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void missingAndUnknownParametersAreNamed() {
+        Map<String, String> args = TinyByteify.args(out);
+        args.remove("teacher");
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
+                .hasMessageContaining("job parameter 'teacher' is required");
+        Map<String, String> typo = TinyByteify.args(out);
+        typo.put("stage1-step", "5");
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(typo)))
+                .hasMessageContaining("unknown job parameter 'stage1-step'").hasMessageContaining("stage1-steps");
+    }
+
+    @Test
+    void aTeacherWithoutConfigIsRefused() {
+        Map<String, String> args = TinyByteify.args(out);
+        args.put("teacher", out.toString());
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
+                .hasMessageContaining("teacher = " + out + " is invalid: has no config.json");
+    }
+}

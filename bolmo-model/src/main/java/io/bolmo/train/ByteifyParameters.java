@@ -1,0 +1,146 @@
+package io.bolmo.train;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything one byteifying stage needs to start (spec 6, 7): where the weights come from, the data, the output
+ * directory and the hyper-parameters a user usually changes. Values are checked on construction; {@link #checkFiles}
+ * checks the file system separately, so a job can validate its parameters before the stage-1 output exists.
+ *
+ * @param stage              which stage to run
+ * @param init               Stage 1: the subword teacher's Hugging Face directory; Stage 2: a Stage 1 output
+ *                           (final export or checkpoint directory)
+ * @param tokenizer          the teacher's {@code tokenizer.json}; null: {@code init/tokenizer.json}
+ * @param corpus             corpus files or directories ({@code .txt}, {@code .jsonl}, optionally {@code .gz})
+ * @param output             the stage's output directory ({@code checkpoints/}, {@code final/})
+ * @param steps              optimizer steps of this stage
+ * @param batchSize          B, windows per batch
+ * @param seqLen             L, bytes per window
+ * @param maxPatches         P, patches (teacher positions) per window
+ * @param peakLr             peak learning rate; NaN: the stage's released recipe (7e-4, 5.2e-5)
+ * @param globalLrMultiplier Stage 2: LR of the global blocks relative to {@code peakLr}; NaN: recipe (0.5)
+ * @param seed               fixes the student's initialisation and the data order
+ * @param local              local encoder/decoder shape of a new student (Stage 1 only)
+ * @param heldOutEvery       hold out documents whose hash ≡ 0 mod this (0: train on everything)
+ */
+public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Path> corpus, Path output, long steps,
+        int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
+        LocalShape local, int heldOutEvery) {
+
+    /**
+     * Shape of the local models of a new student; 0 derives a value from the teacher (heads: the teacher's,
+     * intermediate: hidden × 11/8, as 2816 for the 1B model).
+     */
+    public record LocalShape(int encoderLayers, int decoderLayers, int heads, int intermediate) {
+
+        /** The released configs: 1 encoder layer, 4 decoder layers (spec 9.4). */
+        public static final LocalShape DEFAULT = new LocalShape(1, 4, 0, 0);
+
+        public LocalShape {
+            check(encoderLayers >= 1, "encoder-layers", encoderLayers, "must be >= 1");
+            check(decoderLayers >= 1, "decoder-layers", decoderLayers, "must be >= 1");
+            check(heads >= 0, "local-heads", heads, "must be >= 1, or 0 for the teacher's head count");
+            check(intermediate >= 0, "local-intermediate", intermediate, "must be >= 1, or 0 for hidden × 11/8");
+        }
+    }
+
+    public ByteifyParameters {
+        Objects.requireNonNull(stage, "stage");
+        check(init != null, stage == Stage.STAGE1 ? "teacher" : "init", null,
+                stage == Stage.STAGE1 ? "the subword teacher's directory is required"
+                        : "the Stage 1 output directory is required");
+        check(corpus != null && !corpus.isEmpty(), "corpus", corpus, "at least one file or directory is required");
+        check(output != null, "output", null, "an output directory is required");
+        check(steps > 0, "steps", steps, "must be > 0");
+        check(batchSize >= 1, "batch-size", batchSize, "must be >= 1");
+        check(seqLen >= 3, "seq-len", seqLen, "must be >= 3 (BOS, one byte, EOS)");
+        check(maxPatches >= 3 && maxPatches <= seqLen, "max-patches", maxPatches,
+                "must be in [3, seq-len = " + seqLen + "]");
+        check(Double.isNaN(peakLr) || peakLr > 0 && Double.isFinite(peakLr), "lr", peakLr, "must be > 0");
+        check(Double.isNaN(globalLrMultiplier) || globalLrMultiplier >= 0 && Double.isFinite(globalLrMultiplier),
+                "global-lr-multiplier", globalLrMultiplier, "must be >= 0");
+        check(heldOutEvery >= 0, "held-out-every", heldOutEvery, "must be >= 0");
+        corpus = List.copyOf(corpus);
+        local = local == null ? LocalShape.DEFAULT : local;
+    }
+
+    /** Stage 1 from a teacher with the recipe's LR, 1-in-1000 held out. */
+    public static ByteifyParameters stage1(Path teacher, List<Path> corpus, Path output, long steps, int batchSize,
+            int seqLen, int maxPatches, long seed) {
+        return new ByteifyParameters(Stage.STAGE1, teacher, null, corpus, output, steps, batchSize, seqLen, maxPatches,
+                Double.NaN, Double.NaN, seed, LocalShape.DEFAULT, 1000);
+    }
+
+    /** The same parameters for Stage 2, starting from {@code stage1Output}. */
+    public ByteifyParameters forStage2(Path stage1Output, Path stage2Output, long stage2Steps) {
+        return new ByteifyParameters(Stage.STAGE2, stage1Output, tokenizer, corpus, stage2Output, stage2Steps,
+                batchSize, seqLen, maxPatches, Double.NaN, Double.NaN, seed, local, heldOutEvery);
+    }
+
+    public ByteifyParameters withPeakLr(double lr) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches, lr,
+                globalLrMultiplier, seed, local, heldOutEvery);
+    }
+
+    public ByteifyParameters withGlobalLrMultiplier(double m) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
+                peakLr, m, seed, local, heldOutEvery);
+    }
+
+    public ByteifyParameters withTokenizer(Path t) {
+        return new ByteifyParameters(stage, init, t, corpus, output, steps, batchSize, seqLen, maxPatches, peakLr,
+                globalLrMultiplier, seed, local, heldOutEvery);
+    }
+
+    public ByteifyParameters withLocal(LocalShape shape) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
+                peakLr, globalLrMultiplier, seed, shape, heldOutEvery);
+    }
+
+    public ByteifyParameters withHeldOutEvery(int every) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
+                peakLr, globalLrMultiplier, seed, local, every);
+    }
+
+    /** The tokenizer file actually used: the explicit one, else {@code init/tokenizer.json}. */
+    public Path tokenizerFile() {
+        return tokenizer != null ? tokenizer : init.resolve("tokenizer.json");
+    }
+
+    /** The stage recipe with this run's steps, LR, global LR multiplier and seed. */
+    public TrainingSettings settings() {
+        TrainingSettings r = stage == Stage.STAGE1 ? TrainingSettings.stage1(steps) : TrainingSettings.stage2(steps);
+        return new TrainingSettings(stage, steps, Double.isNaN(peakLr) ? r.peakLr() : peakLr,
+                Double.isNaN(globalLrMultiplier) ? r.globalLrMultiplier() : globalLrMultiplier, r.warmupFraction(),
+                r.maxGradNorm(), r.weights(), r.encoderLossLayer(), r.distillation(), seed);
+    }
+
+    /**
+     * Checks that the inputs exist: the teacher / Stage 1 directory with its {@code config.json} (unless
+     * {@code checkInit} is false, e.g. while Stage 1 has not produced it yet), the tokenizer and every corpus path.
+     */
+    public void checkFiles(boolean checkInit) {
+        String initName = stage == Stage.STAGE1 ? "teacher" : "init";
+        if (checkInit) {
+            check(Files.isDirectory(init), initName, init, "no such directory");
+            check(Files.isRegularFile(init.resolve("config.json")), initName, init,
+                    "has no config.json (expected a Hugging Face model directory)");
+        }
+        if (tokenizer != null || checkInit) {
+            check(Files.isRegularFile(tokenizerFile()), "tokenizer", tokenizerFile(),
+                    "no such file (expected the teacher's tokenizer.json)");
+        }
+        for (Path p : corpus) {
+            check(Files.exists(p), "corpus", p, "no such file or directory");
+        }
+    }
+
+    static void check(boolean ok, String name, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(name + (value == null ? "" : " = " + value) + " is invalid: " + rule);
+        }
+    }
+}

@@ -1,0 +1,403 @@
+package io.bolmo.train;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.io.AtomicFiles;
+import io.bolmo.io.CheckpointException;
+import io.bolmo.io.HfCheckpoint;
+import io.bolmo.io.HfCheckpointWriter;
+import io.bolmo.io.SafetensorsWriter;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.OlmoModel;
+import io.bolmo.nn.Weights;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.train.data.BatchIterator;
+import io.bolmo.train.data.ByteDocumentEncoder;
+import io.bolmo.train.data.Corpus;
+import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.DataCursor;
+import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.train.data.PipelineOptions;
+import io.bolmo.train.data.TrainingBatch;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One byteifying stage that can stop and resume anywhere: the student, its trainer, the teacher (Stage 1) and the
+ * data iterator, plus checkpoints that hold all of it. A checkpoint is one directory
+ * {@code output/checkpoints/step-NNNNNN} written atomically (temp sibling, then rename) with the student as a Hugging
+ * Face model ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}, so {@code Bolmo.load} reads
+ * it), {@code optimizer.safetensors} and {@code state.json} (stage, step, data cursor, seed, settings). Resuming
+ * from a checkpoint continues bit for bit: weights and optimizer moments are stored as float32, the data cursor
+ * fixes every later batch, the LR schedule follows the restored step count.
+ *
+ * <p>Not thread-safe, and only one run may step per JVM (DJL's gradient collector is process-wide).
+ */
+public final class ByteifyRun implements AutoCloseable {
+
+    public static final String STATE_FILE = "state.json";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    static final String FORMAT = "bolmo-byteify-run-v1";
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{6,})");
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    /** Called with the temporary directory while a checkpoint is being written (fault injection in tests). */
+    @FunctionalInterface
+    public interface WriteHook {
+        void partiallyWritten(Path tmp) throws IOException;
+    }
+
+    private final ByteifyParameters params;
+    private final NDManager manager;
+    private final OlmoModel teacher;
+    private final BolmoModel student;
+    private final ByteifyTrainer trainer;
+    private final HfSubwordEncoder encoder;
+    private final Corpus corpus;
+    private final BatchIterator batches;
+    private final String tokenizerJson;
+    private DataCursor cursor;
+    private WriteHook writeHook = tmp -> { };
+
+    private ByteifyRun(ByteifyParameters params, NDManager manager, OlmoModel teacher, BolmoModel student,
+            SubwordVocabulary vocab, HfSubwordEncoder encoder, Corpus corpus, DataCursor cursor,
+            String tokenizerJson) {
+        this.params = params;
+        this.manager = manager;
+        this.teacher = teacher;
+        this.student = student;
+        this.encoder = encoder;
+        this.corpus = corpus;
+        this.tokenizerJson = tokenizerJson;
+        this.trainer = new ByteifyTrainer(params.settings(), student, teacher, vocab, SubwordSuffixTrie.build(vocab));
+        this.batches = BatchIterator.resume(corpus, new ByteDocumentEncoder(encoder, vocab), pipeline(params), cursor);
+        this.cursor = cursor;
+    }
+
+    /**
+     * A new run: Stage 1 initialises the student from the teacher in {@code params.init()} (seeded); Stage 2 loads
+     * the student from the Stage 1 output in {@code params.init()} and trains it without a teacher.
+     */
+    public static ByteifyRun start(ByteifyParameters params) {
+        params.checkFiles(true);
+        return open(params, null, DataCursor.start(params.seed()));
+    }
+
+    /**
+     * Continues from {@code checkpoint} (a {@code step-NNNNNN} directory of {@link #saveCheckpoint}). The checkpoint
+     * must belong to the same stage and the same data shape, seed and step budget as {@code params}; otherwise (or
+     * when a file is missing or unreadable) a {@link CheckpointException} names the checkpoint and the difference.
+     * Stage 1 reloads the teacher from {@code params.init()}.
+     */
+    public static ByteifyRun resume(Path checkpoint, ByteifyParameters params) {
+        JsonObject state = readState(checkpoint);
+        checkMatches(checkpoint, state, params);
+        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, TOKENIZER_FILE,
+                OPTIMIZER_FILE)) {
+            if (!Files.isRegularFile(checkpoint.resolve(f))) {
+                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
+            }
+        }
+        DataCursor cursor;
+        try {
+            cursor = DataCursor.fromJson(state.get("data").toString());
+        } catch (RuntimeException e) {
+            throw new CheckpointException(checkpoint.resolve(STATE_FILE) + ": bad data cursor: " + e.getMessage(), e);
+        }
+        ByteifyRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor);
+        try {
+            run.trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
+        } catch (RuntimeException e) {
+            run.close();
+            throw new CheckpointException("checkpoint " + checkpoint + ": cannot restore the optimizer: "
+                    + e.getMessage(), e);
+        }
+        long step = state.get("step").getAsLong();
+        if (run.stepCount() != step) {
+            run.close();
+            throw new CheckpointException("checkpoint " + checkpoint + ": state.json says step " + step
+                    + " but the optimizer state has " + run.stepCount() + " steps");
+        }
+        return run;
+    }
+
+    /** Resumes from the newest complete checkpoint under {@code params.output()}, or starts when there is none. */
+    public static ByteifyRun startOrResume(ByteifyParameters params) {
+        Optional<Path> latest = latestCheckpoint(params.output());
+        return latest.isPresent() ? resume(latest.get(), params) : start(params);
+    }
+
+    private static ByteifyRun open(ByteifyParameters params, Path studentDir, DataCursor cursor) {
+        NDManager manager = NDManager.newBaseManager("PyTorch");
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(manager);
+        try {
+            Path tokenizer = params.tokenizerFile();
+            String tokenizerJson = Files.readString(tokenizer, StandardCharsets.UTF_8);
+            SubwordVocabulary vocab = SubwordVocabulary.load(tokenizer);
+            HfSubwordEncoder encoder = HfSubwordEncoder.open(tokenizer);
+            opened.add(encoder);
+            Corpus corpus = Corpus.open(params.corpus(), CorpusOptions.DEFAULT);
+            opened.add(corpus);
+            OlmoModel teacher = params.stage() == Stage.STAGE1 ? loadTeacher(params.init(), manager) : null;
+            BolmoModel student;
+            if (studentDir != null) {
+                student = loadStudent(studentDir, manager);
+            } else if (params.stage() == Stage.STAGE1) {
+                student = TeacherInit.student(studentConfig(params, teacher.config(), vocab), teacher, params.seed(),
+                        manager);
+            } else {
+                student = loadStudent(params.init(), manager);
+            }
+            return new ByteifyRun(params, manager, teacher, student, vocab, encoder, corpus, cursor, tokenizerJson);
+        } catch (IOException | RuntimeException e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (e instanceof IOException io) {
+                throw new CheckpointException("cannot read " + params.tokenizerFile() + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private static OlmoModel loadTeacher(Path dir, NDManager manager) {
+        try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
+            return OlmoModel.create(hf.olmoConfig(), Weights.from(manager, hf));
+        }
+    }
+
+    private static BolmoModel loadStudent(Path dir, NDManager manager) {
+        try (HfCheckpoint hf = HfCheckpoint.open(dir)) {
+            return BolmoModel.create(hf.bolmoConfig(), Weights.from(manager, hf));
+        } catch (RuntimeException e) {
+            throw e instanceof CheckpointException c ? c
+                    : new CheckpointException("cannot load the student from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static BolmoConfig studentConfig(ByteifyParameters p, OlmoConfig teacher, SubwordVocabulary vocab) {
+        ByteifyParameters.LocalShape s = p.local();
+        int heads = s.heads() == 0 ? teacher.numAttentionHeads() : s.heads();
+        int intermediate = s.intermediate() == 0 ? teacher.hiddenSize() * 11 / 8 : s.intermediate();
+        // the tokenizer travels inside every checkpoint, so the config points at the copy next to it
+        return TeacherInit.configFor(teacher, s.encoderLayers(), s.decoderLayers(), heads, intermediate, vocab.size(),
+                TOKENIZER_FILE);
+    }
+
+    private static PipelineOptions pipeline(ByteifyParameters p) {
+        return PipelineOptions.training(p.seqLen(), p.maxPatches(), p.batchSize(), p.seed())
+                .withHeldOutEvery(p.heldOutEvery());
+    }
+
+    /** One optimizer step on the next batch. */
+    public StepMetrics step() {
+        if (finished()) {
+            throw new IllegalStateException(params.stage() + " already finished its " + params.steps() + " steps");
+        }
+        TrainingBatch batch = batches.next();
+        StepMetrics metrics = trainer.step(batch);
+        cursor = batch.next();
+        return metrics;
+    }
+
+    public long stepCount() {
+        return trainer.stepCount();
+    }
+
+    public long totalSteps() {
+        return params.steps();
+    }
+
+    public boolean finished() {
+        return trainer.finished();
+    }
+
+    public Stage stage() {
+        return params.stage();
+    }
+
+    public ByteifyParameters parameters() {
+        return params;
+    }
+
+    public BolmoModel student() {
+        return student;
+    }
+
+    /** Where the next batch starts. */
+    public DataCursor cursor() {
+        return cursor;
+    }
+
+    /** Replaces the fault-injection hook called while a checkpoint is half written. */
+    public void writeHook(WriteHook hook) {
+        this.writeHook = hook == null ? tmp -> { } : hook;
+    }
+
+    /** The checkpoint directory of {@code step} under {@code output}. */
+    public static Path checkpointDir(Path output, long step) {
+        return output.resolve("checkpoints").resolve(String.format(Locale.ROOT, "step-%06d", step));
+    }
+
+    /**
+     * Writes the complete state at the current step into {@code checkpoints/step-NNNNNN}, atomically: a reader (or a
+     * restart after a crash at any point) sees the whole directory or none of it. Returns the directory.
+     */
+    public Path saveCheckpoint() {
+        Path target = checkpointDir(params.output(), stepCount());
+        AtomicFiles.replaceDirectory(target, tmp -> {
+            writeModel(tmp);
+            writeHook.partiallyWritten(tmp);
+            trainer.saveOptimizer(tmp.resolve(OPTIMIZER_FILE));
+            // state.json last: its presence marks a complete directory even for a reader that ignores the rename
+            Files.writeString(tmp.resolve(STATE_FILE), GSON.toJson(state()), StandardCharsets.UTF_8);
+        });
+        return target;
+    }
+
+    /** Writes the student alone as a Hugging Face model directory (atomically) for {@code Bolmo.load}. */
+    public Path exportFinal(Path hfDir) {
+        return HfCheckpointWriter.to(hfDir).config(student.config().toJson()).weights(student.weights().all())
+                .text(TOKENIZER_FILE, tokenizerJson).write();
+    }
+
+    private void writeModel(Path dir) throws IOException {
+        Files.writeString(dir.resolve(HfCheckpoint.CONFIG_FILE), student.config().toJson(), StandardCharsets.UTF_8);
+        SafetensorsWriter.create().writeCheckpoint(dir, student.weights().all());
+        Files.writeString(dir.resolve(TOKENIZER_FILE), tokenizerJson, StandardCharsets.UTF_8);
+    }
+
+    private JsonObject state() {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", FORMAT);
+        o.addProperty("stage", params.stage().name());
+        o.addProperty("step", stepCount());
+        o.addProperty("total_steps", params.steps());
+        o.addProperty("seed", params.seed());
+        o.addProperty("batch_size", params.batchSize());
+        o.addProperty("seq_len", params.seqLen());
+        o.addProperty("max_patches", params.maxPatches());
+        o.add("data", JsonParser.parseString(cursor.toJson()));
+        o.add("settings", GSON.toJsonTree(trainer.settings()));
+        return o;
+    }
+
+    private static JsonObject readState(Path checkpoint) {
+        Path file = checkpoint.resolve(STATE_FILE);
+        if (!Files.isDirectory(checkpoint)) {
+            throw new CheckpointException("checkpoint directory not found: " + checkpoint);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + STATE_FILE
+                    + " is missing (not written by a finished saveCheckpoint)");
+        }
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString())) {
+                throw new CheckpointException(file + ": format is " + o.get("format") + ", expected " + FORMAT);
+            }
+            for (String k : List.of("stage", "step", "total_steps", "seed", "batch_size", "seq_len", "max_patches",
+                    "data")) {
+                if (!o.has(k)) {
+                    throw new CheckpointException(file + ": missing \"" + k + "\"");
+                }
+            }
+            return o;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new CheckpointException(file + ": unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkMatches(Path checkpoint, JsonObject s, ByteifyParameters p) {
+        same(checkpoint, "stage", s.get("stage").getAsString(), p.stage().name());
+        same(checkpoint, "steps", s.get("total_steps").getAsLong(), p.steps());
+        same(checkpoint, "seed", s.get("seed").getAsLong(), p.seed());
+        same(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
+        same(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
+        same(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
+    }
+
+    private static void same(Path checkpoint, String name, Object saved, Object given) {
+        if (!saved.equals(given)) {
+            throw new CheckpointException("checkpoint " + checkpoint + " was written with " + name + " = " + saved
+                    + " but this run has " + name + " = " + given + "; resume with the original parameters");
+        }
+    }
+
+    /** The newest complete {@code step-NNNNNN} directory under {@code output/checkpoints}, if any. */
+    public static Optional<Path> latestCheckpoint(Path output) {
+        return checkpoints(output).stream().reduce((a, b) -> b);
+    }
+
+    /** Complete checkpoints under {@code output/checkpoints}, oldest first (temp and half-written ones skipped). */
+    public static List<Path> checkpoints(Path output) {
+        Path dir = output.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+                    .sorted(Comparator.comparingLong(ByteifyRun::stepOf)).toList();
+        } catch (IOException e) {
+            throw new CheckpointException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints, never {@code protect}. */
+    public static void pruneCheckpoints(Path output, int keep, Path protect) {
+        List<Path> all = checkpoints(output);
+        for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
+            Path p = all.get(i);
+            if (protect != null && p.toAbsolutePath().normalize().equals(protect.toAbsolutePath().normalize())) {
+                continue;
+            }
+            try {
+                AtomicFiles.deleteTree(p);
+            } catch (IOException e) {
+                throw new CheckpointException("cannot delete old checkpoint " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        student.close();
+        if (teacher != null) {
+            teacher.close();
+        }
+        corpus.close();
+        encoder.close();
+        manager.close();
+    }
+}
