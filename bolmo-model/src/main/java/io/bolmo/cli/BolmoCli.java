@@ -19,7 +19,8 @@ import picocli.CommandLine.ParameterException;
  */
 @Command(name = "bolmo", mixinStandardHelpOptions = true, version = "bolmo 0.1.0",
         description = "Bolmo byte-level language models on DJL/PyTorch.",
-        subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class, MergeCommand.class,
+        subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class,
+                TrainBenchCommand.class, MergeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 
