@@ -159,14 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         double bytesPerToken = BenchResources.sampleText().getBytes(StandardCharsets.UTF_8).length
                 / (double) sampleTokens.length;
         // ids of the bundled tokenizer fit every preset; a larger --tokenizer may not fit a tiny model
-        long[] prompt = Arrays.stream(Arrays.copyOf(sampleTokens, Math.min(16, sampleTokens.length)))
-                .map(t -> Math.min(t, config.vocabSize() - 1)).toArray();
+        int[] prompt = Arrays.stream(Arrays.copyOf(sampleTokens, Math.min(16, sampleTokens.length)))
+                .mapToInt(t -> (int) Math.min(t, config.vocabSize() - 1)).toArray();
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 OlmoModel m = OlmoModel.create(config, Weights.from(manager, new RandomWeights(seed)))) {
             table.created("subword " + config.modelType(), m.weights().parameterCount(),
                     (System.nanoTime() - t0) / 1e9, ProcessMemory.now());
-            SubwordBench.Result r = SubwordBench.run(m, prompt, tokens);
+            SubwordBench.Result r = SubwordBench.run(m, SubwordVocabulary.load(tokenizerJson), prompt, tokens);
             table.subword(r, bandwidth, bytesPerToken, tokenizer == null ? "cl100k-8192 (bundled)" : tokenizer.toString());
         }
     }
