@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  *       creation time, whole-sequence forward over {@code --prefill-bytes} of English text, generation prefill
  *       bytes/s, and greedy decode bytes/s over {@code --decode-bytes} bytes.</li>
  *   <li><b>Subword model</b> (the source Olmo model of the same global shape: OLMo 2 1B for {@code bolmo-1b}),
- *       random weights, greedy decode tokens/s with a KV cache ({@link SubwordBench}); bytes/token from the
+ *       random weights, greedy decode tokens/s with the {@code OlmoGenerator} ({@link SubwordBench}); bytes/token from the
  *       subword tokenizer ({@code --tokenizer}, default the bundled cl100k-8192) on the sample text.</li>
  *   <li><b>Bandwidth bound</b>: decoding must read its weights ({@link WeightTraffic}). Bolmo reads all local
  *       weights per byte plus the global blocks per patch, at the patch rate measured while decoding; the subword
