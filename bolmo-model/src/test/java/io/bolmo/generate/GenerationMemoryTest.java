@@ -19,7 +19,7 @@ class GenerationMemoryTest {
     void tenThousandBolmoBytesOverManyCallsLeaveNoArrays() {
         int[] prompt = TinyModels.goldenPrompt("tiny-olmo3", "utf8_multibyte");
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = GoldenGenerationTest.load(manager, "tiny-olmo3")) {
+                BolmoModel model = TinyModels.goldenBolmo(manager, "tiny-olmo3")) {
             BolmoGenerator generator = new BolmoGenerator(model, TinyModels.goldenTrie());
             generator.generate(prompt, GenerationOptions.greedy(4), GenerationListener.NONE);
             int live = manager.getManagedArrays().size();

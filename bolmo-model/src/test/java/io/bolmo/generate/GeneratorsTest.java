@@ -35,7 +35,7 @@ class GeneratorsTest {
     @BeforeAll
     void setUp() {
         manager = NDManager.newBaseManager("PyTorch");
-        bolmoModel = GoldenGenerationTest.load(manager, "tiny-olmo2");
+        bolmoModel = TinyModels.goldenBolmo(manager, "tiny-olmo2");
         bolmo = new BolmoGenerator(bolmoModel, TinyModels.goldenTrie());
         olmoModel = TinyModels.randomOlmo3(manager);
         vocab = TinyModels.goldenVocabulary();

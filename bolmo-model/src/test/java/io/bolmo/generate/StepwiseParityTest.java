@@ -34,7 +34,7 @@ class StepwiseParityTest {
         int[] prompt = TinyModels.goldenPrompt("tiny-olmo3", "ascii");
         int len = prompt.length;
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = GoldenGenerationTest.load(manager, "tiny-olmo3")) {
+                BolmoModel model = TinyModels.goldenBolmo(manager, "tiny-olmo3")) {
             List<float[]> steps = new ArrayList<>();
             int[] fused = new int[STEPS + 1];
             try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {

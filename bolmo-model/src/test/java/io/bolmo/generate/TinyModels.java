@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.ModelPresets;
 import io.bolmo.config.OlmoConfig;
+import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
@@ -23,6 +24,13 @@ final class TinyModels {
 
     static SubwordSuffixTrie goldenTrie() {
         return SubwordSuffixTrie.build(goldenVocabulary());
+    }
+
+    /** A golden Bolmo ({@code tiny-olmo2} or {@code tiny-olmo3}) with its reference weights. */
+    static BolmoModel goldenBolmo(NDManager manager, String model) {
+        BolmoConfig config = BolmoConfig.load(Golden.modelDir(model).resolve("config.json"));
+        return BolmoModel.create(config,
+                Weights.fromMap(manager, Golden.tensors(manager, Golden.modelDir(model).resolve("model.safetensors"))));
     }
 
     /**
