@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
  *       creation time, whole-sequence forward over {@code --prefill-bytes} of English text, generation prefill
  *       bytes/s, and greedy decode bytes/s over {@code --decode-bytes} bytes.</li>
  *   <li><b>Subword model</b> (the source Olmo model of the same global shape: OLMo 2 1B for {@code bolmo-1b}),
- *       random weights, greedy decode tokens/s with a KV cache ({@link SubwordBench}); bytes/token from the
+ *       random weights, greedy decode tokens/s with the {@code OlmoGenerator} ({@link SubwordBench}); bytes/token from the
  *       subword tokenizer ({@code --tokenizer}, default the bundled cl100k-8192) on the sample text.</li>
  *   <li><b>Bandwidth bound</b>: decoding must read its weights ({@link WeightTraffic}). Bolmo reads all local
  *       weights per byte plus the global blocks per patch, at the patch rate measured while decoding; the subword
@@ -159,14 +159,14 @@ final class BenchCommand implements Callable<Integer> {
         double bytesPerToken = BenchResources.sampleText().getBytes(StandardCharsets.UTF_8).length
                 / (double) sampleTokens.length;
         // ids of the bundled tokenizer fit every preset; a larger --tokenizer may not fit a tiny model
-        long[] prompt = Arrays.stream(Arrays.copyOf(sampleTokens, Math.min(16, sampleTokens.length)))
-                .map(t -> Math.min(t, config.vocabSize() - 1)).toArray();
+        int[] prompt = Arrays.stream(Arrays.copyOf(sampleTokens, Math.min(16, sampleTokens.length)))
+                .mapToInt(t -> (int) Math.min(t, config.vocabSize() - 1)).toArray();
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 OlmoModel m = OlmoModel.create(config, Weights.from(manager, new RandomWeights(seed)))) {
             table.created("subword " + config.modelType(), m.weights().parameterCount(),
                     (System.nanoTime() - t0) / 1e9, ProcessMemory.now());
-            SubwordBench.Result r = SubwordBench.run(m, prompt, tokens);
+            SubwordBench.Result r = SubwordBench.run(m, SubwordVocabulary.load(tokenizerJson), prompt, tokens);
             table.subword(r, bandwidth, bytesPerToken, tokenizer == null ? "cl100k-8192 (bundled)" : tokenizer.toString());
         }
     }

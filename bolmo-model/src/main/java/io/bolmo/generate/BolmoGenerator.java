@@ -15,6 +15,7 @@ public final class BolmoGenerator {
 
     /** Symbols the model may emit: EOS and the 256 bytes, each with or without the boundary flag. */
     private static final int[] EMITTABLE = emittable();
+    private static final int[] NO_BYTES = {};
 
     private final BolmoModel model;
     private final SubwordSuffixTrie trie;
@@ -33,50 +34,56 @@ public final class BolmoGenerator {
         long start = System.nanoTime();
         try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {
             float[] logits = seq.prefill(promptIds);
-            int boundaries = 0;
-            int next;
+            int forced = -1;
             if (promptIds.length > 1) {
                 int last = promptIds[promptIds.length - 1];
-                next = sampler.sample(logits, new int[] {last, last + BolmoConfig.PLAIN_VOCAB});
-                listener.onStep(next);
-                boundaries += next >= BolmoConfig.PLAIN_VOCAB ? 1 : 0;
-            } else {
-                next = -1;
+                forced = sampler.sample(logits, new int[] {last, last + BolmoConfig.PLAIN_VOCAB});
+                listener.onStep(forced);
             }
+            long prefillPatches = seq.patches();
             long decodeStart = System.nanoTime();
-            int generated = 0;
-            FinishReason reason;
-            while (true) {
-                if (listener.isCancelled()) {
-                    reason = FinishReason.CANCELLED;
-                    break;
-                }
-                if (generated >= options.maxNewBytes()) {
-                    reason = FinishReason.LENGTH;
-                    break;
-                }
-                if (next >= 0) {
-                    logits = seq.step(next);
-                }
-                biasBoundaries(logits, options.boundaryBias());
-                next = sampler.sample(logits, EMITTABLE);
-                listener.onStep(next);
-                int plain = next >= BolmoConfig.PLAIN_VOCAB ? next - BolmoConfig.PLAIN_VOCAB : next;
-                if (plain == BolmoConfig.EOS_ID && options.stopAtEos()) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-                boundaries += next >= BolmoConfig.PLAIN_VOCAB ? 1 : 0;
-                generated++;
-                if (plain >= BolmoConfig.BYTE_OFFSET && text.accept(plain - BolmoConfig.BYTE_OFFSET)) {
-                    reason = FinishReason.STOP;
-                    break;
-                }
-            }
-            text.finish();
+            DecodeLoop.Outcome o = DecodeLoop.run(new Bytes(seq, options.boundaryBias()), logits, forced, sampler,
+                    text, options, listener);
             long end = System.nanoTime();
-            return new GenerationResult(text.text(), promptIds.length - 1, generated, text.textBytes(), boundaries,
-                    reason, decodeStart - start, end - decodeStart);
+            return new GenerationResult(text.text(), promptIds.length - 1, o.generated(), text.textBytes(),
+                    (int) (seq.patches() - prefillPatches), o.reason(), decodeStart - start, end - decodeStart);
+        }
+    }
+
+    /** Fused byte ids as the loop's units. */
+    private static final class Bytes implements DecodeLoop.Units {
+        private final BolmoSequence seq;
+        private final double boundaryBias;
+
+        Bytes(BolmoSequence seq, double boundaryBias) {
+            this.seq = seq;
+            this.boundaryBias = boundaryBias;
+        }
+
+        @Override
+        public float[] feed(int unit) {
+            return seq.step(unit);
+        }
+
+        @Override
+        public int choose(float[] logits, Sampler sampler) {
+            biasBoundaries(logits, boundaryBias);
+            return sampler.sample(logits, EMITTABLE);
+        }
+
+        @Override
+        public boolean isEos(int unit) {
+            return plain(unit) == BolmoConfig.EOS_ID;
+        }
+
+        @Override
+        public int[] bytes(int unit) {
+            int plain = plain(unit);
+            return plain >= BolmoConfig.BYTE_OFFSET ? new int[] {plain - BolmoConfig.BYTE_OFFSET} : NO_BYTES;
+        }
+
+        private static int plain(int unit) {
+            return unit >= BolmoConfig.PLAIN_VOCAB ? unit - BolmoConfig.PLAIN_VOCAB : unit;
         }
     }
 

@@ -1,0 +1,102 @@
+package io.bolmo;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import io.bolmo.generate.GenerationListener;
+import io.bolmo.generate.GenerationOptions;
+import io.bolmo.generate.GenerationResult;
+import io.bolmo.generate.OlmoGenerator;
+import io.bolmo.io.HfCheckpoint;
+import io.bolmo.nn.OlmoModel;
+import io.bolmo.nn.Weights;
+import io.bolmo.tokenize.SubwordVocabulary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A subword Olmo 2 / Olmo 3 model (Bolmo's source model) loaded from a Hugging Face directory ({@code config.json},
+ * safetensors, {@code tokenizer.json}), ready to generate on the same terms as {@link Bolmo} (spec 8.2). Generation
+ * is thread-safe; {@link #close()} frees the native memory.
+ */
+public final class Olmo implements AutoCloseable {
+
+    private final NDManager manager;
+    private final OlmoModel model;
+    private final HuggingFaceTokenizer tokenizer;
+    private final OlmoGenerator generator;
+
+    private Olmo(NDManager manager, OlmoModel model, HuggingFaceTokenizer tokenizer, SubwordVocabulary vocab) {
+        this.manager = manager;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.generator = new OlmoGenerator(model, vocab);
+    }
+
+    /** Loads {@code modelDir} (GPU when one is visible, else CPU) with its own {@code tokenizer.json}. */
+    public static Olmo load(Path modelDir) {
+        return load(modelDir, "auto", null);
+    }
+
+    /**
+     * @param device        as {@link Bolmo#resolveDevice}
+     * @param tokenizerJson the subword {@code tokenizer.json}; null = {@code modelDir/tokenizer.json}
+     */
+    public static Olmo load(Path modelDir, String device, Path tokenizerJson) {
+        Path tokenizerFile = tokenizerJson != null ? tokenizerJson : modelDir.resolve("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new IllegalArgumentException("tokenizer = '" + tokenizerFile + "' is not a file");
+        }
+        NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+        HuggingFaceTokenizer tokenizer = null;
+        try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
+            SubwordVocabulary vocab = SubwordVocabulary.load(tokenizerFile);
+            tokenizer = tokenizer(tokenizerFile);
+            OlmoModel model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
+            return new Olmo(manager, model, tokenizer, vocab);
+        } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The subword tokenizer as the source model was trained: no special tokens added, no truncation. */
+    public static HuggingFaceTokenizer tokenizer(Path tokenizerJson) {
+        try {
+            return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
+                    .optTruncation(false).optPadding(false).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
+        }
+    }
+
+    /** The subword ids of {@code text} (no special tokens). */
+    public int[] encode(String text) {
+        return Arrays.stream(tokenizer.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+    }
+
+    /** Continues {@code prompt} (nothing is added in front). */
+    public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
+        return generator.generate(encode(prompt), options, listener);
+    }
+
+    public OlmoModel model() {
+        return model;
+    }
+
+    public OlmoGenerator generator() {
+        return generator;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+        manager.close();
+    }
+}
