@@ -1,5 +1,6 @@
 package io.bolmo.generate;
 
+import io.bolmo.testing.Golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -19,7 +20,7 @@ class GenerationMemoryTest {
     void tenThousandBolmoBytesOverManyCallsLeaveNoArrays() {
         int[] prompt = TinyModels.goldenPrompt("tiny-olmo3", "utf8_multibyte");
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = TinyModels.goldenBolmo(manager, "tiny-olmo3")) {
+                BolmoModel model = Golden.loadModel(manager, "tiny-olmo3")) {
             BolmoGenerator generator = new BolmoGenerator(model, TinyModels.goldenTrie());
             generator.generate(prompt, GenerationOptions.greedy(4), GenerationListener.NONE);
             int live = manager.getManagedArrays().size();

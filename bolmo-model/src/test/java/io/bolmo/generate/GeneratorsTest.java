@@ -1,5 +1,6 @@
 package io.bolmo.generate;
 
+import io.bolmo.testing.Golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -35,7 +36,7 @@ class GeneratorsTest {
     @BeforeAll
     void setUp() {
         manager = NDManager.newBaseManager("PyTorch");
-        bolmoModel = TinyModels.goldenBolmo(manager, "tiny-olmo2");
+        bolmoModel = Golden.loadModel(manager, "tiny-olmo2");
         bolmo = new BolmoGenerator(bolmoModel, TinyModels.goldenTrie());
         olmoModel = TinyModels.randomOlmo3(manager);
         vocab = TinyModels.goldenVocabulary();

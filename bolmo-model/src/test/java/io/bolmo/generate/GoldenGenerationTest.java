@@ -10,7 +10,6 @@ import io.bolmo.nn.Weights;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.testing.Golden;
 import io.bolmo.tokenize.SubwordSuffixTrie;
-import io.bolmo.tokenize.SubwordVocabulary;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,7 +32,7 @@ class GoldenGenerationTest {
     @BeforeAll
     void setUp() {
         manager = NDManager.newBaseManager("PyTorch");
-        trie = SubwordSuffixTrie.build(SubwordVocabulary.load(Golden.root().resolve("subword_vocab.json")));
+        trie = TinyModels.goldenTrie();
     }
 
     @AfterAll
@@ -63,7 +62,7 @@ class GoldenGenerationTest {
                     if (k > 0) {
                         logits = seq.step(steps[k - 1]);
                     }
-                    assertThat(maxAbsDiff(logits, ref[k])).as("step %d", k).isLessThanOrEqualTo(artifact[k] + 2e-4f);
+                    assertThat(TinyModels.maxAbsDiff(logits, ref[k])).as("step %d", k).isLessThanOrEqualTo(artifact[k] + 2e-4f);
                 }
             }
         }
@@ -112,13 +111,5 @@ class GoldenGenerationTest {
             out[i] = a.get(i).getAsFloat();
         }
         return out;
-    }
-
-    private static float maxAbsDiff(float[] a, float[] b) {
-        float max = 0;
-        for (int i = 0; i < a.length; i++) {
-            max = Math.max(max, Math.abs(a[i] - b[i]));
-        }
-        return max;
     }
 }

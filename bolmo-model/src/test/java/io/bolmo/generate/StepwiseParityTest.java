@@ -1,5 +1,6 @@
 package io.bolmo.generate;
 
+import io.bolmo.testing.Golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
@@ -34,7 +35,7 @@ class StepwiseParityTest {
         int[] prompt = TinyModels.goldenPrompt("tiny-olmo3", "ascii");
         int len = prompt.length;
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                BolmoModel model = TinyModels.goldenBolmo(manager, "tiny-olmo3")) {
+                BolmoModel model = Golden.loadModel(manager, "tiny-olmo3")) {
             List<float[]> steps = new ArrayList<>();
             int[] fused = new int[STEPS + 1];
             try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {

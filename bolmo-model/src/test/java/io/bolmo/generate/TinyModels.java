@@ -26,12 +26,6 @@ final class TinyModels {
         return SubwordSuffixTrie.build(goldenVocabulary());
     }
 
-    /** A golden Bolmo ({@code tiny-olmo2} or {@code tiny-olmo3}) with its reference weights. */
-    static BolmoModel goldenBolmo(NDManager manager, String model) {
-        BolmoConfig config = BolmoConfig.load(Golden.modelDir(model).resolve("config.json"));
-        return BolmoModel.create(config,
-                Weights.fromMap(manager, Golden.tensors(manager, Golden.modelDir(model).resolve("model.safetensors"))));
-    }
 
     /**
      * The subword source model of golden tiny-olmo3 (2 layers, one with a 4-position sliding window) with random
