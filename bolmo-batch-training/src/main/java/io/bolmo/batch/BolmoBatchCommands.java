@@ -1,6 +1,8 @@
 package io.bolmo.batch;
 
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
@@ -17,7 +19,7 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 /**
- * The command line: {@code start key=value…} launches {@code byteify}; {@code stop ID} asks a running execution
+ * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default) or {@code merge}; {@code stop ID} asks a running execution
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
@@ -27,16 +29,18 @@ import org.springframework.stereotype.Component;
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(BolmoBatchCommands.class);
-    static final String USAGE = "usage: start key=value... | stop EXECUTION_ID | restart [EXECUTION_ID] [--recover]";
+    static final String USAGE = "usage: start [job=byteify|merge] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID] [--recover]";
 
     private final JobOperator operator;
     private final JobRepository repository;
+    private final Map<String, Job> jobs = new TreeMap<>();
     private final Job job;
     private int exitCode;
 
-    public BolmoBatchCommands(JobOperator operator, JobRepository repository, Job byteify) {
+    public BolmoBatchCommands(JobOperator operator, JobRepository repository, List<Job> jobs, Job byteify) {
         this.operator = operator;
         this.repository = repository;
+        jobs.forEach(j -> this.jobs.put(j.getName(), j));
         this.job = byteify;
     }
 
@@ -48,7 +52,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
         }
         try {
             switch (a.get(0)) {
-                case "start" -> finish(operator.start(job, parameters(a.subList(1, a.size()))));
+                case "start" -> start(a.subList(1, a.size()));
                 case "stop" -> stop(a);
                 case "restart" -> restart(a, args.containsOption("recover"));
                 default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
@@ -57,6 +61,23 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
             // a user error (bad parameter, nothing to restart, already complete): one line, not a stack trace
             fail(a.get(0) + " failed: " + e.getMessage());
         }
+    }
+
+    /** {@code job=NAME} picks the job; every other pair is a job parameter. */
+    private void start(List<String> pairs) throws Exception {
+        Job chosen = job;
+        List<String> rest = new java.util.ArrayList<>();
+        for (String kv : pairs) {
+            if (kv.startsWith("job=")) {
+                chosen = jobs.get(kv.substring(4));
+                if (chosen == null) {
+                    throw new IllegalArgumentException("job '" + kv.substring(4) + "' is unknown; allowed: " + jobs.keySet());
+                }
+            } else {
+                rest.add(kv);
+            }
+        }
+        finish(operator.start(chosen, parameters(rest)));
     }
 
     private static org.springframework.batch.core.job.parameters.JobParameters parameters(List<String> pairs) {
@@ -107,7 +128,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
     }
 
     private void finish(JobExecution e) {
-        LOG.info("execution {} of {} ended {} ({})", e.getId(), job.getName(), e.getStatus(),
+        LOG.info("execution {} of {} ended {} ({})", e.getId(), e.getJobInstance().getJobName(), e.getStatus(),
                 e.getExitStatus().getExitDescription());
         exitCode = e.getStatus() == BatchStatus.COMPLETED ? 0 : e.getStatus() == BatchStatus.STOPPED ? 3 : 1;
     }
