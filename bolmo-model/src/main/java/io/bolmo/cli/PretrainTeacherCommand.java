@@ -48,7 +48,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Weights and data order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
     long steps;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Windows per step (default: ${DEFAULT-VALUE}).")
@@ -60,7 +60,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--hidden", defaultValue = "192", description = "d_model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", defaultValue = "128", description = "d_model (default: ${DEFAULT-VALUE}).")
     int hidden;
 
     @Option(names = "--layers", defaultValue = "4", description = "Blocks, Olmo 3 pattern S S S F (default: ${DEFAULT-VALUE}).")
