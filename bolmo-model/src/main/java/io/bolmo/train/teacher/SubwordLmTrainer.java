@@ -68,17 +68,23 @@ public final class SubwordLmTrainer implements AutoCloseable {
         this.settings = settings;
         this.corpus = corpus;
         this.encoder = encoder;
-        model.weights().all().values().forEach(p -> p.setRequiresGradient(true));
-        this.optimizer = AdamW.builder().betas(0.9, 0.95).eps(1e-8).weightDecay(settings.weightDecay())
-                .group("no_decay", 1.0, 0.0, EMBEDDING, "*norm.weight")
-                .build(model.weights().all());
-        this.schedule = LrSchedule.linearWithWarmup(settings.peakLr(), settings.totalSteps(),
-                settings.warmupFraction(), 0.0);
         PipelineOptions o = trainOptions(settings);
         int eos = model.config().eosTokenId();
         int pad = model.config().padTokenId();
-        this.train = cursor == null ? TokenWindows.start(corpus, encoder, o, eos, pad)
-                : TokenWindows.resume(corpus, encoder, o, eos, pad, cursor);
+        try {
+            // the data first: a cursor from another corpus fails here, before optimizer state is allocated
+            this.train = cursor == null ? TokenWindows.start(corpus, encoder, o, eos, pad)
+                    : TokenWindows.resume(corpus, encoder, o, eos, pad, cursor);
+            model.weights().all().values().forEach(p -> p.setRequiresGradient(true));
+            this.optimizer = AdamW.builder().betas(0.9, 0.95).eps(1e-8).weightDecay(settings.weightDecay())
+                    .group("no_decay", 1.0, 0.0, EMBEDDING, "*norm.weight")
+                    .build(model.weights().all());
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        this.schedule = LrSchedule.linearWithWarmup(settings.peakLr(), settings.totalSteps(),
+                settings.warmupFraction(), 0.0);
     }
 
     /** A new model of shape {@code config} initialised by {@link OlmoInit} from {@code settings.seed()}. */
