@@ -1,0 +1,211 @@
+package io.bolmo.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.bolmo.Bolmo;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.io.SafetensorsDtype;
+import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.train.data.Corpus;
+import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.train.teacher.EuroparlCorpus;
+import io.bolmo.train.teacher.HeldOutMetrics;
+import io.bolmo.train.teacher.StepResult;
+import io.bolmo.train.teacher.SubwordLmTrainer;
+import io.bolmo.train.teacher.TeacherSettings;
+import io.bolmo.train.teacher.TeacherShapes;
+import io.bolmo.train.teacher.TokenBytes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bolmo pretrain-teacher}: trains the small Olmo 3 style subword teacher on Lucene's Europarl sample and
+ * writes it as a Hugging Face directory. Resumable: state is saved under {@code --work} every {@code --save-every}
+ * steps, and a rerun with the same {@code --work} continues where it stopped (with the saved settings).
+ */
+@Command(name = "pretrain-teacher", mixinStandardHelpOptions = true,
+        description = "Pretrain the subword teacher (Olmo 3 style) on the Europarl sample; write a HF directory.")
+final class PretrainTeacherCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "Hugging Face directory to write (config.json, model.safetensors, tokenizer.json).")
+    Path out;
+
+    @Option(names = "--work", paramLabel = "DIR",
+            description = "Corpus copy and resumable state (default: OUT.work next to --out).")
+    Path work;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Weights and data order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "1000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    long steps;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Windows per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--seq-len", defaultValue = "256", description = "Tokens per window (default: ${DEFAULT-VALUE}).")
+    int seqLen;
+
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--hidden", defaultValue = "128", description = "d_model (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "4", description = "Blocks, Olmo 3 pattern S S S F (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+    int heads;
+
+    @Option(names = "--window", defaultValue = "64", description = "Sliding window of the sliding layers (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--intermediate", description = "SwiGLU width (default: 4 × hidden).")
+    Integer intermediate;
+
+    @Option(names = "--held-out-every", defaultValue = "100",
+            description = "Hold out 1 in N documents by content hash (default: ${DEFAULT-VALUE}).")
+    int heldOutEvery;
+
+    @Option(names = "--log-every", defaultValue = "10", description = "Steps between log lines (default: ${DEFAULT-VALUE}).")
+    int logEvery;
+
+    @Option(names = "--eval-every", defaultValue = "250", description = "Steps between held-out evaluations (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--eval-batches", defaultValue = "8", description = "Held-out batches per evaluation (default: ${DEFAULT-VALUE}; 0: all).")
+    int evalBatches;
+
+    @Option(names = "--save-every", defaultValue = "100", description = "Steps between saved states (default: ${DEFAULT-VALUE}).")
+    int saveEvery;
+
+    @Option(names = "--max-minutes", defaultValue = "0",
+            description = "Stop after this many minutes, saving state and exporting (0: run all steps).")
+    double maxMinutes;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "Subword tokenizer.json (default: the bundled cl100k-8192; ids 8192..8195 are the specials).")
+    Path tokenizer;
+
+    @Option(names = "--dtype", defaultValue = "bf16", description = "Exported weights: bf16 or f32 (default: ${DEFAULT-VALUE}).")
+    String dtype;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() {
+        SafetensorsDtype exportType = check();
+        PrintWriter log = spec.commandLine().getOut();
+        Path workDir = work != null ? work : out.resolveSibling(out.getFileName() + ".work");
+        Path state = workDir.resolve("state");
+        Path tokenizerJson = BenchResources.tokenizerFile(tokenizer);
+        long began = System.nanoTime();
+        try (Corpus corpus = EuroparlCorpus.open(workDir);
+                HfSubwordEncoder encoder = HfSubwordEncoder.open(tokenizerJson);
+                NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+                SubwordLmTrainer trainer = Files.isDirectory(state)
+                        ? SubwordLmTrainer.resume(state, corpus, encoder, manager)
+                        : SubwordLmTrainer.create(config(), settings(), corpus, encoder, manager)) {
+            TokenBytes bytes = TokenBytes.of(SubwordVocabulary.load(tokenizerJson));
+            log.printf(Locale.ROOT, "%s at step %d: %s, %,d parameters, %d documents; state in %s%n",
+                    trainer.stepCount() > 0 ? "resuming" : "starting", trainer.stepCount(), trainer.model().config()
+                            .modelType(), trainer.model().weights().parameterCount(), corpus.documentCount(), state);
+            double tokens = 0;
+            double seconds = 0;
+            while (!trainer.finished()) {
+                StepResult r = trainer.step();
+                tokens += r.tokens();
+                seconds += r.seconds();
+                if (r.step() % logEvery == 0 || trainer.finished()) {
+                    log.printf(Locale.ROOT, "step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s%n", r.step(),
+                            trainer.settings().totalSteps(), r.loss(), r.lr(), r.gradNorm(), tokens / seconds);
+                }
+                if (r.step() % evalEvery == 0) {
+                    evaluate(trainer, bytes, log);
+                }
+                if (r.step() % saveEvery == 0) {
+                    trainer.saveState(state);
+                }
+                if (maxMinutes > 0 && (System.nanoTime() - began) / 6e10 >= maxMinutes && !trainer.finished()) {
+                    log.printf(Locale.ROOT, "stopping after %.1f minutes at step %d (rerun to continue)%n",
+                            maxMinutes, r.step());
+                    break;
+                }
+            }
+            trainer.saveState(state);
+            evaluate(trainer, bytes, log);
+            trainer.export(out, tokenizerJson, exportType);
+            log.printf(Locale.ROOT, "wrote %s (%s) after %d steps, %.1f minutes%n", out, exportType,
+                    trainer.stepCount(), (System.nanoTime() - began) / 6e10);
+        }
+        return 0;
+    }
+
+    private void evaluate(SubwordLmTrainer trainer, TokenBytes bytes, PrintWriter log) {
+        HeldOutMetrics h = trainer.evaluate(evalBatches, bytes);
+        log.printf(Locale.ROOT, "held-out step %d loss %.4f bits/byte %.4f (%d tokens, %d bytes)%n",
+                trainer.stepCount(), h.loss(), h.bitsPerByte(), h.tokens(), h.bytes());
+    }
+
+    private OlmoConfig config() {
+        return TeacherShapes.olmo3(TeacherShapes.VOCAB, hidden, intermediate != null ? intermediate : 4 * hidden,
+                layers, heads, window);
+    }
+
+    private TeacherSettings settings() {
+        return new TeacherSettings(batchSize, seqLen, steps, lr, 0.05, 0.1, 1.0, seed, heldOutEvery);
+    }
+
+    private SafetensorsDtype check() {
+        if (!device.matches("cpu|gpu|gpu:\\d+")) {
+            throw bad("--device = '" + device + "' is invalid; allowed: cpu, gpu, gpu:N");
+        }
+        if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
+            throw bad("--tokenizer = '" + tokenizer + "' is not a file");
+        }
+        positive("--steps", steps);
+        positive("--batch-size", batchSize);
+        positive("--seq-len", seqLen);
+        positive("--hidden", hidden);
+        positive("--layers", layers);
+        positive("--heads", heads);
+        positive("--window", window);
+        positive("--log-every", logEvery);
+        positive("--eval-every", evalEvery);
+        positive("--save-every", saveEvery);
+        if (hidden % heads != 0 || (hidden / heads) % 2 != 0) {
+            throw bad("--heads = " + heads + " must divide --hidden = " + hidden + " into an even head size");
+        }
+        if (!(lr > 0)) {
+            throw bad("--lr = " + lr + " must be > 0");
+        }
+        return switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "bf16" -> SafetensorsDtype.BF16;
+            case "f32" -> SafetensorsDtype.F32;
+            default -> throw bad("--dtype = '" + dtype + "' is invalid; allowed: bf16, f32");
+        };
+    }
+
+    private void positive(String option, long value) {
+        if (value <= 0) {
+            throw bad(option + " = " + value + " must be > 0");
+        }
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

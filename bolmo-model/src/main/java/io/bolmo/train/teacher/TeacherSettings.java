@@ -1,0 +1,63 @@
+package io.bolmo.train.teacher;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+
+/**
+ * Hyper-parameters of teacher pretraining. Olmo 2/3 recipe scaled down: AdamW betas (0.9, 0.95), eps 1e-8,
+ * weight decay 0.1 on matrices only, {@code LinearWithWarmup} to 0, clip at global norm 1.0.
+ *
+ * @param batchSize      B, windows per step
+ * @param seqLen         T, positions per window (each window holds T + 1 ids)
+ * @param totalSteps     optimizer steps of the full run (the schedule's length)
+ * @param peakLr         the schedule's peak learning rate
+ * @param warmupFraction share of {@code totalSteps} spent warming up linearly
+ * @param weightDecay    decoupled weight decay of the matrices (embeddings and norms get none)
+ * @param maxGradNorm    global gradient-norm clip
+ * @param seed           initial weights and data order
+ * @param heldOutEvery   documents with content hash ≡ 0 mod this are held out (never trained on)
+ */
+public record TeacherSettings(int batchSize, int seqLen, long totalSteps, double peakLr, double warmupFraction,
+        double weightDecay, double maxGradNorm, long seed, int heldOutEvery) {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    public TeacherSettings {
+        check(batchSize >= 1, "batchSize", batchSize, "must be >= 1");
+        check(seqLen >= 2, "seqLen", seqLen, "must be >= 2");
+        check(totalSteps >= 1, "totalSteps", totalSteps, "must be >= 1");
+        check(peakLr > 0 && Double.isFinite(peakLr), "peakLr", peakLr, "must be > 0");
+        check(warmupFraction >= 0 && warmupFraction <= 1, "warmupFraction", warmupFraction, "must be in [0, 1]");
+        check(weightDecay >= 0, "weightDecay", weightDecay, "must be >= 0");
+        check(maxGradNorm > 0, "maxGradNorm", maxGradNorm, "must be > 0");
+        check(heldOutEvery >= 0, "heldOutEvery", heldOutEvery, "must be >= 0 (0 holds nothing out)");
+    }
+
+    /** The defaults of {@code bolmo pretrain-teacher}: B 16 × T 256, peak 3e-3, 1 in 100 documents held out. */
+    public static TeacherSettings defaults(long seed, long totalSteps) {
+        return new TeacherSettings(16, 256, totalSteps, 3e-3, 0.05, 0.1, 1.0, seed, 100);
+    }
+
+    public TeacherSettings withTotalSteps(long steps) {
+        return new TeacherSettings(batchSize, seqLen, steps, peakLr, warmupFraction, weightDecay, maxGradNorm, seed,
+                heldOutEvery);
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    public static TeacherSettings fromJson(String json) {
+        TeacherSettings s = GSON.fromJson(json, TeacherSettings.class);
+        if (s == null) {
+            throw new IllegalArgumentException("empty teacher settings JSON");
+        }
+        return s;
+    }
+
+    private static void check(boolean ok, String field, Object value, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException("teacher setting " + field + " = " + value + " is invalid: " + rule);
+        }
+    }
+}
