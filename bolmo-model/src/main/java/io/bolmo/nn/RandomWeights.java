@@ -1,14 +1,9 @@
 package io.bolmo.nn;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * A {@link Weights.Source} that draws every tensor at random, deterministically from a seed and the tensor name,
@@ -23,29 +18,14 @@ import java.util.Set;
  * <p>The engine's random generator is global: creating weights from two threads at once makes the values
  * depend on timing (shapes and the statistics do not).
  */
-public final class RandomWeights implements Weights.Source {
-
-    private final long seed;
-    private final Set<String> drawn = Collections.synchronizedSet(new LinkedHashSet<>());
+public final class RandomWeights extends SeededSource {
 
     public RandomWeights(long seed) {
-        this.seed = seed;
-    }
-
-    /** Reports the tensors drawn so far: a random source has no tensors that no component asked for. */
-    @Override
-    public Set<String> names() {
-        return Set.copyOf(drawn);
+        super(seed);
     }
 
     @Override
-    public NDArray load(String name, Shape expected, NDManager manager) {
-        drawn.add(name);
-        Engine.getEngine(manager.getEngine().getEngineName()).setRandomSeed(seedOf(name));
-        return draw(name, expected, manager);
-    }
-
-    private static NDArray draw(String name, Shape shape, NDManager m) {
+    protected NDArray draw(String name, Shape shape, NDManager m) {
         DataType f32 = DataType.FLOAT32;
         if (name.endsWith(".bias")) {
             if (name.endsWith("igate_preact.bias")) {
@@ -68,18 +48,5 @@ public final class RandomWeights implements Weights.Source {
         }
         long in = shape.get(shape.dimension() - 1);
         return m.randomNormal(0f, (float) (1 / Math.sqrt(in)), shape, f32);
-    }
-
-    /** SplitMix64 of the seed and the name's hash, so each tensor has its own stream independent of order. */
-    private int seedOf(String name) {
-        long h = seed;
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            h = h * 31 + b;
-        }
-        long z = h + 0x9E3779B97F4A7C15L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        z ^= z >>> 31;
-        return (int) (z & 0x7FFFFFFF);
     }
 }
