@@ -42,8 +42,9 @@ public final class TestModels {
         public GenerationResult chat(java.util.List<io.bolmo.generate.ChatMessage> messages,
                 io.bolmo.generate.GenerationOptions options, GenerationListener listener) {
             running.incrementAndGet();
+            GenerationResult r;
             try {
-                GenerationResult r = delegate.chat(messages, options, new GenerationListener() {
+                r = delegate.chat(messages, options, new GenerationListener() {
                     @Override
                     public void onText(String piece) {
                         listener.onText(piece);
@@ -62,11 +63,12 @@ public final class TestModels {
                         return listener.isCancelled();
                     }
                 });
-                results.add(r);
-                return r;
             } finally {
                 running.decrementAndGet();
             }
+            // published only once the engine call has returned, so a test that sees the result sees running == 0
+            results.add(r);
+            return r;
         }
     }
 }
