@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
@@ -61,10 +60,6 @@ class ByteifyJobTest {
         return reference;
     }
 
-    @AfterAll
-    static void cleanUp() {
-        TinyByteify.deleteQuietly(TinyByteify.root());
-    }
 
     @Test
     void bothStagesProduceAModelThatLoadsAndGenerates() throws Exception {

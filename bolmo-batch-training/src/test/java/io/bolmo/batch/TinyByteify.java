@@ -26,6 +26,8 @@ import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 /**
  * Test fixtures: a tiny random Olmo 3 teacher (written once per JVM as a Hugging Face directory) with the
  * cl100k-8192 tokenizer, a small corpus, and job parameters for 2 chunks of 3 steps per stage at L=64, B=2.
+ * Every test class of the module shares it, so none deletes it: it lives under {@code target/} (surefire's
+ * {@code java.io.tmpdir}) and goes with {@code mvn clean}.
  */
 final class TinyByteify {
 
