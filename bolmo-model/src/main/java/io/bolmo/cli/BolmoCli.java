@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * The {@code bolmo} command line: {@code forward}, {@code generate}, {@code chat}, {@code bench} and
- * {@code pretrain-teacher}.
+ * {@code pretrain-teacher}, {@code eval}.
  *
  * <p>Exit codes: 0 success; 1 the work failed (for example the model directory cannot be loaded: the loader's
  * message is printed); 2 bad arguments (one line naming the option and what is allowed). No stack traces for
@@ -21,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "bolmo", mixinStandardHelpOptions = true, version = "bolmo 0.1.0",
         description = "Bolmo byte-level language models on DJL/PyTorch.",
         subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class,
-                TrainBenchCommand.class, MergeCommand.class, PretrainTeacherCommand.class,
+                TrainBenchCommand.class, MergeCommand.class, PretrainTeacherCommand.class, EvalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 
