@@ -19,12 +19,8 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     private final PipelineOptions options;
     private final int eos;
     private final int pad;
-    private long epoch;
-    private long position;
-    private int token;
+    private final DocumentWalk walk;
     private long batches;
-    private int[] order;
-    private long orderEpoch = -1;
     private ByteExample current;
     private long currentKey = -1;
 
@@ -34,18 +30,8 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
         this.options = options;
         this.eos = encoder.vocabulary().eosId();
         this.pad = encoder.vocabulary().padId();
-        this.epoch = at.epoch();
-        this.position = at.document();
-        this.token = Math.toIntExact(at.token());
+        this.walk = new DocumentWalk(corpus, options, at);
         this.batches = at.batches();
-        if (order().length == 0) {
-            throw new IllegalArgumentException("the " + options.split() + " split of the corpus has no documents ("
-                    + corpus.documentCount() + " documents, heldOutEvery " + options.heldOutEvery() + ")");
-        }
-        if (position > order.length || position == order.length && token != 0) {
-            throw new IllegalArgumentException("cursor " + at + " is past the " + order.length
-                    + " documents of epoch " + epoch + " (another corpus or split?)");
-        }
         normalize();
     }
 
@@ -57,14 +43,12 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
     public static BatchIterator resume(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options,
             DataCursor cursor) {
-        PipelineOptions o = new PipelineOptions(options.seqLen(), options.maxPatches(), options.batchSize(),
-                cursor.seed(), options.shuffle(), options.heldOutEvery(), options.split(), options.epochs());
-        return new BatchIterator(corpus, encoder, o, cursor);
+        return new BatchIterator(corpus, encoder, options.withSeed(cursor.seed()), cursor);
     }
 
     /** Where the next batch starts. */
     public DataCursor cursor() {
-        return new DataCursor(options.seed(), epoch, position, token, batches);
+        return walk.cursor(batches);
     }
 
     @Override
@@ -113,56 +97,42 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     private void fill(Window w) {
         while (!exhausted()) {
             ByteExample ex = example();
-            int from = token + 1; // patch index: patch 0 of the example is its BOS, replaced by the window's own
+            int from = walk.token() + 1; // patch index: patch 0 of the example is its BOS, replaced by the window's own
             int to = from + 1;
             if (to == ex.patches() - 1) {
                 to++; // last token travels with its EOS
             }
             if (!w.fits(ex, from, to)) {
                 if (w.isEmpty()) {
-                    throw new CorpusException(corpus.describe(order[(int) position]) + ": subword token " + token
+                    throw new CorpusException(corpus.describe(walk.document()) + ": subword token " + walk.token()
                             + " (" + Window.span(ex, from, to) + " bytes with its EOS, if last) does not fit an empty"
                             + " window of " + options.seqLen() + " bytes / " + options.maxPatches() + " patches");
                 }
                 return;
             }
             w.add(ex, from, to);
-            token = to - 1;
+            walk.token(to - 1);
             normalize();
         }
     }
 
     private ByteExample example() {
-        long key = epoch * (long) Integer.MAX_VALUE + position;
-        if (key != currentKey) {
-            current = encoder.encode(corpus.text(order[(int) position]));
-            currentKey = key;
+        if (walk.documentKey() != currentKey) {
+            current = encoder.encode(corpus.text(walk.document()));
+            currentKey = walk.documentKey();
         }
         return current;
     }
 
     /** Moves past a finished document and a finished epoch. */
     private void normalize() {
-        if (position < order().length && token >= example().tokens()) {
-            position++;
-            token = 0;
+        if (!walk.exhausted() && walk.token() >= example().tokens()) {
+            walk.nextDocument();
         }
-        if (position == order().length && (options.epochs() == 0 || epoch + 1 < options.epochs())) {
-            epoch++;
-            position = 0;
-            token = 0;
-        }
+        walk.wrapEpoch();
     }
 
     private boolean exhausted() {
-        return position >= order().length;
-    }
-
-    private int[] order() {
-        if (orderEpoch != epoch) {
-            order = EpochOrder.of(corpus, options, epoch);
-            orderEpoch = epoch;
-        }
-        return order;
+        return walk.exhausted();
     }
 }

@@ -47,6 +47,11 @@ public record PipelineOptions(int seqLen, int maxPatches, int batchSize, long se
         return new PipelineOptions(seqLen, maxPatches, batchSize, seed, shuffle, heldOutEvery, split, n);
     }
 
+    /** The same options under another seed (a resumed cursor's). */
+    public PipelineOptions withSeed(long s) {
+        return new PipelineOptions(seqLen, maxPatches, batchSize, s, shuffle, heldOutEvery, split, epochs);
+    }
+
     public PipelineOptions withShuffle(boolean on) {
         return new PipelineOptions(seqLen, maxPatches, batchSize, seed, on, heldOutEvery, split, epochs);
     }

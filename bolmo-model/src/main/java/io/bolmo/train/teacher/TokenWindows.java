@@ -3,6 +3,7 @@ package io.bolmo.train.teacher;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusException;
 import io.bolmo.train.data.DataCursor;
+import io.bolmo.train.data.DocumentWalk;
 import io.bolmo.train.data.EpochOrder;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.SubwordEncoder;
@@ -24,12 +25,8 @@ public final class TokenWindows {
     private final PipelineOptions options;
     private final int eos;
     private final int pad;
-    private long epoch;
-    private long position;
-    private int token;
+    private final DocumentWalk walk;
     private long batches;
-    private int[] order;
-    private long orderEpoch = -1;
     private int[] current;
     private long currentKey = -1;
 
@@ -40,21 +37,11 @@ public final class TokenWindows {
         this.options = options;
         this.eos = eos;
         this.pad = pad;
-        this.epoch = at.epoch();
-        this.position = at.document();
-        this.token = Math.toIntExact(at.token());
+        this.walk = new DocumentWalk(corpus, options, at);
         this.batches = at.batches();
-        if (order().length == 0) {
-            throw new IllegalArgumentException("the " + options.split() + " split of the corpus has no documents ("
-                    + corpus.documentCount() + " documents, heldOutEvery " + options.heldOutEvery() + ")");
-        }
-        if (position > order.length || position == order.length && token != 0) {
-            throw new IllegalArgumentException("cursor " + at + " is past the " + order.length
-                    + " documents of epoch " + epoch + " (another corpus or split?)");
-        }
-        if (position < order.length && token >= document().length) {
+        if (!walk.exhausted() && walk.token() >= document().length) {
             throw new IllegalArgumentException("cursor " + at + " is past the end of document "
-                    + corpus.describe(order[(int) position]) + " (" + document().length + " ids with EOS)");
+                    + corpus.describe(walk.document()) + " (" + document().length + " ids with EOS)");
         }
     }
 
@@ -67,18 +54,16 @@ public final class TokenWindows {
     /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
     public static TokenWindows resume(Corpus corpus, SubwordEncoder encoder, PipelineOptions options, int eos,
             int pad, DataCursor cursor) {
-        PipelineOptions o = new PipelineOptions(options.seqLen(), options.maxPatches(), options.batchSize(),
-                cursor.seed(), options.shuffle(), options.heldOutEvery(), options.split(), options.epochs());
-        return new TokenWindows(corpus, encoder, o, eos, pad, cursor);
+        return new TokenWindows(corpus, encoder, options.withSeed(cursor.seed()), eos, pad, cursor);
     }
 
     /** Where the next batch starts. */
     public DataCursor cursor() {
-        return new DataCursor(options.seed(), epoch, position, token, batches);
+        return walk.cursor(batches);
     }
 
     public boolean hasNext() {
-        return position < order().length;
+        return !walk.exhausted();
     }
 
     public TokenBatch next() {
@@ -95,11 +80,13 @@ public final class TokenWindows {
             int filled = 0;
             while (filled < width && hasNext()) {
                 int[] doc = document();
-                int take = Math.min(width - filled, doc.length - token);
-                System.arraycopy(doc, token, rows[r], filled, take);
+                int take = Math.min(width - filled, doc.length - walk.token());
+                System.arraycopy(doc, walk.token(), rows[r], filled, take);
                 filled += take;
-                token += take;
-                advance(doc.length);
+                walk.token(walk.token() + take);
+                if (walk.token() >= doc.length) {
+                    walk.nextDocument();
+                }
             }
             lengths[r] = filled;
         }
@@ -107,24 +94,10 @@ public final class TokenWindows {
         return new TokenBatch(rows, lengths, cursor());
     }
 
-    /** Moves past a finished document and, for an endless or multi-epoch pass, a finished epoch. */
-    private void advance(int docLength) {
-        if (token < docLength) {
-            return;
-        }
-        position++;
-        token = 0;
-        if (position == order().length && (options.epochs() == 0 || epoch + 1 < options.epochs())) {
-            epoch++;
-            position = 0;
-        }
-    }
-
     /** The ids of the current document followed by EOS. */
     private int[] document() {
-        long key = epoch * (long) Integer.MAX_VALUE + position;
-        if (key != currentKey) {
-            int doc = order()[(int) position];
+        if (walk.documentKey() != currentKey) {
+            int doc = walk.document();
             int[] ids = encoder.encode(corpus.text(doc));
             for (int id : ids) {
                 if (id < 0 || id == eos || id == pad) {
@@ -134,16 +107,8 @@ public final class TokenWindows {
             }
             current = Arrays.copyOf(ids, ids.length + 1);
             current[ids.length] = eos;
-            currentKey = key;
+            currentKey = walk.documentKey();
         }
         return current;
-    }
-
-    private int[] order() {
-        if (orderEpoch != epoch) {
-            order = EpochOrder.of(corpus, options, epoch);
-            orderEpoch = epoch;
-        }
-        return order;
     }
 }
