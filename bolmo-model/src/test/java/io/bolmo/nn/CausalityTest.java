@@ -17,20 +17,25 @@ import org.junit.jupiter.api.Test;
 class CausalityTest {
 
     private static final int T = 20;
+    private static final JsonObject TEXT = Golden.texts("tiny-olmo3").get(0);
+
+    /** A copy of {@code ids} whose entries from {@code from} on are replaced by other values in [offset, offset+range). */
+    private static int[] changedFrom(int[] ids, int from, int range, int offset) {
+        int[] out = ids.clone();
+        for (int t = from; t < ids.length; t++) {
+            out[t] = offset + (ids[t] * 7 + 13) % range;
+        }
+        return out;
+    }
 
     @Test
     void laterBytesDoNotReachEarlierPositions() {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 BolmoModel model = Golden.loadModel(m, "tiny-olmo3")) {
-            JsonObject text = Golden.texts("tiny-olmo3").get(0);
-            int[] ids = Golden.ints(text, "input_ids");
-            int[] sub = Golden.ints(text, "expanded_subword_ids");
-            int[] changedIds = ids.clone();
-            int[] changedSub = sub.clone();
-            for (int t = T + 2; t < ids.length; t++) {
-                changedIds[t] = 4 + (ids[t] * 7 + 13) % 256;
-                changedSub[t] = (sub[t] * 31 + 5) % 4096;
-            }
+            int[] ids = Golden.ints(TEXT, "input_ids");
+            int[] sub = Golden.ints(TEXT, "expanded_subword_ids");
+            int[] changedIds = changedFrom(ids, T + 2, 256, 4);
+            int[] changedSub = changedFrom(sub, T + 2, 4096, 0);
             try (BolmoModel.Output a = forward(m, model, ids, sub, null);
                     BolmoModel.Output b = forward(m, model, changedIds, changedSub, null)) {
                 assertThat(maxDiffUpTo(a.logits(), b.logits(), T)).isEqualTo(0f);
@@ -44,15 +49,10 @@ class CausalityTest {
     void theNextByteActsOnlyThroughTheBoundaryDecision() {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 BolmoModel model = Golden.loadModel(m, "tiny-olmo3")) {
-            JsonObject text = Golden.texts("tiny-olmo3").get(0);
-            int[] ids = Golden.ints(text, "input_ids");
-            int[] sub = Golden.ints(text, "expanded_subword_ids");
-            int[] changedIds = ids.clone();
-            int[] changedSub = sub.clone();
-            for (int t = T + 1; t < ids.length; t++) {
-                changedIds[t] = 4 + (ids[t] * 7 + 13) % 256;
-                changedSub[t] = (sub[t] * 31 + 5) % 4096;
-            }
+            int[] ids = Golden.ints(TEXT, "input_ids");
+            int[] sub = Golden.ints(TEXT, "expanded_subword_ids");
+            int[] changedIds = changedFrom(ids, T + 1, 256, 4);
+            int[] changedSub = changedFrom(sub, T + 1, 4096, 0);
             try (BolmoModel.Output a = forward(m, model, ids, sub, null)) {
                 Patches fixed = a.patches();
                 try (BolmoModel.Output b = forward(m, model, changedIds, changedSub, fixed)) {
