@@ -4,27 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bits per byte with the boundary flag marginalised, against a float64 host computation on the {@code ce} logits. */
-class BitsPerByteTest {
-
-    private NDManager manager;
-    private GoldenLosses golden;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class BitsPerByteTest extends GoldenLossesCase {
 
     @Test
     void marginalisesTheFlagAndIgnoresMaskedLabels() {

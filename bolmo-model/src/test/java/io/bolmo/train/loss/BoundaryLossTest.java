@@ -7,27 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** GoldenLosses cases {@code bce} and {@code bce_spot}, plus the boundary metrics of {@code stage1}/{@code stage2}. */
-class BoundaryLossTest {
-
-    private NDManager manager;
-    private GoldenLosses golden;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class BoundaryLossTest extends GoldenLossesCase {
 
     @Test
     void elementwiseAtSpotLogprobsCoversClipAndBothLog1mexpBranches() {

@@ -5,28 +5,17 @@ import static io.bolmo.train.loss.GoldenLosses.assertInts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** GoldenLosses case {@code labels} (data set C) and the patch ids of the ALM cases. */
-class ByteLabelsTest {
+class ByteLabelsTest extends GoldenLossesCase {
 
-    private NDManager manager;
-    private GoldenLosses golden;
     private ByteLabels labels;
 
     @BeforeEach
     void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
         labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
     }
 
     @Test

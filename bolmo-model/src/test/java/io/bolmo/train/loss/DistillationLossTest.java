@@ -6,29 +6,12 @@ import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** GoldenLosses cases {@code alm_nodebias}, {@code alm_debias}, {@code alm_padded}: binarised KL, τ = 5, ε = 1e−6. */
-class DistillationLossTest {
-
-    private NDManager manager;
-    private GoldenLosses golden;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class DistillationLossTest extends GoldenLossesCase {
 
     @ParameterizedTest
     @ValueSource(strings = {"alm_nodebias", "alm_debias", "alm_padded"})

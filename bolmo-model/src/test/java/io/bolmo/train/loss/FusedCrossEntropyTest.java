@@ -4,27 +4,10 @@ import static io.bolmo.train.loss.GoldenLosses.assertFloats;
 import static io.bolmo.train.loss.GoldenLosses.assertScalar;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** GoldenLosses case {@code ce}: 640-way CE on the Stage 1 and Stage 2 fused labels, reference normalisation. */
-class FusedCrossEntropyTest {
-
-    private NDManager manager;
-    private GoldenLosses golden;
-
-    @BeforeEach
-    void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
-    }
+class FusedCrossEntropyTest extends GoldenLossesCase {
 
     @Test
     void stage1Labels() {

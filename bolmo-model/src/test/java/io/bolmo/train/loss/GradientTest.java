@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,24 +14,15 @@ import org.junit.jupiter.api.Test;
  * DJL autograd through the losses: the gradient of a chosen entry agrees with a central finite difference, and no
  * NaN comes out of the masked or unselected log1mexp branches.
  */
-class GradientTest {
+class GradientTest extends GoldenLossesCase {
 
     private static final float H = 1e-2f;
 
-    private NDManager manager;
-    private GoldenLosses golden;
     private ByteLabels labels;
 
     @BeforeEach
     void setUp() {
-        manager = NDManager.newBaseManager();
-        golden = GoldenLosses.load(manager);
         labels = ByteLabels.of(golden.get("labels.input_ids"), golden.get("labels.patch_lens"));
-    }
-
-    @AfterEach
-    void tearDown() {
-        manager.close();
     }
 
     @Test
