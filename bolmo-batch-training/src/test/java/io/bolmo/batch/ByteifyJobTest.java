@@ -22,26 +22,13 @@ import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The {@code byteify} job end to end on an H2 file repository: both stages, then stop/restart, a failed checkpoint
  * write and a SIGKILL of a separate JVM mid-chunk, each restarted and compared with the uninterrupted run.
  */
-@SpringBootTest
-class ByteifyJobTest {
+class ByteifyJobTest extends JobRepositoryTestBase {
 
-    static final Path WORK = TinyByteify.root().resolve("jobs");
-
-    @DynamicPropertySource
-    static void repository(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", () -> "jdbc:h2:file:" + WORK.resolve("db/jobs") + ";FILE_LOCK=FS");
-    }
-
-    @Autowired
-    JobOperator operator;
     @Autowired
     Job byteify;
     @Autowired

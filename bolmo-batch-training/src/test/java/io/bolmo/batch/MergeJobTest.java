@@ -20,33 +20,19 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The {@code merge} job runs task arithmetic on directories and validates its parameters up front. */
-@SpringBootTest
-class MergeJobTest {
+class MergeJobTest extends JobRepositoryTestBase {
 
-    static final Path WORK = TinyByteify.root().resolve("merge-jobs");
-
-    @DynamicPropertySource
-    static void repository(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", () -> "jdbc:h2:file:" + WORK.resolve("db/jobs") + ";FILE_LOCK=FS");
-    }
-
-    @Autowired
-    JobOperator operator;
     @Autowired
     Job merge;
 
     @Test
     void mergesThePostTrainingDeltaIntoTheGlobalBlocks() throws Exception {
         Path base = TinyByteify.root().resolve("teacher");
-        Path post = WORK.resolve("post");
-        Path bolmo = WORK.resolve("bolmo");
+        Path post = WORK.resolve("merge/post");
+        Path bolmo = WORK.resolve("merge/bolmo");
         try (NDManager m = NDManager.newBaseManager("PyTorch"); HfCheckpoint b = HfCheckpoint.open(base);
                 OlmoModel teacher = OlmoModel.create(b.olmoConfig(), Weights.from(m, b));
                 OlmoModel tuned = OlmoModel.create(b.olmoConfig(), Weights.from(m, new RandomWeights(4)))) {
@@ -57,7 +43,7 @@ class MergeJobTest {
                         .copy(base.resolve("tokenizer.json")).write();
             }
         }
-        Path out = WORK.resolve("merged");
+        Path out = WORK.resolve("merge/merged");
         JobExecution e = operator.start(merge, TinyByteify.parameters(Map.of("bolmo", bolmo.toString(),
                 "base", base.toString(), "post-trained", post.toString(), "alpha", "0.5", "output", out.toString())));
 
