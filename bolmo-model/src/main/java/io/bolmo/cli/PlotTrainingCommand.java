@@ -1,0 +1,62 @@
+package io.bolmo.cli;
+
+import io.bolmo.eval.TrainingCurves;
+import io.bolmo.train.MetricsHistory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bolmo plot-training}: renders the training curves of a byteifying run as a PNG, from the
+ * {@code metrics.csv} that each stage writes next to its exported model.
+ */
+@Command(name = "plot-training", mixinStandardHelpOptions = true,
+        description = "Render a byteify run's training curves (losses, boundary accuracy/F1, bits per byte) as PNG.")
+final class PlotTrainingCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--run", paramLabel = "DIR", required = true,
+            description = "The byteify job's output directory (stage1/final, stage2/final), or one model directory "
+                    + "with a metrics.csv.")
+    Path run;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true, description = "PNG file to write.")
+    Path out;
+
+    @Option(names = "--smooth", defaultValue = "25", description = "Steps per moving average (default: ${DEFAULT-VALUE}).")
+    int smooth;
+
+    @Override
+    public Integer call() {
+        if (smooth < 1) {
+            throw new ParameterException(spec.commandLine(), "--smooth = " + smooth + " must be >= 1");
+        }
+        List<TrainingCurves.Run> runs = new ArrayList<>();
+        for (String stage : List.of("stage1", "stage2")) {
+            Path dir = run.resolve(stage).resolve("final");
+            if (Files.isRegularFile(dir.resolve(MetricsHistory.FILE))) {
+                runs.add(new TrainingCurves.Run(stage.replace("stage", "stage "), MetricsHistory.read(dir)));
+            }
+        }
+        if (runs.isEmpty() && Files.isRegularFile(run.resolve(MetricsHistory.FILE))) {
+            runs.add(new TrainingCurves.Run(run.getFileName().toString(), MetricsHistory.read(run)));
+        }
+        if (runs.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--run = '" + run + "' has no " + MetricsHistory.FILE
+                    + " in stage1/final, stage2/final or itself");
+        }
+        TrainingCurves.figure(runs, smooth).writePng(out);
+        spec.commandLine().getOut().printf("wrote %s (%d stages, %d steps)%n", out, runs.size(),
+                runs.stream().mapToInt(r -> r.history().steps().size()).sum());
+        return 0;
+    }
+}

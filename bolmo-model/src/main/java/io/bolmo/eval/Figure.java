@@ -1,0 +1,63 @@
+package io.bolmo.eval;
+
+import io.bolmo.io.AtomicFiles;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** Charts laid out in a grid and written as one PNG (atomically). */
+public final class Figure {
+
+    private final List<Chart> charts;
+    private final int columns;
+    private final int panelWidth;
+    private final int panelHeight;
+
+    public Figure(List<Chart> charts, int columns, int panelWidth, int panelHeight) {
+        if (charts.isEmpty() || columns < 1 || panelWidth < 120 || panelHeight < 100) {
+            throw new IllegalArgumentException("a figure needs >= 1 chart, >= 1 column and panels of at least "
+                    + "120 x 100 px; got " + charts.size() + " charts, " + columns + " columns, " + panelWidth + " x "
+                    + panelHeight);
+        }
+        this.charts = List.copyOf(charts);
+        this.columns = columns;
+        this.panelWidth = panelWidth;
+        this.panelHeight = panelHeight;
+    }
+
+    /** Where chart {@code i} is drawn in the image. */
+    public Rectangle panel(int i) {
+        return new Rectangle((i % columns) * panelWidth, (i / columns) * panelHeight, panelWidth, panelHeight);
+    }
+
+    public BufferedImage render() {
+        int rows = (charts.size() + columns - 1) / columns;
+        BufferedImage image = new BufferedImage(columns * panelWidth, rows * panelHeight, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                charts.get(i).draw(g, panel(i));
+            }
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    public Path writePng(Path file) {
+        BufferedImage image = render();
+        AtomicFiles.writeFile(file, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer in this JVM");
+            }
+        });
+        return file;
+    }
+}
