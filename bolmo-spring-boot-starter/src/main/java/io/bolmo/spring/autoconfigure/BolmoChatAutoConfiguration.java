@@ -19,6 +19,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
@@ -30,6 +32,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configures a {@link BolmoChatModel} from {@code spring.ai.bolmo.chat.*}, guarded by the Resilience4j
@@ -50,14 +54,16 @@ public class BolmoChatAutoConfiguration {
     public static final String RESILIENCE_NAME = "bolmo";
 
     static final String MODEL_DIRECTORY = BolmoChatProperties.PREFIX + ".model-directory";
+    static final String SMALL_MODEL = "io.bolmo.models.SmallModel";
+    private static final Logger LOG = LoggerFactory.getLogger(BolmoChatAutoConfiguration.class);
     static final String DEVICE = BolmoChatProperties.PREFIX + ".device";
     static final String DTYPE = BolmoChatProperties.PREFIX + ".dtype";
     static final String TOKENIZER = BolmoChatProperties.PREFIX + ".tokenizer";
 
     @Bean
     @ConditionalOnMissingBean({Bolmo.class, ChatModel.class})
-    public Bolmo bolmo(BolmoChatProperties properties) {
-        return loadModel(properties);
+    public Bolmo bolmo(BolmoChatProperties properties, ResourceLoader resourceLoader) {
+        return loadModel(properties, resourceLoader.getClassLoader());
     }
 
     @Bean
@@ -120,7 +126,7 @@ public class BolmoChatAutoConfiguration {
     }
 
     /** Checks every setting first, so a bad one fails startup with its property name rather than a stack trace. */
-    static Bolmo loadModel(BolmoChatProperties p) {
+    static Bolmo loadModel(BolmoChatProperties p, ClassLoader classLoader) {
         String dtype = p.getDtype() == null ? "" : p.getDtype().trim().toLowerCase(Locale.ROOT);
         if (!dtype.equals("float32")) {
             throw new InvalidConfigurationPropertyValueException(DTYPE, p.getDtype(),
@@ -128,8 +134,13 @@ public class BolmoChatAutoConfiguration {
         }
         String dirValue = p.getModelDirectory();
         if (dirValue == null || dirValue.isBlank()) {
-            throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
-                    "it must be set to a Bolmo model directory (config.json and model.safetensors)");
+            if (!ClassUtils.isPresent(SMALL_MODEL, classLoader)) {
+                throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
+                        "it must be set to a Bolmo model directory (config.json and model.safetensors), or add "
+                                + "io.bolmo:bolmo-small-model to serve the bundled small model");
+            }
+            dirValue = BundledModel.directory().toString();
+            LOG.info("{} is not set: serving the bundled small model from {}", MODEL_DIRECTORY, dirValue);
         }
         Path dir = path(MODEL_DIRECTORY, dirValue);
         if (!Files.isDirectory(dir)) {
@@ -160,6 +171,13 @@ public class BolmoChatAutoConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
                     "the model could not be loaded: " + e.getMessage());
+        }
+    }
+
+    /** Only loaded when bolmo-small-model is on the class path. */
+    private static final class BundledModel {
+        static Path directory() {
+            return io.bolmo.models.SmallModel.bolmo();
         }
     }
 

@@ -15,7 +15,8 @@ public class BolmoChatProperties {
     public static final String PREFIX = "spring.ai.bolmo.chat";
 
     /**
-     * Directory of the Bolmo model in Hugging Face layout (config.json and model.safetensors). Required.
+     * Directory of the Bolmo model in Hugging Face layout (config.json and model.safetensors). Unset: the bundled
+     * small model when io.bolmo:bolmo-small-model is on the class path, else startup fails naming this property.
      */
     private String modelDirectory;
 

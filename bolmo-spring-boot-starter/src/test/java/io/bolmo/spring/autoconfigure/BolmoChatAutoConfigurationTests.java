@@ -146,9 +146,22 @@ class BolmoChatAutoConfigurationTests {
     }
 
     @Test
+    void withoutAModelDirectoryTheBundledSmallModelIsServed() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(io.bolmo.Bolmo.class).directory())
+                    .isEqualTo(io.bolmo.models.SmallModel.bolmo());
+            String answer = context.getBean(ChatModel.class).call("The European Parliament");
+            assertThat(answer).isNotBlank().doesNotContain("\uFFFD");
+        });
+    }
+
+    @Test
     void missingModelDirectoryFailsStartupNamingTheProperty() {
-        runner.run(context -> assertThat(context).getFailure().rootCause()
-                .hasMessageContaining("spring.ai.bolmo.chat.model-directory").hasMessageContaining("must be set"));
+        runner.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                io.bolmo.models.SmallModel.class)).run(context -> assertThat(context).getFailure().rootCause()
+                .hasMessageContaining("spring.ai.bolmo.chat.model-directory").hasMessageContaining("must be set")
+                .hasMessageContaining("io.bolmo:bolmo-small-model"));
         runner.withPropertyValues("spring.ai.bolmo.chat.model-directory=/no/such/model").run(context -> assertThat(
                 context).getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.model-directory")
                 .hasMessageContaining("/no/such/model"));
