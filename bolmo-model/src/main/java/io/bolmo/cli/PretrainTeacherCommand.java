@@ -1,22 +1,17 @@
 package io.bolmo.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.bolmo.Bolmo;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.SafetensorsDtype;
-import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.data.Corpus;
-import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.train.ByteifyRun;
+import io.bolmo.train.StepMetrics;
 import io.bolmo.train.teacher.EuroparlCorpus;
-import io.bolmo.train.teacher.HeldOutMetrics;
-import io.bolmo.train.teacher.StepResult;
-import io.bolmo.train.teacher.SubwordLmTrainer;
+import io.bolmo.train.teacher.PretrainRun;
 import io.bolmo.train.teacher.TeacherSettings;
 import io.bolmo.train.teacher.TeacherShapes;
-import io.bolmo.train.teacher.TokenBytes;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,8 +22,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bolmo pretrain-teacher}: trains the small Olmo 3 style subword teacher on Lucene's Europarl sample and
- * writes it as a Hugging Face directory. Resumable: state is saved under {@code --work} every {@code --save-every}
- * steps, and a rerun with the same {@code --work} continues where it stopped (with the saved settings).
+ * writes it as a Hugging Face directory. Resumable: a checkpoint is saved under {@code --work}/checkpoints every
+ * {@code --save-every} steps, and a rerun with the same {@code --work} and settings continues where it stopped. The
+ * {@code pretrain} Spring Batch job runs the same {@link PretrainRun}.
  */
 @Command(name = "pretrain-teacher", mixinStandardHelpOptions = true,
         description = "Pretrain the subword teacher (Olmo 3 style) on the Europarl sample; write a HF directory.")
@@ -110,54 +106,50 @@ final class PretrainTeacherCommand implements Callable<Integer> {
         SafetensorsDtype exportType = check();
         PrintWriter log = spec.commandLine().getOut();
         Path workDir = work != null ? work : out.resolveSibling(out.getFileName() + ".work");
-        Path state = workDir.resolve("state");
         Path tokenizerJson = BenchResources.tokenizerFile(tokenizer);
         long began = System.nanoTime();
-        try (Corpus corpus = EuroparlCorpus.open(workDir);
-                HfSubwordEncoder encoder = HfSubwordEncoder.open(tokenizerJson);
-                NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
-                SubwordLmTrainer trainer = Files.isDirectory(state)
-                        ? SubwordLmTrainer.resume(state, corpus, encoder, manager)
-                        : SubwordLmTrainer.create(config(), settings(), corpus, encoder, manager)) {
-            TokenBytes bytes = TokenBytes.of(SubwordVocabulary.load(tokenizerJson));
-            log.printf(Locale.ROOT, "%s at step %d: %s, %,d parameters, %d documents; state in %s%n",
-                    trainer.stepCount() > 0 ? "resuming" : "starting", trainer.stepCount(), trainer.model().config()
-                            .modelType(), trainer.model().weights().parameterCount(), corpus.documentCount(), state);
+        PretrainRun.Parameters params = new PretrainRun.Parameters(workDir,
+                List.of(EuroparlCorpus.materialise(workDir, 0)), tokenizerJson, config(), settings(), evalBatches,
+                exportType, device);
+        Path latest = ByteifyRun.latestCheckpoint(workDir).orElse(null);
+        try (PretrainRun run = PretrainRun.open(params, latest)) {
+            log.printf(Locale.ROOT, "%s at step %d: %s, %,d parameters, %d documents; checkpoints in %s%n",
+                    latest != null ? "resuming" : "starting", run.stepCount(), run.config().modelType(),
+                    run.parameterCount(), run.documentCount(), workDir.resolve("checkpoints"));
             double tokens = 0;
             double seconds = 0;
-            while (!trainer.finished()) {
-                StepResult r = trainer.step();
-                tokens += r.tokens();
+            while (!run.finished()) {
+                StepMetrics r = run.step();
+                tokens += r.bytes();
                 seconds += r.seconds();
-                if (r.step() % logEvery == 0 || trainer.finished()) {
+                if (r.step() % logEvery == 0 || run.finished()) {
                     log.printf(Locale.ROOT, "step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s%n", r.step(),
-                            trainer.settings().totalSteps(), r.loss(), r.lr(), r.gradNorm(), tokens / seconds);
+                            run.totalSteps(), r.total(), r.learningRate(), r.gradNorm(), tokens / seconds);
                 }
                 if (r.step() % evalEvery == 0) {
-                    evaluate(trainer, bytes, log);
+                    evaluate(run, log);
                 }
                 if (r.step() % saveEvery == 0) {
-                    trainer.saveState(state);
+                    ByteifyRun.pruneCheckpoints(workDir, 2, run.saveCheckpoint());
                 }
-                if (maxMinutes > 0 && (System.nanoTime() - began) / 6e10 >= maxMinutes && !trainer.finished()) {
+                if (maxMinutes > 0 && (System.nanoTime() - began) / 6e10 >= maxMinutes && !run.finished()) {
                     log.printf(Locale.ROOT, "stopping after %.1f minutes at step %d (rerun to continue)%n",
                             maxMinutes, r.step());
                     break;
                 }
             }
-            trainer.saveState(state);
-            evaluate(trainer, bytes, log);
-            trainer.export(out, tokenizerJson, exportType);
+            ByteifyRun.pruneCheckpoints(workDir, 2, run.saveCheckpoint());
+            evaluate(run, log);
+            run.exportFinal(out);
             log.printf(Locale.ROOT, "wrote %s (%s) after %d steps, %.1f minutes%n", out, exportType,
-                    trainer.stepCount(), (System.nanoTime() - began) / 6e10);
+                    run.stepCount(), (System.nanoTime() - began) / 6e10);
         }
         return 0;
     }
 
-    private void evaluate(SubwordLmTrainer trainer, TokenBytes bytes, PrintWriter log) {
-        HeldOutMetrics h = trainer.evaluate(evalBatches, bytes);
-        log.printf(Locale.ROOT, "held-out step %d loss %.4f bits/byte %.4f (%d tokens, %d bytes)%n",
-                trainer.stepCount(), h.loss(), h.bitsPerByte(), h.tokens(), h.bytes());
+    private static void evaluate(PretrainRun run, PrintWriter log) {
+        run.evaluate().ifPresent(h -> log.printf(Locale.ROOT, "held-out step %d bits/byte %.4f (%d bytes)%n",
+                h.step(), h.bitsPerByte(), h.bytes()));
     }
 
     private OlmoConfig config() {

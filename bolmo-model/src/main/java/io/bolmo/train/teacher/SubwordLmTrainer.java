@@ -193,13 +193,16 @@ public final class SubwordLmTrainer implements AutoCloseable {
 
     /** Writes weights (F32), optimizer state, settings and data cursor to {@code dir}, replacing it atomically. */
     public void saveState(Path dir) {
-        AtomicFiles.replaceDirectory(dir, tmp -> {
-            Files.writeString(tmp.resolve(HfCheckpoint.CONFIG_FILE), model.config().toJson(), StandardCharsets.UTF_8);
-            SafetensorsWriter.create().writeCheckpoint(tmp, model.weights().all());
-            optimizer.save(tmp.resolve(STATE_OPTIMIZER));
-            Files.writeString(tmp.resolve(STATE_SETTINGS), settings.toJson(), StandardCharsets.UTF_8);
-            Files.writeString(tmp.resolve(STATE_TRAINER), train.cursor().toJson(), StandardCharsets.UTF_8);
-        });
+        AtomicFiles.replaceDirectory(dir, this::writeState);
+    }
+
+    /** The files of {@link #saveState} into {@code dir}, which exists (not atomic by itself). */
+    public void writeState(Path dir) throws IOException {
+        Files.writeString(dir.resolve(HfCheckpoint.CONFIG_FILE), model.config().toJson(), StandardCharsets.UTF_8);
+        SafetensorsWriter.create().writeCheckpoint(dir, model.weights().all());
+        optimizer.save(dir.resolve(STATE_OPTIMIZER));
+        Files.writeString(dir.resolve(STATE_SETTINGS), settings.toJson(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(STATE_TRAINER), train.cursor().toJson(), StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,0 +1,195 @@
+package io.bolmo.train.teacher;
+
+import ai.djl.ndarray.NDManager;
+import io.bolmo.Bolmo;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.io.AtomicFiles;
+import io.bolmo.io.CheckpointException;
+import io.bolmo.io.SafetensorsDtype;
+import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.train.ByteifyRun;
+import io.bolmo.train.HeldOutMetrics;
+import io.bolmo.train.StepMetrics;
+import io.bolmo.train.TrainingRun;
+import io.bolmo.train.data.Corpus;
+import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.HfSubwordEncoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Teacher pretraining ({@link SubwordLmTrainer}) as a {@link TrainingRun}, so the {@code pretrain} job and
+ * {@code bolmo pretrain-teacher} step, checkpoint ({@code output/checkpoints/step-NNNNNN}, atomic, {@code state.json}
+ * last) and resume it exactly like a byteifying stage.
+ */
+public final class PretrainRun implements TrainingRun {
+
+    static final String FORMAT = "bolmo-pretrain-run-v1";
+
+    /**
+     * @param output      checkpoints/ and final/ go here
+     * @param corpus      text files (one document per line, or .jsonl); held-out split by content hash
+     * @param tokenizer   the subword tokenizer.json (copied into every export)
+     * @param config      the teacher's shape (used when starting; a resumed run keeps its checkpoint's)
+     * @param settings    optimizer, data shape, steps, seed
+     * @param evalBatches held-out batches per evaluation (0: all; negative: no evaluation)
+     * @param exportDtype weights of the exported model
+     * @param device      cpu, gpu or gpu:N
+     */
+    public record Parameters(Path output, List<Path> corpus, Path tokenizer, OlmoConfig config, TeacherSettings settings,
+            int evalBatches, SafetensorsDtype exportDtype, String device) {}
+
+    private final Parameters params;
+    private final NDManager manager;
+    private final Corpus corpus;
+    private final HfSubwordEncoder encoder;
+    private final SubwordLmTrainer trainer;
+    private final TokenBytes tokenBytes;
+    private ByteifyRun.WriteHook writeHook = tmp -> { };
+
+    private PretrainRun(Parameters params, NDManager manager, Corpus corpus, HfSubwordEncoder encoder,
+            SubwordLmTrainer trainer) {
+        this.params = params;
+        this.manager = manager;
+        this.corpus = corpus;
+        this.encoder = encoder;
+        this.trainer = trainer;
+        this.tokenBytes = TokenBytes.of(SubwordVocabulary.load(params.tokenizer()));
+    }
+
+    /** A fresh run, or the continuation of {@code checkpoint} (which must have the same settings). */
+    public static PretrainRun open(Parameters params, Path checkpoint) {
+        NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(params.device()), "PyTorch");
+        Corpus corpus = null;
+        HfSubwordEncoder encoder = null;
+        try {
+            corpus = Corpus.open(params.corpus(), CorpusOptions.DEFAULT);
+            encoder = HfSubwordEncoder.open(params.tokenizer());
+            SubwordLmTrainer trainer;
+            if (checkpoint == null) {
+                trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, encoder, manager);
+            } else {
+                checkComplete(checkpoint);
+                trainer = SubwordLmTrainer.resume(checkpoint, corpus, encoder, manager);
+                if (!trainer.settings().equals(params.settings())) {
+                    trainer.close();
+                    throw new CheckpointException("checkpoint " + checkpoint + " was written with " + trainer.settings()
+                            + " but this run has " + params.settings() + "; resume with the original parameters");
+                }
+            }
+            return new PretrainRun(params, manager, corpus, encoder, trainer);
+        } catch (RuntimeException e) {
+            if (encoder != null) {
+                encoder.close();
+            }
+            if (corpus != null) {
+                corpus.close();
+            }
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static void checkComplete(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint.resolve(ByteifyRun.STATE_FILE))) {
+            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + ByteifyRun.STATE_FILE
+                    + " is missing (not written by a finished saveCheckpoint)");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "PRETRAIN";
+    }
+
+    /** One step; the subword cross-entropy (nats per token) is reported as the total and the CE term. */
+    @Override
+    public StepMetrics step() {
+        if (finished()) {
+            throw new IllegalStateException("pretraining already finished its " + totalSteps() + " steps");
+        }
+        StepResult r = trainer.step();
+        return new StepMetrics(r.step(), r.loss(), 0, r.loss(), 0, 0, 0, 0, Double.NaN, 0, r.gradNorm(), r.lr(),
+                r.tokens(), r.seconds());
+    }
+
+    @Override
+    public long stepCount() {
+        return trainer.stepCount();
+    }
+
+    @Override
+    public long totalSteps() {
+        return params.settings().totalSteps();
+    }
+
+    @Override
+    public boolean finished() {
+        return trainer.finished();
+    }
+
+    @Override
+    public Path output() {
+        return params.output();
+    }
+
+    public OlmoConfig config() {
+        return trainer.model().config();
+    }
+
+    public long parameterCount() {
+        return trainer.model().weights().parameterCount();
+    }
+
+    public long documentCount() {
+        return corpus.documentCount();
+    }
+
+    @Override
+    public Path saveCheckpoint() {
+        Path target = ByteifyRun.checkpointDir(params.output(), stepCount());
+        AtomicFiles.replaceDirectory(target, tmp -> {
+            trainer.writeState(tmp);
+            writeHook.partiallyWritten(tmp);
+            Files.writeString(tmp.resolve(ByteifyRun.STATE_FILE), "{\"format\": \"" + FORMAT + "\", \"step\": "
+                    + stepCount() + "}\n", StandardCharsets.UTF_8);
+        });
+        return target;
+    }
+
+    @Override
+    public Path exportFinal(Path hfDir) {
+        return trainer.export(hfDir, params.tokenizer(), params.exportDtype());
+    }
+
+    @Override
+    public void writeHook(ByteifyRun.WriteHook hook) {
+        this.writeHook = hook == null ? tmp -> { } : hook;
+    }
+
+    /**
+     * Held-out loss over the run's held-out split, per byte like every run's ({@code bits per byte × ln 2}, as loss
+     * and CE): the teacher's token losses spread over the bytes of the tokens.
+     */
+    @Override
+    public Optional<HeldOutMetrics> evaluate() {
+        if (params.evalBatches() < 0) {
+            return Optional.empty();
+        }
+        io.bolmo.train.teacher.HeldOutMetrics h = trainer.evaluate(params.evalBatches(), tokenBytes);
+        double natsPerByte = h.bitsPerByte() * Math.log(2);
+        return Optional.of(new HeldOutMetrics(stepCount(), h.bytes(), natsPerByte, natsPerByte, 0, h.bitsPerByte()));
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        encoder.close();
+        corpus.close();
+        manager.close();
+    }
+}
