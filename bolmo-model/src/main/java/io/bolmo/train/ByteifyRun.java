@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>Not thread-safe, and only one run may step per JVM (DJL's gradient collector is process-wide).
  */
-public final class ByteifyRun implements AutoCloseable {
+public final class ByteifyRun implements TrainingRun {
 
     public static final String STATE_FILE = "state.json";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
@@ -222,6 +222,16 @@ public final class ByteifyRun implements AutoCloseable {
         StepMetrics metrics = trainer.step(batch);
         cursor = batch.next();
         return metrics;
+    }
+
+    @Override
+    public String name() {
+        return params.stage().name();
+    }
+
+    @Override
+    public Path output() {
+        return params.output();
     }
 
     public long stepCount() {
