@@ -67,8 +67,8 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
 
     private final String name;
     private final RunSource source;
-    private TrainingRun run;
-    private Long stepExecutionId;
+    private volatile TrainingRun run;
+    private volatile Long stepExecutionId;
     private JobParameters parameters;
     private MetricsLog metrics;
     private ChunkProgress progress;
@@ -92,7 +92,11 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         if (run != null && Objects.equals(stepExecution.getId(), stepExecutionId)) {
             return; // registered twice as listener (builder and explicit): open once
         }
-        closeRun();
+        if (run != null) {
+            // Batch marks a stopped job STOPPED before its running chunk ends; its run is still stepping
+            throw new IllegalStateException("step execution " + stepExecutionId + " is still running in this JVM (one"
+                    + " training run per JVM); restart once it has ended");
+        }
         stopRequested = false;
         parameters = stepExecution.getJobParameters();
         ExecutionContext ctx = stepExecution.getExecutionContext();
@@ -102,6 +106,15 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         }
         run = source.open(stepExecution, checkpoint);
         stepExecutionId = stepExecution.getId();
+        try {
+            prepare(ctx, checkpoint);
+        } catch (RuntimeException e) {
+            closeRun();
+            throw e;
+        }
+    }
+
+    private void prepare(ExecutionContext ctx, Path checkpoint) {
         run.writeHook(writeHook);
         if (checkpoint == null) {
             LOG.info("{}: starting ({} steps, {} per chunk) into {}", name, run.totalSteps(),
@@ -155,6 +168,16 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         ctx.putDouble(EVAL_LOSS, e.loss());
         ctx.putDouble(EVAL_BPB, e.bitsPerByte());
         LOG.info("{}: step {} {}", name, e.step(), e.format());
+    }
+
+    /** Whether a step execution is between its start and its end in this tasklet (its run is open). */
+    public boolean busy() {
+        return run != null;
+    }
+
+    /** The step execution whose run is open, or null. */
+    public Long runningStepExecution() {
+        return run != null ? stepExecutionId : null;
     }
 
     /** Ends the current chunk after the running optimizer step; the step then stops at the chunk boundary. */

@@ -48,8 +48,11 @@ public class TrainingService implements ApplicationRunner {
     private final PathPolicy paths;
     private final TrainingProperties properties;
 
+    private final List<TrainingTasklet> tasklets;
+
     public TrainingService(JobOperator operator, JobRepository repository, List<Job> jobs,
-            TrainingProperties properties) {
+            List<TrainingTasklet> tasklets, TrainingProperties properties) {
+        this.tasklets = tasklets;
         this.operator = operator;
         this.repository = repository;
         jobs.forEach(j -> this.jobs.put(j.getName(), j));
@@ -158,8 +161,6 @@ public class TrainingService implements ApplicationRunner {
         requireIdle();
         try {
             return operator.restart(e);
-        } catch (JobInstanceAlreadyCompleteException ex) {
-            throw new ConflictException("execution " + id + " belongs to a completed run; nothing to restart");
         } catch (Exception ex) {
             throw new ConflictException("cannot restart execution " + id + ": " + ex.getMessage());
         }
@@ -170,6 +171,12 @@ public class TrainingService implements ApplicationRunner {
             for (JobExecution r : repository.findRunningJobExecutions(name)) {
                 throw new ConflictException("execution " + r.getId() + " of " + name + " is running; one training run"
                         + " at a time (stop it first)");
+            }
+        }
+        for (TrainingTasklet t : tasklets) {
+            if (t.busy()) {
+                throw new ConflictException("a training step is still finishing its chunk (a stop ends it after the"
+                        + " running optimizer step and a checkpoint); retry when it has ended");
             }
         }
     }
@@ -199,7 +206,7 @@ public class TrainingService implements ApplicationRunner {
         m.put("id", e.getId());
         m.put("job", e.getJobInstance().getJobName());
         m.put("instance", e.getJobInstance().getInstanceId());
-        m.put("status", e.getStatus().name());
+        m.put("status", status(e).name());
         m.put("exitDescription", shorten(e.getExitStatus().getExitDescription()));
         m.put("created", text(e.getCreateTime()));
         m.put("started", text(e.getStartTime()));
@@ -219,6 +226,23 @@ public class TrainingService implements ApplicationRunner {
         m.put("steps", steps);
         m.put("progress", Map.of("step", done, "totalSteps", total));
         return m;
+    }
+
+    /**
+     * The job's status, except that a job already marked STOPPED (or FAILED) whose step still runs in this JVM (its
+     * chunk ends after the current optimizer step) reads STOPPING until the step has ended.
+     */
+    private BatchStatus status(JobExecution e) {
+        if (!e.isRunning()) {
+            for (StepExecution st : e.getStepExecutions()) {
+                for (TrainingTasklet t : tasklets) {
+                    if (Long.valueOf(st.getId()).equals(t.runningStepExecution())) {
+                        return BatchStatus.STOPPING;
+                    }
+                }
+            }
+        }
+        return e.getStatus();
     }
 
     private Map<String, Object> step(StepExecution s) {

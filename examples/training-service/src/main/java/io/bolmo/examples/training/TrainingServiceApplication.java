@@ -18,9 +18,14 @@ import org.springframework.core.task.TaskExecutor;
  */
 @SpringBootApplication
 @EnableConfigurationProperties(TrainingProperties.class)
-@ComponentScan(basePackages = "io.bolmo.batch", excludeFilters = @ComponentScan.Filter(
-        type = FilterType.ASSIGNABLE_TYPE, classes = {BolmoBatchCommands.class, BolmoBatchApplication.class}))
 public class TrainingServiceApplication {
+
+    /** The job configurations of {@code io.bolmo.batch}, without its command line and application class. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @ComponentScan(basePackages = "io.bolmo.batch", excludeFilters = @ComponentScan.Filter(
+            type = FilterType.ASSIGNABLE_TYPE, classes = {BolmoBatchCommands.class, BolmoBatchApplication.class}))
+    static class BatchJobs {
+    }
 
     /** Jobs start on their own thread: a request returns as soon as the execution exists. */
     @Bean

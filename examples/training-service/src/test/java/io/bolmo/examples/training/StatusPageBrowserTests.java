@@ -12,7 +12,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -66,29 +66,33 @@ class StatusPageBrowserTests extends ServiceTestBase {
             driver.get("http://localhost:" + port + "/");
             assertThat(driver.getTitle()).isEqualTo("Bolmo training");
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(120));
-            By row = By.cssSelector("#executions tr[data-id='" + id + "']");
-            wait.until(d -> !d.findElements(row).isEmpty()
-                    && "STARTED".equals(d.findElement(row).getDomAttribute("data-status"))
-                    && stepOf(d) >= 1);
-            long first = stepOf(driver);
-            String firstText = driver.findElement(row).findElement(By.cssSelector(".progress")).getText();
+            String row = "#executions tr[data-id='" + id + "']";
+            // the table is redrawn every second: read it through one script call rather than element handles
+            wait.until(d -> "STARTED".equals(js(row, "data-status")) && num(js(row, "data-step")) >= 1);
+            long first = num(js(row, "data-step"));
+            String firstText = js(row + " .progress", null);
             assertThat(firstText).endsWith("/400");
-            wait.until(d -> stepOf(d) >= first + 2);
-            assertThat(driver.findElement(row).findElement(By.cssSelector(".progress")).getText())
-                    .isNotEqualTo(firstText);
+            wait.until(d -> num(js(row, "data-step")) >= first + 2);
+            assertThat(js(row + " .progress", null)).isNotEqualTo(firstText);
             // the selected execution's curve gains points as steps finish
-            wait.until(d -> Integer.parseInt(d.findElement(By.id("loss-chart")).getDomAttribute("data-points")) >= 2);
-            int points = Integer.parseInt(driver.findElement(By.id("loss-chart")).getDomAttribute("data-points"));
-            wait.until(d -> Integer.parseInt(d.findElement(By.id("loss-chart")).getDomAttribute("data-points"))
-                    > points);
-            assertThat(driver.findElement(By.id("detail-id")).getText()).startsWith(id + " (finetune)");
+            wait.until(d -> num(js("#loss-chart", "data-points")) >= 2);
+            long points = num(js("#loss-chart", "data-points"));
+            wait.until(d -> num(js("#loss-chart", "data-points")) > points);
+            assertThat(js("#detail-id", null)).startsWith(id + " (finetune)");
         } finally {
             stopAndWait(id);
         }
     }
 
-    private long stepOf(WebDriver d) {
-        String v = d.findElement(By.cssSelector("#executions tr[data-id]")).getDomAttribute("data-step");
-        return v == null ? 0 : Long.parseLong(v);
+    /** An attribute of the first element matching {@code selector} (its text when {@code attribute} is null). */
+    private String js(String selector, String attribute) {
+        Object v = ((JavascriptExecutor) driver).executeScript("var e = document.querySelector(arguments[0]);"
+                + " return e == null ? null : (arguments[1] == null ? e.textContent : e.getAttribute(arguments[1]));",
+                selector, attribute);
+        return v == null ? null : v.toString();
+    }
+
+    private static long num(String s) {
+        return s == null || s.isEmpty() ? -1 : Long.parseLong(s);
     }
 }
