@@ -43,8 +43,8 @@ class FinetuneRunTest {
     }
 
     static FinetuneParameters params(String out, boolean freeze) {
-        return new FinetuneParameters(model, null, List.of(chats), DataFormat.CHAT, dir.resolve(out), 4, 2, 192, 96,
-                3e-3, 0.5, freeze, 7, 5, 2);
+        return new FinetuneParameters(model, null, List.of(chats), DataFormat.CHAT, dir.resolve(out), 3, 2, 192, 96,
+                3e-3, 0.5, freeze, 7, 5, 1);
     }
 
     @Test
@@ -77,12 +77,11 @@ class FinetuneRunTest {
         try (FinetuneRun run = FinetuneRun.start(params("resumed", false))) {
             run.evaluate();
             run.step();
-            run.step();
             checkpoint = run.saveCheckpoint();
             run.step(); // lost, as in a crash
         }
         try (FinetuneRun run = FinetuneRun.resume(checkpoint, params("resumed", false))) {
-            assertThat(run.stepCount()).isEqualTo(2);
+            assertThat(run.stepCount()).isEqualTo(1);
             while (!run.finished()) {
                 run.step();
             }
@@ -104,7 +103,6 @@ class FinetuneRunTest {
     void freezingTheGlobalModelTrainsOnlyTheLocalModels() {
         try (FinetuneRun run = FinetuneRun.start(params("frozen", true))) {
             Map<String, float[]> before = snapshot(run);
-            run.step();
             run.step();
             Map<String, float[]> after = snapshot(run);
             before.forEach((k, v) -> {
