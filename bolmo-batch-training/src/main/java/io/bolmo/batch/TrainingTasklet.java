@@ -154,6 +154,11 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
             contribution.incrementWriteCount(done);
             LOG.info(progress.line(run.stepCount(), last, eval.orElse(null)));
         }
+        if (stopRequested && !run.finished()) {
+            // a stop asked in this JVM (stop()): end the step STOPPED at this chunk boundary without a repository
+            // round trip (JobOperator.stop from another thread updates the step execution concurrently)
+            chunkContext.getStepContext().getStepExecution().setTerminateOnly();
+        }
         if (run.finished()) {
             Path exported = run.exportFinal(run.output().resolve("final"));
             ctx.putString(finalKey(), exported.toAbsolutePath().toString());

@@ -140,6 +140,14 @@ public class TrainingService implements ApplicationRunner {
         if (!e.isRunning()) {
             throw new ConflictException("execution " + id + " is " + e.getStatus() + ", not running");
         }
+        for (StepExecution st : e.getStepExecutions()) {
+            for (TrainingTasklet t : tasklets) {
+                if (Long.valueOf(st.getId()).equals(t.runningStepExecution())) {
+                    t.stop(); // in this JVM: the step ends STOPPED after its running optimizer step and a checkpoint
+                    return execution(id);
+                }
+            }
+        }
         try {
             operator.stop(id);
         } catch (Exception ex) {
