@@ -5,8 +5,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.generate.BolmoGenerator;
-import io.bolmo.generate.ChatMessage;
-import io.bolmo.generate.ChatTemplate;
+import io.bolmo.tokenize.ChatMessage;
+import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
@@ -128,7 +128,17 @@ public final class Bolmo implements AutoCloseable {
 
     /** Answers the conversation with the chat template; stops at the end of the assistant turn or EOS. */
     public GenerationResult chat(List<ChatMessage> messages, GenerationOptions options, GenerationListener listener) {
-        return generate(template.render(messages), template.withStop(options), listener);
+        return generate(template.render(messages), withStop(options, template.stopSequence()), listener);
+    }
+
+    /** {@code base} plus {@code stop} as a stop sequence (once). */
+    static GenerationOptions withStop(GenerationOptions base, String stop) {
+        if (base.stop().contains(stop)) {
+            return base;
+        }
+        List<String> stops = new java.util.ArrayList<>(base.stop());
+        stops.add(stop);
+        return base.mutate().stop(stops).build();
     }
 
     /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */

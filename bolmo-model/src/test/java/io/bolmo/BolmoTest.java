@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
-import io.bolmo.generate.ChatMessage;
+import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;

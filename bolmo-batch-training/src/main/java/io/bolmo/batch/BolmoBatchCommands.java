@@ -19,7 +19,7 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 /**
- * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default) or {@code merge}; {@code stop ID} asks a running execution
+ * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default), {@code merge} or {@code finetune}; {@code stop ID} asks a running execution
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(BolmoBatchCommands.class);
-    static final String USAGE = "usage: start [job=byteify|merge] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID] [--recover]";
+    static final String USAGE = "usage: start [job=byteify|merge|finetune] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID | job=NAME] [--recover]";
 
     private final JobOperator operator;
     private final JobRepository repository;
@@ -104,9 +104,12 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
     }
 
     private void restart(List<String> a, boolean recover) throws Exception {
-        JobExecution last = a.size() > 1 ? repository.getJobExecution(executionId(a.get(1))) : lastExecution();
+        boolean byJob = a.size() > 1 && a.get(1).startsWith("job=");
+        String jobName = byJob ? a.get(1).substring(4) : job.getName();
+        JobExecution last = a.size() > 1 && !byJob ? repository.getJobExecution(executionId(a.get(1)))
+                : lastExecution(jobName);
         if (last == null) {
-            fail("no execution " + (a.size() > 1 ? a.get(1) : "of job " + job.getName()) + " to restart");
+            fail("no execution " + (a.size() > 1 && !byJob ? a.get(1) : "of job " + jobName) + " to restart");
             return;
         }
         BatchStatus s = last.getStatus();
@@ -122,8 +125,8 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
         finish(operator.restart(last));
     }
 
-    private JobExecution lastExecution() {
-        JobInstance instance = repository.getLastJobInstance(job.getName());
+    private JobExecution lastExecution(String jobName) {
+        JobInstance instance = repository.getLastJobInstance(jobName);
         return instance == null ? null : repository.getLastJobExecution(instance);
     }
 

@@ -141,28 +141,11 @@ class ByteifyJobTest extends JobRepositoryTestBase {
         assertThat(TinyByteify.maxAbsDiff(ref, out.resolve("stage2/final"))).isLessThanOrEqualTo(1e-6);
     }
 
-    /** The application in a fresh JVM with this test's class path, output to {@code log}. */
     private static Process launch(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
-        String cache = System.getProperty("DJL_CACHE_DIR");
-        if (cache != null) {
-            cmd.add("-DDJL_CACHE_DIR=" + cache);
-        }
-        cmd.add(BolmoBatchApplication.class.getName());
-        cmd.addAll(args);
-        Files.createDirectories(log.getParent());
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return ByteifyJobTestSupport.launch(args, log);
     }
 
     private static void awaitFile(Path file, Object running) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(file)) {
-            boolean alive = running instanceof Process p ? p.isAlive() : !((CompletableFuture<?>) running).isDone();
-            assertThat(alive).as("the job ended before " + file + " appeared").isTrue();
-            assertThat(System.nanoTime()).as("timed out waiting for " + file).isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        ByteifyJobTestSupport.awaitFile(file, running);
     }
-
 }

@@ -1,7 +1,7 @@
 package io.bolmo.cli;
 
 import io.bolmo.Bolmo;
-import io.bolmo.generate.ChatMessage;
+import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;

@@ -9,7 +9,7 @@ import io.bolmo.eval.Evaluation;
 import io.bolmo.eval.HeldOutDocuments;
 import io.bolmo.eval.SubwordTokenizer;
 import io.bolmo.eval.TeacherScorer;
-import io.bolmo.generate.ChatTemplate;
+import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;

@@ -1,7 +1,7 @@
 package io.bolmo.cli;
 
 import io.bolmo.Bolmo;
-import io.bolmo.generate.ChatTemplate;
+import io.bolmo.tokenize.ChatTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;

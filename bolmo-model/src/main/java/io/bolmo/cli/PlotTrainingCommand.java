@@ -1,7 +1,7 @@
 package io.bolmo.cli;
 
 import io.bolmo.eval.TrainingCurves;
-import io.bolmo.train.MetricsHistory;
+import io.bolmo.train.MetricsLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code bolmo plot-training}: renders the training curves of a byteifying run as a PNG, from the
- * {@code metrics.csv} that each stage writes next to its exported model.
+ * {@code metrics.jsonl} that the batch jobs write per stage.
  */
 @Command(name = "plot-training", mixinStandardHelpOptions = true,
         description = "Render a byteify run's training curves (losses, boundary accuracy/F1, bits per byte) as PNG.")
@@ -25,8 +25,8 @@ final class PlotTrainingCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--run", paramLabel = "DIR", required = true,
-            description = "The byteify job's output directory (stage1/final, stage2/final), or one model directory "
-                    + "with a metrics.csv.")
+            description = "A byteify job's output directory (stage1/metrics.jsonl, stage2/metrics.jsonl), or any run "
+                    + "directory with a metrics.jsonl (a fine-tune, a pretraining).")
     Path run;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "PNG file to write.")
@@ -42,21 +42,21 @@ final class PlotTrainingCommand implements Callable<Integer> {
         }
         List<TrainingCurves.Run> runs = new ArrayList<>();
         for (String stage : List.of("stage1", "stage2")) {
-            Path dir = run.resolve(stage).resolve("final");
-            if (Files.isRegularFile(dir.resolve(MetricsHistory.FILE))) {
-                runs.add(new TrainingCurves.Run(stage.replace("stage", "stage "), MetricsHistory.read(dir)));
+            Path file = run.resolve(stage).resolve(MetricsLog.FILE);
+            if (Files.isRegularFile(file)) {
+                runs.add(new TrainingCurves.Run(stage.replace("stage", "stage "), MetricsLog.read(file)));
             }
         }
-        if (runs.isEmpty() && Files.isRegularFile(run.resolve(MetricsHistory.FILE))) {
-            runs.add(new TrainingCurves.Run(run.getFileName().toString(), MetricsHistory.read(run)));
+        if (runs.isEmpty() && Files.isRegularFile(run.resolve(MetricsLog.FILE))) {
+            runs.add(new TrainingCurves.Run(run.getFileName().toString(), MetricsLog.read(run.resolve(MetricsLog.FILE))));
         }
         if (runs.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--run = '" + run + "' has no " + MetricsHistory.FILE
-                    + " in stage1/final, stage2/final or itself");
+            throw new ParameterException(spec.commandLine(), "--run = '" + run + "' has no " + MetricsLog.FILE
+                    + " in stage1/, stage2/ or itself");
         }
         TrainingCurves.figure(runs, smooth).writePng(out);
         spec.commandLine().getOut().printf("wrote %s (%d stages, %d steps)%n", out, runs.size(),
-                runs.stream().mapToInt(r -> r.history().steps().size()).sum());
+                runs.stream().mapToInt(r -> r.entries().size()).sum());
         return 0;
     }
 }

@@ -1,20 +1,20 @@
 package io.bolmo.eval;
 
-import io.bolmo.train.MetricsHistory;
-import io.bolmo.train.StepMetrics;
-import java.util.ArrayList;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.bolmo.train.MetricsLog;
 import java.util.List;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The training curves of a byteifying run (Stage 1 then Stage 2 on one step axis): losses, boundary accuracy and
- * F1, bits per byte, bytes per patch. Per-step values of a small batch are noisy, so each curve is a trailing
+ * The curves of a training run from its {@link MetricsLog} ({@code metrics.jsonl}), stages one after another on one
+ * step axis: losses, boundary accuracy and F1, bits per byte (training batches, and held-out points where the run
+ * evaluated), bytes per patch. Per-step values of a small batch are noisy, so each training curve is a trailing
  * moving average over {@code smooth} steps.
  */
 public final class TrainingCurves {
 
-    /** One stage's history under a label such as "stage 1". */
-    public record Run(String label, MetricsHistory history) {}
+    /** One stage's log entries under a label such as "stage 1". */
+    public record Run(String label, List<JsonObject> entries) {}
 
     private TrainingCurves() {}
 
@@ -24,47 +24,63 @@ public final class TrainingCurves {
         }
         Chart losses = new Chart("Training losses (moving average of " + smooth + " steps)", "step", "loss");
         Chart boundary = new Chart("Boundary prediction vs the subword tokenizer", "step", "");
-        Chart bpb = new Chart("Bits per byte (training batches)", "step", "bits/byte");
+        Chart bpb = new Chart("Bits per byte", "step", "bits/byte");
         Chart patch = new Chart("Mean bytes per patch", "step", "bytes");
         long offset = 0;
         for (Run run : runs) {
-            List<StepMetrics> m = run.history().steps();
+            List<JsonObject> train = run.entries().stream().filter(e -> kind(e, "train")).toList();
+            List<JsonObject> eval = run.entries().stream().filter(e -> kind(e, "eval")).toList();
             String p = runs.size() > 1 ? run.label() + " " : "";
-            if (anyNonZero(m, StepMetrics::encoder)) {
-                losses.line(p + "L_enc", steps(m, offset), smoothed(m, StepMetrics::encoder, smooth));
+            double[] x = steps(train, offset);
+            for (String[] loss : new String[][] {{"enc", "L_enc"}, {"ce", "L_CE"}, {"bnd", "L_bnd"}}) {
+                if (train.stream().anyMatch(e -> value(e, loss[0]) != 0)) {
+                    losses.line(p + loss[1], x, smoothed(values(train, loss[0]), smooth));
+                }
             }
-            losses.line(p + "L_CE", steps(m, offset), smoothed(m, StepMetrics::crossEntropy, smooth));
-            losses.line(p + "4 L_bnd", steps(m, offset), smoothed(m, s -> 4 * s.boundary(), smooth));
-            boundary.line(p + "accuracy", steps(m, offset), smoothed(m, StepMetrics::boundaryAccuracy, smooth));
-            boundary.line(p + "F1", steps(m, offset), smoothed(m, StepMetrics::boundaryF1, smooth));
-            bpb.line(run.label(), steps(m, offset), smoothed(m, StepMetrics::bitsPerByte, smooth));
-            patch.line(run.label(), steps(m, offset), smoothed(m, StepMetrics::bytesPerPatch, smooth));
-            offset += m.isEmpty() ? 0 : m.get(m.size() - 1).step();
+            if (train.stream().anyMatch(e -> value(e, "bnd_f1") != 0)) {
+                boundary.line(p + "accuracy", x, smoothed(values(train, "bnd_acc"), smooth));
+                boundary.line(p + "F1", x, smoothed(values(train, "bnd_f1"), smooth));
+                patch.line(run.label(), x, smoothed(values(train, "bytes_per_patch"), smooth));
+            }
+            bpb.line(run.label() + " (training)", x, smoothed(values(train, "bpb"), smooth));
+            if (!eval.isEmpty()) {
+                bpb.points(run.label() + " (held-out)", steps(eval, offset), values(eval, "bpb"));
+            }
+            offset += train.isEmpty() ? 0 : (long) value(train.get(train.size() - 1), "step");
         }
         return new Figure(List.of(losses, boundary, bpb, patch), 2, 620, 380);
     }
 
-    private static boolean anyNonZero(List<StepMetrics> m, ToDoubleFunction<StepMetrics> f) {
-        return m.stream().anyMatch(s -> f.applyAsDouble(s) != 0);
+    private static boolean kind(JsonObject e, String kind) {
+        return e.has("kind") && kind.equals(e.get("kind").getAsString());
     }
 
-    private static double[] steps(List<StepMetrics> m, long offset) {
-        return m.stream().mapToDouble(s -> s.step() + offset).toArray();
+    private static double value(JsonObject e, String key) {
+        JsonElement v = e.get(key);
+        return v == null || v.isJsonNull() ? Double.NaN : v.getAsDouble();
     }
 
-    /** Trailing moving average: value i is the mean of values max(0, i-w+1)..i. */
-    static double[] smoothed(List<StepMetrics> m, ToDoubleFunction<StepMetrics> f, int w) {
-        double[] out = new double[m.size()];
-        double sum = 0;
-        List<Double> raw = new ArrayList<>(m.size());
-        for (int i = 0; i < m.size(); i++) {
-            double v = f.applyAsDouble(m.get(i));
-            raw.add(v);
-            sum += v;
-            if (i >= w) {
-                sum -= raw.get(i - w);
+    private static double[] values(List<JsonObject> entries, String key) {
+        return entries.stream().mapToDouble(e -> value(e, key)).toArray();
+    }
+
+    private static double[] steps(List<JsonObject> entries, long offset) {
+        return entries.stream().mapToDouble(e -> value(e, "step") + offset).toArray();
+    }
+
+    /** Trailing moving average: value i is the mean of the finite values among i-w+1..i (NaN when none). */
+    static double[] smoothed(double[] v, int w) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            double sum = 0;
+            int n = 0;
+            for (int j = Math.max(0, i - w + 1); j <= i; j++) {
+                if (Double.isFinite(v[j])) {
+                    sum += v[j];
+                    n++;
+                }
             }
-            out[i] = sum / Math.min(i + 1, w);
+            out[i] = n == 0 ? Double.NaN : sum / n;
         }
         return out;
     }

@@ -19,6 +19,7 @@ import io.bolmo.train.loss.ByteLabels;
 import io.bolmo.train.loss.DistillationLoss;
 import io.bolmo.train.loss.EncoderLoss;
 import io.bolmo.train.loss.FusedCrossEntropy;
+import io.bolmo.train.loss.LossMask;
 import io.bolmo.train.loss.PatchAlignment;
 import io.bolmo.train.loss.StageLoss;
 import io.bolmo.train.loss.StageWeights;
@@ -33,7 +34,8 @@ import java.util.List;
  *       frozen teacher's last hidden state at each patch (oracle patch representations); L_enc through the first
  *       global blocks, CE, binarised-KL distillation with whitespace debiasing, boundary BCE.</li>
  *   <li>Stage 2: the predictor's own boundaries end to end through the global model; CE and boundary BCE against
- *       the subword boundaries.</li>
+ *       the subword boundaries; with a batch loss mask (chat fine-tuning) over the masked positions only
+ *       ({@link LossMask}).</li>
  * </ul>
  * Everything is computed on the manager of the batch arrays; the caller owns autograd and the scope.
  */
@@ -123,9 +125,21 @@ public final class ByteifyObjective {
         NDArray g = student.global().forward(z, 0, null);
         NDArray logits = decode(h, g, patches);
         NDArray y = labels.fusedLabels(predicted);
-        NDArray ce = FusedCrossEntropy.compute(logits, y, labels.nBytes()).loss();
-        BoundaryLoss.Result bnd = BoundaryLoss.compute(logProbs, labels.boundaryTargets(), labels.byteMask(), 1,
-                labels.nBytes());
+        NDArray bndMask = labels.byteMask();
+        float nBytes = labels.nBytes();
+        float ceNorm = nBytes;
+        if (batch.lossMask() != null) { // chat fine-tuning: only the assistant bytes count (LossMask)
+            LossMask mask = LossMask.of(labels, batch.lossMask());
+            if (mask.count() == 0) {
+                throw new IllegalArgumentException("the batch has no byte to learn (its loss mask is empty)");
+            }
+            y = mask.apply(y);
+            bndMask = mask.positions();
+            nBytes = mask.count();
+            ceNorm = (float) ids.getShape().get(0) * ids.getShape().get(1); // FusedCrossEntropy: → Σ ce / count
+        }
+        NDArray ce = FusedCrossEntropy.compute(logits, y, ceNorm).loss();
+        BoundaryLoss.Result bnd = BoundaryLoss.compute(logProbs, labels.boundaryTargets(), bndMask, 1, nBytes);
         NDArray total = StageLoss.total(weights, null, ce, null, bnd.loss());
         return new Losses(total, null, ce, null, bnd.loss(),
                 BoundaryMetrics.of(predicted, labels.boundaryTargets(), bnd.mask()),

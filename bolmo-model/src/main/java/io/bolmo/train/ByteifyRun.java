@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>Not thread-safe, and only one run may step per JVM (DJL's gradient collector is process-wide).
  */
-public final class ByteifyRun implements AutoCloseable {
+public final class ByteifyRun implements TrainingRun {
 
     public static final String STATE_FILE = "state.json";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
@@ -75,15 +75,13 @@ public final class ByteifyRun implements AutoCloseable {
     private final Corpus corpus;
     private final BatchIterator batches;
     private final String tokenizerJson;
-    private final MetricsHistory history;
     private DataCursor cursor;
     private WriteHook writeHook = tmp -> { };
 
     private ByteifyRun(ByteifyParameters params, NDManager manager, OlmoModel teacher, BolmoModel student,
             SubwordVocabulary vocab, HfSubwordEncoder encoder, Corpus corpus, DataCursor cursor,
-            String tokenizerJson, MetricsHistory history) {
+            String tokenizerJson) {
         this.params = params;
-        this.history = history;
         this.manager = manager;
         this.teacher = teacher;
         this.student = student;
@@ -170,9 +168,7 @@ public final class ByteifyRun implements AutoCloseable {
             } else {
                 student = loadStudent(params.init(), manager);
             }
-            MetricsHistory history = studentDir != null ? MetricsHistory.read(studentDir) : new MetricsHistory();
-            return new ByteifyRun(params, manager, teacher, student, vocab, encoder, corpus, cursor, tokenizerJson,
-                    history);
+            return new ByteifyRun(params, manager, teacher, student, vocab, encoder, corpus, cursor, tokenizerJson);
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -225,8 +221,17 @@ public final class ByteifyRun implements AutoCloseable {
         TrainingBatch batch = batches.next();
         StepMetrics metrics = trainer.step(batch);
         cursor = batch.next();
-        history.add(metrics);
         return metrics;
+    }
+
+    @Override
+    public String name() {
+        return params.stage().name();
+    }
+
+    @Override
+    public Path output() {
+        return params.output();
     }
 
     public long stepCount() {
@@ -247,11 +252,6 @@ public final class ByteifyRun implements AutoCloseable {
 
     public ByteifyParameters parameters() {
         return params;
-    }
-
-    /** The metrics of every step so far, including those before a resume. */
-    public MetricsHistory history() {
-        return history;
     }
 
     public BolmoModel student() {
@@ -283,7 +283,6 @@ public final class ByteifyRun implements AutoCloseable {
             writeModel(tmp);
             writeHook.partiallyWritten(tmp);
             trainer.saveOptimizer(tmp.resolve(OPTIMIZER_FILE));
-            history.write(tmp);
             // state.json last: its presence marks a complete directory even for a reader that ignores the rename
             Files.writeString(tmp.resolve(STATE_FILE), GSON.toJson(state()), StandardCharsets.UTF_8);
         });
@@ -293,7 +292,7 @@ public final class ByteifyRun implements AutoCloseable {
     /** Writes the student alone as a Hugging Face model directory (atomically) for {@code Bolmo.load}. */
     public Path exportFinal(Path hfDir) {
         return HfCheckpointWriter.to(hfDir).config(student.config().toJson()).weights(student.weights().all())
-                .text(TOKENIZER_FILE, tokenizerJson).text(MetricsHistory.FILE, history.toCsv()).write();
+                .text(TOKENIZER_FILE, tokenizerJson).write();
     }
 
     private void writeModel(Path dir) throws IOException {

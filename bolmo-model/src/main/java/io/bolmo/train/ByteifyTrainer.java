@@ -40,6 +40,15 @@ public final class ByteifyTrainer implements AutoCloseable {
      */
     public ByteifyTrainer(TrainingSettings settings, BolmoModel student, OlmoModel teacher, SubwordVocabulary vocab,
             SubwordSuffixTrie trie) {
+        this(settings, student, teacher, vocab, trie, false);
+    }
+
+    /**
+     * @param freezeGlobal Stage 2 only: keep the global blocks fixed and train the local models alone (Stage 1
+     *                     always freezes them)
+     */
+    public ByteifyTrainer(TrainingSettings settings, BolmoModel student, OlmoModel teacher, SubwordVocabulary vocab,
+            SubwordSuffixTrie trie, boolean freezeGlobal) {
         if (settings.stage() == Stage.STAGE1 && teacher == null) {
             throw new IllegalArgumentException("Stage 1 needs the subword teacher model");
         }
@@ -51,9 +60,10 @@ public final class ByteifyTrainer implements AutoCloseable {
         Map<String, NDArray> params = student.weights().all();
         AdamW.Builder builder = settings.stage() == Stage.STAGE1
                 ? BolmoOptimizers.stage1()
+                : freezeGlobal ? BolmoOptimizers.stage2LocalOnly()
                 : BolmoOptimizers.stage2(settings.globalLrMultiplier());
-        params.forEach((name, p) -> p.setRequiresGradient(
-                settings.stage() == Stage.STAGE2 || TeacherInit.stage1Trainable(name)));
+        boolean allTrainable = settings.stage() == Stage.STAGE2 && !freezeGlobal;
+        params.forEach((name, p) -> p.setRequiresGradient(allTrainable || TeacherInit.stage1Trainable(name)));
         this.optimizer = builder.build(params);
         this.schedule = LrSchedule.linearWithWarmup(settings.peakLr(), settings.totalSteps(),
                 settings.warmupFraction(), 0.0);
@@ -82,6 +92,55 @@ public final class ByteifyTrainer implements AutoCloseable {
                     losses.boundaries().accuracy(), losses.boundaries().f1(), losses.bitsPerByte(),
                     losses.bytesPerPatch(), norm, lr, batch.realBytes(), seconds);
         }
+    }
+
+    /**
+     * The Stage 2 objective on {@code batch} without gradients or an update (held-out evaluation): the spec's per-byte
+     * sums over the positions that count (a batch loss mask included), for {@link HeldOutMetrics} to average.
+     */
+    public HeldOutMetrics.Batch evaluate(TrainingBatch batch) {
+        NDManager manager = student.weights().manager();
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // no graph: like torch.no_grad(), thread-local in libtorch
+        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
+            // a full mask where there is none: the masked path normalises per counted byte (the spec's mean)
+            TrainingBatch b = batch.lossMask() != null ? batch : withLossMask(batch, ones(batch.inputIds()));
+            int n = countedPositions(b);
+            if (n == 0) {
+                return new HeldOutMetrics.Batch(0, 0, 0, 0);
+            }
+            ByteifyObjective.Losses l = objective.stage2(m, b);
+            return new HeldOutMetrics.Batch(n, value(l.crossEntropy()) * n, value(l.boundary()) * n,
+                    l.bitsPerByte() * n);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** Positions t with a label (x_{t+1} not padding) whose byte x_{t+1} is trained, as {@code LossMask} counts them. */
+    static int countedPositions(TrainingBatch b) {
+        int n = 0;
+        for (int r = 0; r < b.batchSize(); r++) {
+            int[] x = b.inputIds()[r];
+            for (int t = 0; t + 1 < x.length; t++) {
+                n += x[t + 1] != 0 && b.lossMask()[r][t + 1] != 0 ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    private static int[][] ones(int[][] like) {
+        int[][] o = new int[like.length][];
+        for (int i = 0; i < like.length; i++) {
+            o[i] = new int[like[i].length];
+            java.util.Arrays.fill(o[i], 1);
+        }
+        return o;
+    }
+
+    private static TrainingBatch withLossMask(TrainingBatch b, int[][] mask) {
+        return new TrainingBatch(b.inputIds(), b.patchLens(), b.teacherIds(), b.realRows(), b.realBytes(),
+                b.realTokens(), b.next(), mask);
     }
 
     /** Completed optimizer steps. */

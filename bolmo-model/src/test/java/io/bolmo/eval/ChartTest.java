@@ -3,8 +3,8 @@ package io.bolmo.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bolmo.train.MetricsHistory;
-import io.bolmo.train.StepMetrics;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -50,15 +50,17 @@ class ChartTest {
 
     @Test
     void curvesAreTrailingMovingAveragesOnOneStepAxisAcrossStages() {
-        List<StepMetrics> m = new ArrayList<>();
+        assertThat(TrainingCurves.smoothed(new double[] {1, 2, 3, 4}, 2)).containsExactly(1, 1.5, 2.5, 3.5);
+        assertThat(TrainingCurves.smoothed(new double[] {Double.NaN, 2}, 2)).containsExactly(Double.NaN, 2);
+        List<JsonObject> entries = new ArrayList<>();
         for (int i = 1; i <= 4; i++) {
-            m.add(new StepMetrics(i, 0, 0, i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+            entries.add(JsonParser.parseString("{\"kind\":\"train\",\"step\":" + i + ",\"ce\":" + i
+                    + ",\"bnd\":0.1,\"bnd_acc\":0.9,\"bnd_f1\":0.8,\"bpb\":null,\"bytes_per_patch\":2}")
+                    .getAsJsonObject());
         }
-        assertThat(TrainingCurves.smoothed(m, StepMetrics::crossEntropy, 2)).containsExactly(1, 1.5, 2.5, 3.5);
-        MetricsHistory h = new MetricsHistory();
-        m.forEach(h::add);
-        Figure f = TrainingCurves.figure(List.of(new TrainingCurves.Run("stage 1", h),
-                new TrainingCurves.Run("stage 2", h)), 1);
+        entries.add(JsonParser.parseString("{\"kind\":\"eval\",\"step\":4,\"bpb\":2.5}").getAsJsonObject());
+        Figure f = TrainingCurves.figure(List.of(new TrainingCurves.Run("stage 1", entries),
+                new TrainingCurves.Run("stage 2", entries)), 1);
         BufferedImage image = f.render();
         assertThat(image.getWidth()).isEqualTo(2 * 620);
         assertThat(image.getHeight()).isEqualTo(2 * 380);

@@ -39,7 +39,7 @@ public final class TestModels {
         }
 
         @Override
-        public GenerationResult chat(java.util.List<io.bolmo.generate.ChatMessage> messages,
+        public GenerationResult chat(java.util.List<io.bolmo.tokenize.ChatMessage> messages,
                 io.bolmo.generate.GenerationOptions options, GenerationListener listener) {
             running.incrementAndGet();
             GenerationResult r;

@@ -10,12 +10,14 @@ import java.util.NoSuchElementException;
  * document continues in the next window after a fresh BOS ↔ subword-EOS patch. A unit is one token, except that a
  * document's last token and its EOS are one unit, so skip_boundary_before_eos always merges inside one window.
  * Windows flow across epoch boundaries; only a finite pass ({@code epochs > 0}) ends with a partial batch.
- * Documents are tokenized lazily, one at a time; {@link #cursor()} resumes exactly.
+ * Documents are tokenized lazily, one at a time; {@link #cursor()} resumes exactly. An example with a loss mask (a
+ * chat conversation) is kept whole: it starts a new window when it does not fit the current one, and one that does
+ * not fit an empty window is an error naming its file and line.
  */
 public final class BatchIterator implements Iterator<TrainingBatch> {
 
     private final Corpus corpus;
-    private final ByteDocumentEncoder encoder;
+    private final DocumentEncoder encoder;
     private final PipelineOptions options;
     private final int eos;
     private final int pad;
@@ -24,7 +26,7 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     private ByteExample current;
     private long currentKey = -1;
 
-    private BatchIterator(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options, DataCursor at) {
+    private BatchIterator(Corpus corpus, DocumentEncoder encoder, PipelineOptions options, DataCursor at) {
         this.corpus = corpus;
         this.encoder = encoder;
         this.options = options;
@@ -36,12 +38,12 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     }
 
     /** From the start of epoch 0 under {@code options.seed()}. */
-    public static BatchIterator start(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options) {
+    public static BatchIterator start(Corpus corpus, DocumentEncoder encoder, PipelineOptions options) {
         return new BatchIterator(corpus, encoder, options, DataCursor.start(options.seed()));
     }
 
     /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
-    public static BatchIterator resume(Corpus corpus, ByteDocumentEncoder encoder, PipelineOptions options,
+    public static BatchIterator resume(Corpus corpus, DocumentEncoder encoder, PipelineOptions options,
             DataCursor cursor) {
         return new BatchIterator(corpus, encoder, options.withSeed(cursor.seed()), cursor);
     }
@@ -65,6 +67,8 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
         int[][] ids = new int[b][];
         int[][] lens = new int[b][];
         int[][] teacher = new int[b][];
+        int[][] mask = new int[b][];
+        boolean masked = false;
         int rows = 0;
         long realBytes = 0;
         long realTokens = 0;
@@ -81,9 +85,11 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
             ids[r] = w.bytes;
             lens[r] = w.lens;
             teacher[r] = w.teacher;
+            mask[r] = w.lossMask;
+            masked |= w.masked;
         }
         batches++;
-        return new TrainingBatch(ids, lens, teacher, rows, realBytes, realTokens, cursor());
+        return new TrainingBatch(ids, lens, teacher, rows, realBytes, realTokens, cursor(), masked ? mask : null);
     }
 
     /** A row of pure padding (ids 0, lengths 0, teacher PAD), for the tail of a finite pass. */
@@ -97,6 +103,15 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     private void fill(Window w) {
         while (!exhausted()) {
             ByteExample ex = example();
+            if (ex.lossMask() != null && walk.token() == 0 && !w.fits(ex, 1, ex.patches())) {
+                if (w.isEmpty()) {
+                    throw new CorpusException(corpus.describe(walk.document()) + ": the conversation is "
+                            + Window.span(ex, 1, ex.patches()) + " bytes / " + (ex.patches() - 1) + " patches, more"
+                            + " than a window of " + options.seqLen() + " bytes / " + options.maxPatches()
+                            + " patches holds; raise seq-len and max-patches or shorten it");
+                }
+                return; // a conversation is never split: it opens the next window
+            }
             int from = walk.token() + 1; // patch index: patch 0 of the example is its BOS, replaced by the window's own
             int to = from + 1;
             if (to == ex.patches() - 1) {

@@ -8,7 +8,7 @@ import io.bolmo.tokenize.SubwordVocabulary;
  * its byte ids through {@link SubwordVocabulary#byteIds}, so the byte stream equals UTF-8 + 4 and a literal special
  * token in the text stays whatever the subword tokenizer made of it.
  */
-public final class ByteDocumentEncoder {
+public final class ByteDocumentEncoder implements DocumentEncoder {
 
     private final SubwordEncoder encoder;
     private final SubwordVocabulary vocab;
@@ -22,10 +22,12 @@ public final class ByteDocumentEncoder {
         this.vocab = vocab;
     }
 
+    @Override
     public SubwordVocabulary vocabulary() {
         return vocab;
     }
 
+    @Override
     public ByteExample encode(String text) {
         int[] sub = encoder.encode(text);
         int n = sub.length;

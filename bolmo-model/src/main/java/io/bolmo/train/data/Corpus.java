@@ -221,6 +221,9 @@ public final class Corpus implements AutoCloseable {
         }
         JsonObject o = e.getAsJsonObject();
         String field = options.jsonField();
+        if (CorpusOptions.WHOLE_OBJECT.equals(field)) {
+            return o.toString();
+        }
         if (!o.has(field)) {
             throw new CorpusException(where + ": missing field \"" + field + "\"");
         }

@@ -12,9 +12,17 @@ package io.bolmo.train.data;
  * @param realBytes  non-padding bytes, BOS and EOS included
  * @param realTokens non-zero patches after the BOS patch (= ByteLabels' N_patches)
  * @param next       the cursor to resume right after this batch
+ * @param lossMask   [B, L] 1 where the byte is one the model learns to predict (chat fine-tuning: assistant turns),
+ *                   or null when every byte is (plain text)
  */
 public record TrainingBatch(int[][] inputIds, int[][] patchLens, int[][] teacherIds, int realRows, long realBytes,
-        long realTokens, DataCursor next) {
+        long realTokens, DataCursor next, int[][] lossMask) {
+
+    /** A batch trained on every byte. */
+    public TrainingBatch(int[][] inputIds, int[][] patchLens, int[][] teacherIds, int realRows, long realBytes,
+            long realTokens, DataCursor next) {
+        this(inputIds, patchLens, teacherIds, realRows, realBytes, realTokens, next, null);
+    }
 
     public int batchSize() {
         return inputIds.length;

@@ -13,6 +13,9 @@ final class Window {
     final int[] bytes;
     final int[] lens;
     final int[] teacher;
+    /** Per byte: 1 = trained (see {@link ByteExample#lossMask}); BOS and padding 0. */
+    final int[] lossMask;
+    boolean masked;
     int nBytes;
     int nPatches;
 
@@ -20,6 +23,7 @@ final class Window {
         bytes = new int[seqLen];
         lens = new int[maxPatches];
         teacher = new int[maxPatches];
+        lossMask = new int[seqLen];
         Arrays.fill(teacher, subwordPad);
         bytes[0] = BolmoConfig.BOS_ID;
         lens[0] = 1;
@@ -51,6 +55,12 @@ final class Window {
         int start = span(ex, 0, from);
         int n = span(ex, from, to);
         System.arraycopy(ex.byteIds(), start, bytes, nBytes, n);
+        if (ex.lossMask() != null) {
+            System.arraycopy(ex.lossMask(), start, lossMask, nBytes, n);
+            masked = true;
+        } else {
+            Arrays.fill(lossMask, nBytes, nBytes + n, 1);
+        }
         nBytes += n;
         for (int k = from; k < to; k++) {
             lens[nPatches] = ex.patchLens()[k];

@@ -33,6 +33,14 @@ public final class BolmoOptimizers {
         return common().betas(0.9, 0.95).group("global", globalLrMultiplier, WEIGHT_DECAY, GLOBAL_BLOCKS);
     }
 
+    /**
+     * Stage 2 settings with the global blocks frozen: only the local models (encoder, predictor, decoder, head,
+     * embeddings) train, which fine-tunes a large model on a small machine (no optimizer moments for the blocks).
+     */
+    public static AdamW.Builder stage2LocalOnly() {
+        return common().betas(0.9, 0.95).freeze(GLOBAL_BLOCKS);
+    }
+
     /** {@code LinearWithWarmup(warmup_fraction=0.1, alpha_f=0)} over {@code totalSteps}. */
     public static LrSchedule schedule(double peakLr, long totalSteps) {
         return LrSchedule.linearWithWarmup(peakLr, totalSteps, WARMUP_FRACTION, ALPHA_F);

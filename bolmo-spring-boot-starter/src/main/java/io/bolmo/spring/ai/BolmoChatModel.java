@@ -1,6 +1,6 @@
 package io.bolmo.spring.ai;
 
-import io.bolmo.generate.ChatMessage;
+import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;

@@ -1,4 +1,4 @@
-package io.bolmo.generate;
+package io.bolmo.tokenize;
 
 /** One turn of a conversation: a role ({@code system}, {@code user}, {@code assistant}, ...) and its text. */
 public record ChatMessage(String role, String content) {

@@ -1,0 +1,87 @@
+package io.bolmo.batch;
+
+import io.bolmo.train.TrainingRun;
+import io.bolmo.train.finetune.FinetuneParameters;
+import io.bolmo.train.finetune.FinetuneRun;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * The {@code finetune} job: one step {@code finetune}, a {@link TrainingTasklet} over {@link FinetuneRun}, with the
+ * restart guarantees, progress, metrics and checkpoint layout of {@code byteify} ({@code OUTPUT/checkpoints},
+ * {@code OUTPUT/best}, {@code OUTPUT/final}, {@code OUTPUT/metrics.jsonl}).
+ */
+@Configuration(proxyBeanMethods = false)
+public class FinetuneJobConfiguration {
+
+    public static final String JOB_NAME = "finetune";
+    private static final Logger LOG = LoggerFactory.getLogger(FinetuneJobConfiguration.class);
+
+    /** Parameters, files and data (every chat line, the held-out split) are checked before anything runs. */
+    public static final class Validator implements JobParametersValidator {
+
+        @Override
+        public void validate(JobParameters parameters) throws InvalidJobParametersException {
+            try {
+                FinetuneJobParameters p = FinetuneJobParameters.of(parameters);
+                FinetuneParameters f = p.finetune();
+                p.chunkSize();
+                p.keepCheckpoints();
+                try {
+                    f.checkFiles();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("job parameter " + e.getMessage(), e);
+                }
+                LOG.info("finetune data: {}", FinetuneRun.checkData(f));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidJobParametersException(e.getMessage());
+            }
+        }
+    }
+
+    @Bean
+    TrainingTasklet finetuneTasklet() {
+        return new TrainingTasklet(JOB_NAME, new TrainingTasklet.RunSource() {
+            @Override
+            public TrainingRun open(StepExecution step, Path checkpoint) {
+                FinetuneParameters p = FinetuneJobParameters.of(step.getJobParameters()).finetune();
+                return checkpoint != null ? FinetuneRun.resume(checkpoint, p) : FinetuneRun.start(p);
+            }
+
+            @Override
+            public int chunkSize(JobParameters parameters) {
+                return FinetuneJobParameters.of(parameters).chunkSize();
+            }
+
+            @Override
+            public int keepCheckpoints(JobParameters parameters) {
+                return FinetuneJobParameters.of(parameters).keepCheckpoints();
+            }
+        });
+    }
+
+    @Bean
+    Step finetuneStep(JobRepository repository, PlatformTransactionManager tm, TrainingTasklet finetuneTasklet) {
+        return new StepBuilder(JOB_NAME, repository).tasklet(finetuneTasklet, tm)
+                .listener((StepExecutionListener) finetuneTasklet).build();
+    }
+
+    @Bean
+    Job finetune(JobRepository repository, Step finetuneStep) {
+        return new JobBuilder(JOB_NAME, repository).validator(new Validator()).start(finetuneStep).build();
+    }
+}

@@ -1,0 +1,103 @@
+package io.bolmo.examples.training;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The REST API (JSON): list jobs, start one, list executions, read one with its progress, its metrics (loss and
+ * bits per byte per step, held-out evaluations), stop and restart. Repository and file access is blocking, so it runs
+ * on the bounded-elastic scheduler, never on the event loop.
+ */
+@RestController
+@RequestMapping("/api")
+public class TrainingController {
+
+    private final TrainingService service;
+
+    public TrainingController(TrainingService service) {
+        this.service = service;
+    }
+
+    @GetMapping("/jobs")
+    Mono<Map<String, Object>> jobs() {
+        return blocking(() -> Map.of("jobs", service.jobs(), "dataRoot", service.paths().dataRoot().toString(),
+                "outputRoot", service.paths().outputRoot().toString()));
+    }
+
+    /** Body: the job parameters as a JSON object of strings. 202 with the new execution. */
+    @PostMapping("/jobs/{job}/executions")
+    Mono<ResponseEntity<Map<String, Object>>> start(@PathVariable String job,
+            @RequestBody(required = false) Map<String, Object> body) {
+        return blocking(() -> {
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            if (body != null) {
+                body.forEach((k, v) -> {
+                    if (v != null && !(v instanceof String || v instanceof Number || v instanceof Boolean)) {
+                        throw new BadRequestException("parameter '" + k + "' must be a string, number or boolean");
+                    }
+                    params.put(k, v == null ? "" : String.valueOf(v));
+                });
+            }
+            return ResponseEntity.status(HttpStatus.ACCEPTED).body(service.summary(service.start(job, params)));
+        });
+    }
+
+    @GetMapping("/executions")
+    Mono<Map<String, Object>> executions(@RequestParam(defaultValue = "50") int limit) {
+        return blocking(() -> Map.of("executions", service.list(Math.max(1, Math.min(limit, 500)))));
+    }
+
+    @GetMapping("/executions/{id}")
+    Mono<Map<String, Object>> execution(@PathVariable long id) {
+        return blocking(() -> service.summary(service.execution(id)));
+    }
+
+    @GetMapping(path = "/executions/{id}/metrics", produces = MediaType.APPLICATION_JSON_VALUE)
+    Mono<String> metrics(@PathVariable long id) {
+        return blocking(() -> service.metricsJson(id));
+    }
+
+    @PostMapping("/executions/{id}/stop")
+    Mono<ResponseEntity<Map<String, Object>>> stop(@PathVariable long id) {
+        return blocking(() -> ResponseEntity.status(HttpStatus.ACCEPTED).body(service.summary(service.stop(id))));
+    }
+
+    @PostMapping("/executions/{id}/restart")
+    Mono<ResponseEntity<Map<String, Object>>> restart(@PathVariable long id,
+            @RequestParam(defaultValue = "false") boolean recover) {
+        return blocking(() -> ResponseEntity.status(HttpStatus.ACCEPTED)
+                .body(service.summary(service.restart(id, recover))));
+    }
+
+    private static <T> Mono<T> blocking(Callable<T> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @ExceptionHandler(BadRequestException.class)
+    ResponseEntity<Map<String, String>> badRequest(BadRequestException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    }
+
+    @ExceptionHandler(ConflictException.class)
+    ResponseEntity<Map<String, String>> conflict(ConflictException e) {
+        return ResponseEntity.status(HttpStatus.CONFLICT).body(Map.of("error", e.getMessage()));
+    }
+
+    @ExceptionHandler(NotFoundException.class)
+    ResponseEntity<Map<String, String>> notFound(NotFoundException e) {
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+    }
+}
