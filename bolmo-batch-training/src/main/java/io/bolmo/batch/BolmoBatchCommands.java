@@ -19,7 +19,8 @@ import org.springframework.boot.ExitCodeGenerator;
 import org.springframework.stereotype.Component;
 
 /**
- * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default), {@code merge} or {@code finetune}; {@code stop ID} asks a running execution
+ * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default), {@code pretrain},
+ * {@code merge} or {@code finetune}; {@code stop ID} asks a running execution
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(BolmoBatchCommands.class);
-    static final String USAGE = "usage: start [job=byteify|merge|finetune] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID | job=NAME] [--recover]";
+    static final String USAGE = "usage: start [job=byteify|pretrain|merge|finetune] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID | job=NAME] [--recover]";
 
     private final JobOperator operator;
     private final JobRepository repository;

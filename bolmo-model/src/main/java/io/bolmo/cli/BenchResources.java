@@ -1,6 +1,7 @@
 package io.bolmo.cli;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.bolmo.tokenize.BundledTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,8 +12,6 @@ import java.nio.file.StandardCopyOption;
 
 /** The benchmark's sample text (English prose, ASCII) and its default tokenizer (cl100k's first 8 192 ranks). */
 final class BenchResources {
-
-    static final String TOKENIZER_RESOURCE = "cl100k-8192-tokenizer.json";
 
     private BenchResources() {}
 
@@ -35,10 +34,9 @@ final class BenchResources {
         if (override != null) {
             return override;
         }
-        try (InputStream in = BenchResources.class.getResourceAsStream(TOKENIZER_RESOURCE)) {
+        try {
             Path dir = Files.createTempDirectory("bolmo-bench");
-            Path file = dir.resolve("tokenizer.json");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            Path file = BundledTokenizer.copyTo(dir);
             file.toFile().deleteOnExit();
             dir.toFile().deleteOnExit();
             return file;

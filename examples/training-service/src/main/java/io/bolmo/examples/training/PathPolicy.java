@@ -22,11 +22,13 @@ public final class PathPolicy {
     static final Map<String, Set<String>> INPUTS = Map.of(
             "byteify", Set.of("teacher", "corpus", "tokenizer"),
             "merge", Set.of("bolmo", "base", "post-trained"),
-            "finetune", Set.of("model", "data", "tokenizer"));
+            "finetune", Set.of("model", "data", "tokenizer"),
+            "pretrain", Set.of("corpus", "tokenizer"));
     static final Map<String, Set<String>> OUTPUTS = Map.of(
             "byteify", Set.of("output"),
             "merge", Set.of("output"),
-            "finetune", Set.of("output"));
+            "finetune", Set.of("output"),
+            "pretrain", Set.of("output"));
 
     private final Path dataRoot;
     private final Path outputRoot;

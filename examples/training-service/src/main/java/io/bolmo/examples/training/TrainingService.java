@@ -3,6 +3,7 @@ package io.bolmo.examples.training;
 import com.google.gson.JsonObject;
 import io.bolmo.batch.ByteifyJobParameters;
 import io.bolmo.batch.FinetuneJobParameters;
+import io.bolmo.batch.PretrainJobParameters;
 import io.bolmo.batch.TrainingTasklet;
 import io.bolmo.train.MetricsLog;
 import java.nio.file.Path;
@@ -86,6 +87,7 @@ public class TrainingService implements ApplicationRunner {
             out.put(name, switch (name) {
                 case "byteify" -> ByteifyJobParameters.DEFAULTS;
                 case "finetune" -> FinetuneJobParameters.DEFAULTS;
+                case "pretrain" -> PretrainJobParameters.DEFAULTS;
                 case "merge" -> mergeDefaults();
                 default -> Map.of();
             });

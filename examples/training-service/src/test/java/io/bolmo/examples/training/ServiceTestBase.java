@@ -68,10 +68,7 @@ abstract class ServiceTestBase {
             io.bolmo.io.AtomicFiles.deleteTree(WORK);
             Files.createDirectories(DATA);
             Files.createDirectories(RUNS);
-            Path tokenizer = DATA.resolve("tokenizer.json");
-            try (InputStream in = resource("/io/bolmo/cli/cl100k-8192-tokenizer.json")) {
-                Files.copy(in, tokenizer);
-            }
+            Path tokenizer = io.bolmo.tokenize.BundledTokenizer.copyTo(DATA);
             int vocab = SubwordVocabulary.load(tokenizer).size();
             OlmoConfig tc = new OlmoConfig("olmo3", vocab, 64, 128, 2, 4, 4, 16, 1e-6, 500000,
                     List.of(AttentionType.SLIDING_ATTENTION, AttentionType.FULL_ATTENTION), 16, false, null, 8192,

@@ -1,0 +1,154 @@
+package io.bolmo.batch;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
+
+/**
+ * A job's parameters as strings, with defaults filled in and typed, checked reads. Every error names the parameter,
+ * the bad value and what is allowed; unknown names and missing required ones are refused up front. Shared by the
+ * parameter classes of every job.
+ */
+final class JobParameterValues {
+
+    private final Map<String, String> values;
+
+    private JobParameterValues(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * @param defaults name → default, {@code null} for required ones (in documentation order)
+     * @param describe what a required parameter is, for its "is required" message
+     */
+    static JobParameterValues of(JobParameters params, Map<String, String> defaults, UnaryOperator<String> describe) {
+        Map<String, String> v = new LinkedHashMap<>();
+        for (JobParameter<?> p : params.parameters()) {
+            if (!defaults.containsKey(p.name())) {
+                throw new IllegalArgumentException("unknown job parameter '" + p.name() + "'; allowed: "
+                        + String.join(", ", defaults.keySet()));
+            }
+            v.put(p.name(), String.valueOf(p.value()).trim());
+        }
+        for (Map.Entry<String, String> e : defaults.entrySet()) {
+            String given = v.get(e.getKey());
+            if (given == null || given.isEmpty()) {
+                if (e.getValue() == null) {
+                    throw new IllegalArgumentException("job parameter '" + e.getKey() + "' is required ("
+                            + describe.apply(e.getKey()) + ")");
+                }
+                v.put(e.getKey(), e.getValue());
+            }
+        }
+        return new JobParameterValues(v);
+    }
+
+    String string(String name) {
+        return values.get(name);
+    }
+
+    Path path(String name) {
+        try {
+            return Path.of(values.get(name));
+        } catch (InvalidPathException e) {
+            throw bad(name, "not a valid path: " + e.getReason());
+        }
+    }
+
+    /** A comma-separated list of paths (blank entries skipped). */
+    List<Path> paths(String name) {
+        List<Path> out = new ArrayList<>();
+        for (String s : values.get(name).split(",")) {
+            if (!s.isBlank()) {
+                try {
+                    out.add(Path.of(s.trim()));
+                } catch (InvalidPathException e) {
+                    throw bad(name, "'" + s.trim() + "' is not a valid path: " + e.getReason());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw bad(name, "needs at least one path");
+        }
+        return out;
+    }
+
+    boolean bool(String name) {
+        String v = values.get(name);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw bad(name, "allowed: true, false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    long integer(String name) {
+        try {
+            return Long.parseLong(values.get(name));
+        } catch (NumberFormatException e) {
+            throw bad(name, "not an integer");
+        }
+    }
+
+    long positiveLong(String name) {
+        long v = integer(name);
+        if (v <= 0) {
+            throw bad(name, "must be > 0");
+        }
+        return v;
+    }
+
+    int positiveInt(String name) {
+        long v = positiveLong(name);
+        if (v > Integer.MAX_VALUE) {
+            throw bad(name, "must be <= " + Integer.MAX_VALUE);
+        }
+        return (int) v;
+    }
+
+    int nonNegativeInt(String name) {
+        long v = integer(name);
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw bad(name, "must be >= 0");
+        }
+        return (int) v;
+    }
+
+    double number(String name) {
+        try {
+            double d = Double.parseDouble(values.get(name));
+            if (!Double.isFinite(d)) {
+                throw bad(name, "must be a finite number");
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw bad(name, "not a number");
+        }
+    }
+
+    double positiveDouble(String name) {
+        double d = number(name);
+        if (d <= 0) {
+            throw bad(name, "must be > 0");
+        }
+        return d;
+    }
+
+    double nonNegativeDouble(String name) {
+        double d = number(name);
+        if (d < 0) {
+            throw bad(name, "must be >= 0");
+        }
+        return d;
+    }
+
+    IllegalArgumentException bad(String name, String rule) {
+        return new IllegalArgumentException("job parameter '" + name + "' = '" + values.get(name) + "' is invalid: "
+                + rule);
+    }
+}

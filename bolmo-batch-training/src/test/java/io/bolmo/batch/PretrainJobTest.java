@@ -1,0 +1,124 @@
+package io.bolmo.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonObject;
+import io.bolmo.train.ByteifyRun;
+import io.bolmo.train.MetricsLog;
+import io.bolmo.train.teacher.EuroparlCorpus;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The {@code pretrain} job (the subword teacher) on the shared H2 repository, on 300 Europarl documents: it writes
+ * checkpoints, metrics with held-out evaluations and a loadable export; stopped and restarted it ends with the
+ * uninterrupted run's weights; bad parameters are refused by name before anything runs.
+ */
+class PretrainJobTest extends JobRepositoryTestBase {
+
+    @Autowired
+    Job pretrain;
+
+    private static Path reference;
+
+    static Map<String, String> args(Path output) {
+        Map<String, String> a = new LinkedHashMap<>();
+        a.put("output", output.toString());
+        a.put("corpus", EuroparlCorpus.materialise(WORK.resolve("europarl-300"), 300).toString());
+        a.put("steps", "6");
+        a.put("chunk-size", "3");
+        a.put("batch-size", "4");
+        a.put("seq-len", "32");
+        a.put("lr", "1e-2");
+        a.put("hidden", "32");
+        a.put("layers", "2");
+        a.put("heads", "2");
+        a.put("window", "8");
+        a.put("held-out-every", "10");
+        a.put("eval-batches", "2");
+        a.put("dtype", "f32");
+        a.put("seed", "5");
+        return a;
+    }
+
+    synchronized Path reference() throws Exception {
+        if (reference == null) {
+            Path out = WORK.resolve("pretrain-reference");
+            JobExecution e = operator.start(pretrain, TinyByteify.parameters(args(out)));
+            assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            reference = out;
+        }
+        return reference;
+    }
+
+    @Test
+    void aRunWritesCheckpointsMetricsAndALoadableTeacher() throws Exception {
+        Path out = reference();
+        assertThat(ByteifyRun.checkpoints(out)).extracting(p -> p.getFileName().toString())
+                .containsExactly("step-000003", "step-000006");
+        List<JsonObject> m = MetricsLog.read(out.resolve(MetricsLog.FILE));
+        assertThat(m.stream().filter(o -> o.get("kind").getAsString().equals("train")).map(o -> o.get("step")
+                .getAsLong())).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(m.stream().filter(o -> o.get("kind").getAsString().equals("eval")).map(o -> o.get("bpb")
+                .getAsDouble())).hasSize(3).allSatisfy(bpb -> assertThat(bpb).isBetween(0.5, 20.0));
+        try (io.bolmo.Olmo teacher = io.bolmo.Olmo.load(out.resolve("final"))) {
+            assertThat(teacher.model().config().hiddenSize()).isEqualTo(32);
+            assertThat(teacher.encode("Madam President")).isNotEmpty();
+        }
+    }
+
+    @Test
+    void stoppedThenRestartedEqualsTheUninterruptedRun() throws Exception {
+        Path ref = reference();
+        Path out = WORK.resolve("pretrain-stopped");
+        CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return operator.start(pretrain, TinyByteify.parameters(args(out)));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        ByteifyJobTestSupport.awaitFile(out.resolve("checkpoints/step-000003/state.json"), first);
+        for (Long id : operator.getRunningExecutions("pretrain")) {
+            operator.stop(id);
+        }
+        JobExecution stopped = first.get(60, TimeUnit.SECONDS);
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(out.resolve("final")).doesNotExist();
+        assertThat(operator.restart(stopped).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(TinyByteify.maxAbsDiff(ref.resolve("final"), out.resolve("final"))).isEqualTo(0.0);
+    }
+
+    @Test
+    void badParametersAreRefusedByNameBeforeAnythingRuns() {
+        PretrainJobConfiguration.Validator v = new PretrainJobConfiguration.Validator();
+        Path out = WORK.resolve("pretrain-invalid");
+        Map<String, String[]> cases = Map.of(
+                "heads", new String[] {"3", "job parameter 'heads' = '3' is invalid: must divide hidden = 32"},
+                "dtype", new String[] {"f8", "job parameter 'dtype' = 'f8' is invalid: allowed: bf16, f32"},
+                "device", new String[] {"tpu", "job parameter 'device' = 'tpu' is invalid: allowed: cpu, gpu, gpu:N"},
+                "lr", new String[] {"-1", "job parameter 'lr' = '-1' is invalid: must be > 0"},
+                "corpus", new String[] {"/no/corpus.txt", "job parameter 'corpus': /no/corpus.txt does not exist"});
+        cases.forEach((name, c) -> {
+            Map<String, String> a = args(out);
+            a.put(name, c[0]);
+            assertThatThrownBy(() -> v.validate(TinyByteify.parameters(a))).as(name)
+                    .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(c[1]);
+        });
+        Map<String, String> missing = args(out);
+        missing.remove("output");
+        assertThatThrownBy(() -> v.validate(TinyByteify.parameters(missing)))
+                .hasMessageContaining("job parameter 'output' is required");
+    }
+}
