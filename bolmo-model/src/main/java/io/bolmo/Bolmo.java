@@ -5,11 +5,13 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.generate.BolmoGenerator;
+import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.ChatMessage;
 import io.bolmo.generate.ChatTemplate;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
+import io.bolmo.generate.Generator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.Weights;
@@ -123,12 +125,32 @@ public final class Bolmo implements AutoCloseable {
 
     /** Continues {@code prompt} (a BOS is added in front). */
     public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
-        return generator.generate(tokenizer.encode(prompt), options, listener);
+        return generate(generator, prompt, options, listener);
     }
 
     /** Answers the conversation with the chat template; stops at the end of the assistant turn or EOS. */
     public GenerationResult chat(List<ChatMessage> messages, GenerationOptions options, GenerationListener listener) {
-        return generate(template.render(messages), template.withStop(options), listener);
+        return chat(generator, messages, options, listener);
+    }
+
+    /** {@link #generate(String, GenerationOptions, GenerationListener)} through {@code via}, e.g. a {@link #scheduler}. */
+    public GenerationResult generate(Generator via, String prompt, GenerationOptions options,
+            GenerationListener listener) {
+        return via.generate(tokenizer.encode(prompt), options, listener);
+    }
+
+    /** {@link #chat(List, GenerationOptions, GenerationListener)} through {@code via}, e.g. a {@link #scheduler}. */
+    public GenerationResult chat(Generator via, List<ChatMessage> messages, GenerationOptions options,
+            GenerationListener listener) {
+        return generate(via, template.render(messages), template.withStop(options), listener);
+    }
+
+    /**
+     * A scheduler that decodes concurrent generations of this model together (continuous batching), for servers;
+     * pass it to {@link #chat(Generator, List, GenerationOptions, GenerationListener)}. Close it before this model.
+     */
+    public BolmoScheduler scheduler(BolmoScheduler.Options options) {
+        return new BolmoScheduler(model, trie, options);
     }
 
     /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */

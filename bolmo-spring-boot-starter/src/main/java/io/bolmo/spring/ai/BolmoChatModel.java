@@ -53,7 +53,9 @@ import reactor.core.publisher.FluxSink;
  * Bolmo as a Spring AI {@link ChatModel}.
  *
  * <p>Generation is blocking CPU work, so it runs on the model's own worker threads, never on the caller's (which
- * may be a Netty event loop or a servlet thread). Admission (bulkhead, circuit breaker) and the time limit come
+ * may be a Netty event loop or a servlet thread). With the auto-configured engine
+ * ({@link BolmoEngine#of(io.bolmo.Bolmo, io.bolmo.generate.BolmoScheduler)}) a worker only waits while the
+ * scheduler decodes all concurrent requests together, one batched step per byte. Admission (bulkhead, circuit breaker) and the time limit come
  * from a {@link GenerationGuard}. A stream pushes one {@link ChatResponse} per whole UTF-8 piece, then one final
  * chunk with empty text that carries the finish reason and the usage. Cancelling the stream, or the time limit,
  * flips a flag that the engine reads every decoding step, so it stops within one step and its slot is freed only
