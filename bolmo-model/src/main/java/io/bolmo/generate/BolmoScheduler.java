@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -121,21 +120,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     @Override
     public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
         CompletableFuture<GenerationResult> result = submit(promptIds, options, listener);
-        try {
-            return result.get();
-        } catch (InterruptedException e) {
-            result.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for the generation");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        return Generations.await(result, () -> result.cancel(false));
     }
 
     /** Generations in the batch now (decoded in the next step). */

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.testing.Golden;
-import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,22 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Continuous batching on the golden models: what a generation produces does not depend on which others share its
  * steps, rows leave within one step of stopping, and one failing generation ends alone.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BolmoSchedulerTest {
-
-    private NDManager manager;
-    private SubwordSuffixTrie trie;
-
-    @BeforeAll
-    void setUp() {
-        manager = NDManager.newBaseManager("PyTorch");
-        trie = TinyModels.goldenTrie();
-    }
-
-    @AfterAll
-    void tearDown() {
-        manager.close();
-    }
+class BolmoSchedulerTest extends GoldenManagerTest {
 
     /** A request of the mix: prompt, options, and after how many scheduler steps it is submitted. */
     private record Job(int[] prompt, GenerationOptions options, long submitAtStep) {}

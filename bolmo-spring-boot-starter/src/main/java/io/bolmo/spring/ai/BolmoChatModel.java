@@ -5,6 +5,7 @@ import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
+import io.bolmo.generate.Generations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -14,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -130,7 +129,7 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
                             done.complete(result);
                         }
                     });
-                    GenerationResult result = await(done, run);
+                    GenerationResult result = Generations.await(done, run::cancel);
                     ChatResponse response = new ChatResponse(
                             List.of(new Generation(new AssistantMessage(result.text()), finish(result))),
                             metadata(request, result));
@@ -200,24 +199,6 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
             throw new IllegalStateException("the Bolmo chat model is closed", e);
         }
         return run;
-    }
-
-    private static GenerationResult await(CompletableFuture<GenerationResult> done, Running run) {
-        try {
-            return done.get();
-        } catch (InterruptedException e) {
-            run.cancel();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for the generation");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     static List<ChatMessage> toChatMessages(List<Message> instructions) {
