@@ -160,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
         log.println("bench: Bolmo " + modelName() + ": " + Arrays.toString(streams) + " streams of "
                 + streamBytes + " B after " + streamPromptBytes + " B prompts");
         String markdown = withBolmo(BenchResources.tokenizerFile(tokenizer), (m, trie, seconds) -> StreamsBench
-                .markdown(StreamsBench.run(m, trie, streams, streamPromptBytes, streamBytes, boundaryBias), describe())
+                .markdown(StreamsBench.run(m, trie, streams, streamPromptBytes, streamBytes, boundaryBias, log), describe())
                 + StreamsBench.globalMarkdown(streams, StreamsBench.globalStepSeconds(m, streams)));
         spec.commandLine().getOut().print(markdown);
         spec.commandLine().getOut().flush();

@@ -10,6 +10,7 @@ import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.KvCache;
 import io.bolmo.tokenize.ByteTokenizer;
 import io.bolmo.tokenize.SubwordSuffixTrie;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,13 +50,16 @@ final class StreamsBench {
     private StreamsBench() {}
 
     static List<Row> run(BolmoModel model, SubwordSuffixTrie trie, int[] streams, int promptBytes, int bytes,
-            double boundaryBias) {
+            double boundaryBias, PrintWriter log) {
         GenerationOptions options = GenerationOptions.builder().maxNewBytes(bytes).stopAtEos(false)
                 .boundaryBias(boundaryBias).build();
         once(model, trie, 2, promptBytes, GenerationOptions.builder().maxNewBytes(8).stopAtEos(false).build()); // warm-up
         List<Row> rows = new ArrayList<>();
         for (int s : streams) {
             rows.add(once(model, trie, s, promptBytes, options));
+            log.printf(Locale.ROOT, "bench: %d streams: %.2f B/s aggregate%n", s, rows.get(rows.size() - 1)
+                    .aggregateBytesPerSecond());
+            log.flush();
         }
         return rows;
     }
