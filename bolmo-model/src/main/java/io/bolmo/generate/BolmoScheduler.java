@@ -1,9 +1,11 @@
 package io.bolmo.generate;
 
+import io.bolmo.config.BolmoConfig;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +35,12 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
      * @param maxBatch      the most generations decoded in one step (the batch size)
      * @param queueCapacity submissions that may wait for a slot; beyond {@code maxBatch + queueCapacity} a
      *                      submission is rejected at once
+     * @param holdSteps     0 (default): no row ever waits. K &gt; 0: a row whose next byte ends a patch may wait up
+     *                      to K steps for others to reach a boundary too, so the global model runs on more rows at
+     *                      once (fewer, fuller global steps: throughput for latency). A held row simply does not
+     *                      advance, so every output stays the same.
      */
-    public record Options(int maxBatch, int queueCapacity) {
+    public record Options(int maxBatch, int queueCapacity, int holdSteps) {
 
         public Options {
             if (maxBatch < 1) {
@@ -45,11 +51,20 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
                 throw new IllegalArgumentException("queueCapacity = " + queueCapacity
                         + " is invalid: must be >= 0 (0 = reject when every slot is busy)");
             }
+            if (holdSteps < 0) {
+                throw new IllegalArgumentException("holdSteps = " + holdSteps
+                        + " is invalid: must be >= 0 (0 = a row at a patch boundary never waits)");
+            }
+        }
+
+        /** No holding. */
+        public Options(int maxBatch, int queueCapacity) {
+            this(maxBatch, queueCapacity, 0);
         }
 
         /** {@code maxBatch} slots and no queue: the excess is rejected, as a bulkhead does. */
         public static Options of(int maxBatch) {
-            return new Options(maxBatch, 0);
+            return new Options(maxBatch, 0, 0);
         }
     }
 
@@ -64,6 +79,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     private DecodeBatch batch; // scheduler thread only
     private volatile int activeRows;
     private final AtomicLong steps = new AtomicLong();
+    private final AtomicLong heldRowSteps = new AtomicLong();
     private final Thread thread;
 
     public BolmoScheduler(BolmoModel model, SubwordSuffixTrie trie, Options options) {
@@ -81,7 +97,29 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
             CompletableFuture<GenerationResult> result) {}
 
     /** An active generation: a row of the batch. */
-    private record Row(Request request, BolmoGeneration generation) {}
+    private static final class Row {
+        final Request request;
+        final BolmoGeneration generation;
+        int held; // steps waited at a patch boundary (holdSteps)
+
+        Row(Request request, BolmoGeneration generation) {
+            this.request = request;
+            this.generation = generation;
+        }
+
+        Request request() {
+            return request;
+        }
+
+        BolmoGeneration generation() {
+            return generation;
+        }
+
+        /** The byte it feeds next ends a patch: feeding it runs the global model for this row. */
+        boolean atBoundary() {
+            return generation.loop().pending() >= BolmoConfig.PLAIN_VOCAB;
+        }
+    }
 
     /**
      * Queues a generation after {@code promptIds} (BOS first, plain byte ids). The future completes when it stops
@@ -138,6 +176,11 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     /** Batched decoding steps taken so far. */
     public long steps() {
         return steps.get();
+    }
+
+    /** Steps that rows spent held at a patch boundary ({@link Options#holdSteps}), summed over rows. */
+    public long heldRowSteps() {
+        return heldRowSteps.get();
     }
 
     public Options options() {
@@ -231,9 +274,10 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
             return;
         }
         List<Row> stepped = List.copyOf(rows);
+        boolean[] advance = advancing(stepped);
         float[][] logits;
         try {
-            logits = batch.step(stepped.stream().mapToInt(r -> r.generation().loop().pending()).toArray());
+            logits = batch.step(stepped.stream().mapToInt(r -> r.generation().loop().pending()).toArray(), advance);
         } catch (RuntimeException e) {
             failBatch(e); // the stacked state is no longer consistent: every row of it ends
             return;
@@ -242,6 +286,9 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
         }
         for (int i = 0; i < stepped.size(); i++) {
             Row row = stepped.get(i);
+            if (!advance[i]) {
+                continue;
+            }
             DecodeLoop.Outcome o;
             try {
                 o = row.generation().loop().accept(logits[i]);
@@ -253,6 +300,35 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
                 end(row, o, null, true);
             }
         }
+    }
+
+    /**
+     * Which rows move this step. With {@code holdSteps} K, rows at a patch boundary wait while others are not at
+     * one, until one of them has waited K steps; then all move together and share one global step.
+     */
+    private boolean[] advancing(List<Row> stepped) {
+        boolean[] advance = new boolean[stepped.size()];
+        Arrays.fill(advance, true);
+        int waiting = 0;
+        int oldest = 0;
+        for (Row r : stepped) {
+            if (r.atBoundary()) {
+                waiting++;
+                oldest = Math.max(oldest, r.held);
+            }
+        }
+        if (waiting == 0 || waiting == stepped.size() || oldest >= options.holdSteps()) {
+            stepped.forEach(r -> r.held = 0);
+            return advance;
+        }
+        for (int i = 0; i < stepped.size(); i++) {
+            if (stepped.get(i).atBoundary()) {
+                advance[i] = false;
+                stepped.get(i).held++;
+                heldRowSteps.incrementAndGet();
+            }
+        }
+        return advance;
     }
 
     /** A row stops: out of the batch, its native state freed, its result (or error) delivered, its slot free. */

@@ -75,9 +75,21 @@ final class DecodeBatch implements AutoCloseable {
      * for the next byte, {@code [B][FUSED_VOCAB]}.
      */
     float[][] step(int[] fused) {
+        boolean[] all = new boolean[fused.length];
+        Arrays.fill(all, true);
+        return step(fused, all);
+    }
+
+    /**
+     * As {@link #step(int[])}, but only the rows with {@code advance[i]} move; the others keep their state exactly
+     * (their logits are null). The local models still compute every row (one batched call either way) and the
+     * held rows' results are discarded; held rows take no global step and their subword cursor does not move.
+     */
+    float[][] step(int[] fused, boolean[] advance) {
         int b = rows.size();
-        if (fused.length != b) {
-            throw new IllegalArgumentException("fused ids = " + fused.length + " for a batch of " + b + " rows");
+        if (fused.length != b || advance.length != b) {
+            throw new IllegalArgumentException("fused ids = " + fused.length + ", advance = " + advance.length
+                    + " for a batch of " + b + " rows");
         }
         int[] plain = new int[b];
         int[] sub = new int[b];
@@ -85,24 +97,63 @@ final class DecodeBatch implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             boolean endsPatch = fused[i] >= BolmoConfig.PLAIN_VOCAB;
             plain[i] = endsPatch ? fused[i] - BolmoConfig.PLAIN_VOCAB : fused[i];
-            sub[i] = rows.get(i).subwordRow(plain[i]);
-            if (endsPatch) {
+            sub[i] = advance[i] ? rows.get(i).subwordRow(plain[i]) : 0;
+            if (endsPatch && advance[i]) {
                 ends.add(i);
             }
         }
         try (NDScope scope = new NDScope()) {
+            NDArray held = anyHeld(advance) ? manager.create(advance) : null; // [B] boolean: true = advances
             List<MLstmLayer.State> enc = new ArrayList<>(encoderStates);
             NDArray h = model.encoder().step(vector(plain), vector(sub), enc); // [B, d]
-            encoderStates = Owned.keep(enc, encoderStates, manager);
+            encoderStates = Owned.keep(select(held, enc, encoderStates), encoderStates, manager);
             if (!ends.isEmpty()) {
                 globalStep(h, ends);
             }
             NDArray values = rowsOf(BolmoSequence::lastValue); // [B, d]
             List<MLstmLayer.State> dec = new ArrayList<>(decoderStates);
             NDArray out = model.decoder().step(model.depooling().step(h, values), dec);
-            decoderStates = Owned.keep(dec, decoderStates, manager);
-            return split(model.lmHead().forward(out).toFloatArray(), b); // [B, V]
+            decoderStates = Owned.keep(select(held, dec, decoderStates), decoderStates, manager);
+            float[][] logits = split(model.lmHead().forward(out).toFloatArray(), b); // [B, V]
+            for (int i = 0; i < b; i++) {
+                logits[i] = advance[i] ? logits[i] : null;
+            }
+            return logits;
         }
+    }
+
+    /** New states where the row advances, the old ones where it is held ({@code advance} null: all advance). */
+    private static List<MLstmLayer.State> select(NDArray advance, List<MLstmLayer.State> next,
+            List<MLstmLayer.State> old) {
+        if (advance == null) {
+            return next;
+        }
+        List<MLstmLayer.State> out = new ArrayList<>(next.size());
+        for (int l = 0; l < next.size(); l++) {
+            MLstmLayer.State n = next.get(l);
+            MLstmLayer.State o = old.get(l);
+            out.add(new MLstmLayer.State(pick(advance, n.c(), o.c()), pick(advance, n.n(), o.n()),
+                    pick(advance, n.m(), o.m())));
+        }
+        return out;
+    }
+
+    /** Row-wise choice: {@code advance} {@code [B]} spread over {@code [B, ...]} (DJL's where does not broadcast). */
+    private static NDArray pick(NDArray advance, NDArray next, NDArray old) {
+        Shape shape = next.getShape();
+        long[] rowShape = new long[shape.dimension()];
+        Arrays.fill(rowShape, 1);
+        rowShape[0] = shape.get(0);
+        return NDArrays.where(advance.reshape(new Shape(rowShape)).broadcast(shape), next, old);
+    }
+
+    private static boolean anyHeld(boolean[] advance) {
+        for (boolean a : advance) {
+            if (!a) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The global model on the rows whose fed byte ends a patch: each gets a new last_value. */

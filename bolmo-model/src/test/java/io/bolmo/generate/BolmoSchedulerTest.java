@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Continuous batching on the golden models: what a generation produces does not depend on which others share its
@@ -37,11 +37,11 @@ class BolmoSchedulerTest extends GoldenManagerTest {
      * Seven generations of different prompts (a lone BOS to 292 bytes), limits (3 to 120 bytes), greedy and seeded
      * sampling, a stop sequence, submitted at different steps into 3 slots with a queue, so rows join and leave at
      * different steps and the global model runs on varying subsets: each equals the same request run alone,
-     * byte for byte and id for id.
+     * byte for byte and id for id; also when rows at a boundary are held back up to 3 steps ({@code holdSteps}).
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"tiny-olmo3", "tiny-olmo2"})
-    void outputsUnderConcurrencyEqualEachRequestAlone(String modelName) throws Exception {
+    @ParameterizedTest(name = "{0}, hold {1}")
+    @CsvSource({"tiny-olmo3, 0", "tiny-olmo2, 0", "tiny-olmo3, 3"})
+    void outputsUnderConcurrencyEqualEachRequestAlone(String modelName, int holdSteps) throws Exception {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, modelName)) {
             List<Job> jobs = mix(modelName);
             BolmoGenerator alone = new BolmoGenerator(model, trie);
@@ -51,8 +51,9 @@ class BolmoSchedulerTest extends GoldenManagerTest {
             }
             Map<Long, List<Integer>> idsByStep = new ConcurrentHashMap<>();
             List<Run> batched;
-            try (BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(3, 8))) {
+            try (BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(3, 8, holdSteps))) {
                 batched = runTogether(scheduler, jobs, idsByStep);
+                assertThat(scheduler.heldRowSteps() > 0).as("rows were held").isEqualTo(holdSteps > 0);
             }
             for (int i = 0; i < jobs.size(); i++) {
                 assertThat(batched.get(i).ids()).as("ids of request %d", i).isEqualTo(expected.get(i).ids());
@@ -163,6 +164,8 @@ class BolmoSchedulerTest extends GoldenManagerTest {
                 .hasMessageContaining("maxBatch = 0").hasMessageContaining(">= 1");
         assertThatThrownBy(() -> new BolmoScheduler.Options(2, -1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("queueCapacity = -1").hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> new BolmoScheduler.Options(2, 0, -2)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holdSteps = -2").hasMessageContaining(">= 0");
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
                 BolmoScheduler scheduler = new BolmoScheduler(model, trie, BolmoScheduler.Options.of(1))) {
             CompletableFuture<GenerationResult> running = scheduler.submit(prompt("ascii"), endless(), null);
