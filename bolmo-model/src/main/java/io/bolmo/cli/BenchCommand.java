@@ -99,6 +99,14 @@ final class BenchCommand implements Callable<Integer> {
                     + " each of these concurrencies, e.g. 1,2,4,8,16.")
     int[] streams;
 
+    @Option(names = "--hold-steps", paramLabel = "K", split = ",", defaultValue = "0",
+            description = "With --streams: scheduler holdSteps to compare, e.g. 0,4 (default: ${DEFAULT-VALUE}).")
+    int[] holdSteps;
+
+    @Option(names = "--stream-repeats", paramLabel = "R", defaultValue = "1",
+            description = "With --streams: interleaved rounds, the best of each setting kept (default: ${DEFAULT-VALUE}).")
+    int streamRepeats;
+
     @Option(names = "--stream-bytes", paramLabel = "N", defaultValue = "32",
             description = "With --streams: bytes each stream decodes (default: ${DEFAULT-VALUE}).")
     int streamBytes;
@@ -160,7 +168,8 @@ final class BenchCommand implements Callable<Integer> {
         log.println("bench: Bolmo " + modelName() + ": " + Arrays.toString(streams) + " streams of "
                 + streamBytes + " B after " + streamPromptBytes + " B prompts");
         String markdown = withBolmo(BenchResources.tokenizerFile(tokenizer), (m, trie, seconds) -> StreamsBench
-                .markdown(StreamsBench.run(m, trie, streams, streamPromptBytes, streamBytes, boundaryBias, log), describe())
+                .markdown(StreamsBench.run(m, trie, streams, holdSteps, streamPromptBytes, streamBytes, boundaryBias,
+                        streamRepeats, log), describe())
                 + StreamsBench.globalMarkdown(streams, StreamsBench.globalStepSeconds(m, streams)));
         spec.commandLine().getOut().print(markdown);
         spec.commandLine().getOut().flush();
@@ -257,6 +266,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (streams != null && (streams.length == 0 || Arrays.stream(streams).anyMatch(v -> v < 1))) {
             throw bad("--streams = " + Arrays.toString(streams) + " is invalid: a list of concurrencies >= 1, e.g. 1,2,4,8");
+        }
+        if (Arrays.stream(holdSteps).anyMatch(v -> v < 0) || streamRepeats < 1) {
+            throw bad("--hold-steps = " + Arrays.toString(holdSteps) + ", --stream-repeats = " + streamRepeats
+                    + " are invalid: hold steps must be >= 0 and repeats >= 1");
         }
         if (streamBytes < 2 || streamPromptBytes < 2) {
             throw bad("--stream-bytes = " + streamBytes + ", --stream-prompt-bytes = " + streamPromptBytes
