@@ -5,15 +5,17 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.generate.BolmoGenerator;
-import io.bolmo.tokenize.ChatMessage;
-import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
+import io.bolmo.generate.Generator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ByteTokenizer;
+import io.bolmo.tokenize.ChatMessage;
+import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.nio.file.Path;
@@ -123,12 +125,24 @@ public final class Bolmo implements AutoCloseable {
 
     /** Continues {@code prompt} (a BOS is added in front). */
     public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
-        return generator.generate(tokenizer.encode(prompt), options, listener);
+        return generate(generator, prompt, options, listener);
     }
 
     /** Answers the conversation with the chat template; stops at the end of the assistant turn or EOS. */
     public GenerationResult chat(List<ChatMessage> messages, GenerationOptions options, GenerationListener listener) {
-        return generate(template.render(messages), withStop(options, template.stopSequence()), listener);
+        return chat(generator, messages, options, listener);
+    }
+
+    /** {@link #generate(String, GenerationOptions, GenerationListener)} through {@code via}, e.g. a {@link #scheduler}. */
+    public GenerationResult generate(Generator via, String prompt, GenerationOptions options,
+            GenerationListener listener) {
+        return via.generate(tokenizer.encode(prompt), options, listener);
+    }
+
+    /** {@link #chat(List, GenerationOptions, GenerationListener)} through {@code via}, e.g. a {@link #scheduler}. */
+    public GenerationResult chat(Generator via, List<ChatMessage> messages, GenerationOptions options,
+            GenerationListener listener) {
+        return generate(via, template.render(messages), withStop(options, template.stopSequence()), listener);
     }
 
     /** {@code base} plus {@code stop} as a stop sequence (once). */
@@ -139,6 +153,14 @@ public final class Bolmo implements AutoCloseable {
         List<String> stops = new java.util.ArrayList<>(base.stop());
         stops.add(stop);
         return base.mutate().stop(stops).build();
+    }
+
+    /**
+     * A scheduler that decodes concurrent generations of this model together (continuous batching), for servers;
+     * pass it to {@link #chat(Generator, List, GenerationOptions, GenerationListener)}. Close it before this model.
+     */
+    public BolmoScheduler scheduler(BolmoScheduler.Options options) {
+        return new BolmoScheduler(model, trie, options);
     }
 
     /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */

@@ -44,6 +44,9 @@ import picocli.CommandLine.Spec;
  *   <li><b>Memory</b>: resident set (VmRSS), peak, native (RSS − Java heap) after load and after decoding.</li>
  * </ol>
  *
+ * <p>{@code --streams 1,2,4,8} measures continuous batching instead ({@link StreamsBench}): aggregate decode bytes/s
+ * and per-stream latency at each concurrency; nothing else runs.
+ *
  * <p>{@code --out FILE} appends the table, with the command line and the machine, to a Markdown file. Figures are
  * noisy on a shared machine; compare rows of one run rather than runs.
  */
@@ -91,9 +94,34 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Append the table to this Markdown file.")
     Path out;
 
+    @Option(names = "--streams", paramLabel = "S", split = ",",
+            description = "Only the continuous-batching table: aggregate decode bytes/s and per-stream latency at"
+                    + " each of these concurrencies, e.g. 1,2,4,8,16.")
+    int[] streams;
+
+    @Option(names = "--hold-steps", paramLabel = "K", split = ",", defaultValue = "0",
+            description = "With --streams: scheduler holdSteps to compare, e.g. 0,4 (default: ${DEFAULT-VALUE}).")
+    int[] holdSteps;
+
+    @Option(names = "--stream-repeats", paramLabel = "R", defaultValue = "1",
+            description = "With --streams: interleaved rounds, the best of each setting kept (default: ${DEFAULT-VALUE}).")
+    int streamRepeats;
+
+    @Option(names = "--stream-bytes", paramLabel = "N", defaultValue = "32",
+            description = "With --streams: bytes each stream decodes (default: ${DEFAULT-VALUE}).")
+    int streamBytes;
+
+    @Option(names = "--stream-prompt-bytes", paramLabel = "N", defaultValue = "32",
+            description = "With --streams: prompt bytes of each stream, each a different slice of the sample text"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int streamPromptBytes;
+
     @Override
     public Integer call() {
         checkOptions();
+        if (streams != null) {
+            return callStreams();
+        }
         boolean golden = model == null && preset.equals("golden");
         int decode = decodeBytes != null ? decodeBytes : golden ? 10_000 : 64;
         int subword = subwordTokens != null ? subwordTokens : golden ? 1_000 : 16;
@@ -126,29 +154,54 @@ final class BenchCommand implements Callable<Integer> {
     private void runBolmo(BenchTable table, PrintWriter log, Path tokenizerJson, String prompt, int decode,
             double bandwidth) {
         log.println("bench: Bolmo " + modelName() + ": create, forward " + prompt.length() + " B, decode " + decode + " B");
+        ProcessMemory[] loaded = new ProcessMemory[1];
+        BolmoBench.Result r = withBolmo(tokenizerJson, (m, trie, seconds) -> {
+            table.created("Bolmo " + modelName(), m.weights().parameterCount(), seconds, loaded[0] = ProcessMemory.now());
+            return BolmoBench.run(m, trie, prompt, decode, boundaryBias);
+        });
+        table.bolmo(r, bandwidth, loaded[0]);
+    }
+
+    /** The continuous-batching table alone ({@link StreamsBench}). */
+    private Integer callStreams() {
+        PrintWriter log = spec.commandLine().getErr();
+        log.println("bench: Bolmo " + modelName() + ": " + Arrays.toString(streams) + " streams of "
+                + streamBytes + " B after " + streamPromptBytes + " B prompts");
+        String markdown = withBolmo(BenchResources.tokenizerFile(tokenizer), (m, trie, seconds) -> StreamsBench
+                .markdown(StreamsBench.run(m, trie, streams, holdSteps, streamPromptBytes, streamBytes, boundaryBias,
+                        streamRepeats, log), describe())
+                + StreamsBench.globalMarkdown(streams, StreamsBench.globalStepSeconds(m, streams)));
+        spec.commandLine().getOut().print(markdown);
+        spec.commandLine().getOut().flush();
+        if (out != null) {
+            append(out, markdown);
+        }
+        return 0;
+    }
+
+    /** What runs on the benchmarked Bolmo. */
+    @FunctionalInterface
+    private interface OnBolmo<T> {
+        T run(BolmoModel model, SubwordSuffixTrie trie, double createSeconds);
+    }
+
+    /** Loads {@code --model} or creates the preset with random weights, runs {@code body}, frees the model. */
+    private <T> T withBolmo(Path tokenizerJson, OnBolmo<T> body) {
         long t0 = System.nanoTime();
-        ProcessMemory loaded;
-        BolmoBench.Result r;
         if (model != null) {
             try (Bolmo bolmo = Bolmo.load(model, Bolmo.Options.defaults().withDevice("cpu"))) {
-                table.created("Bolmo " + modelName(), bolmo.parameterCount(), (System.nanoTime() - t0) / 1e9,
-                        loaded = ProcessMemory.now());
                 SubwordSuffixTrie trie = bolmo.model().config().addExpandedEmbeddings()
                         ? SubwordSuffixTrie.build(SubwordVocabulary.load(SubwordVocabulary.locate(model,
                                 bolmo.model().config().subwordVocabulary(), tokenizer)))
                         : null;
-                r = BolmoBench.run(bolmo.model(), trie, prompt, decode, boundaryBias);
-            }
-        } else {
-            SubwordSuffixTrie trie = SubwordSuffixTrie.build(SubwordVocabulary.load(tokenizerJson));
-            try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                    BolmoModel m = BolmoModel.create(bolmoConfig(), Weights.from(manager, new RandomWeights(seed)))) {
-                table.created("Bolmo " + modelName(), m.weights().parameterCount(), (System.nanoTime() - t0) / 1e9,
-                        loaded = ProcessMemory.now());
-                r = BolmoBench.run(m, trie, prompt, decode, boundaryBias);
+                return body.run(bolmo.model(), trie, (System.nanoTime() - t0) / 1e9);
             }
         }
-        table.bolmo(r, bandwidth, loaded);
+        SubwordSuffixTrie trie = SubwordSuffixTrie.build(SubwordVocabulary.load(tokenizerJson));
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                BolmoModel m = BolmoModel.create(bolmoConfig(), Weights.from(manager, new RandomWeights(seed)))) {
+            return body.run(m, trie, (System.nanoTime() - t0) / 1e9);
+        }
     }
 
     private void runSubword(BenchTable table, PrintWriter log, Path tokenizerJson, int tokens, double bandwidth) {
@@ -210,6 +263,17 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (streamMib < 1 || streamMib > 2047) {
             throw bad("--stream-mib = " + streamMib + " is invalid: must be in [1, 2047]");
+        }
+        if (streams != null && (streams.length == 0 || Arrays.stream(streams).anyMatch(v -> v < 1))) {
+            throw bad("--streams = " + Arrays.toString(streams) + " is invalid: a list of concurrencies >= 1, e.g. 1,2,4,8");
+        }
+        if (Arrays.stream(holdSteps).anyMatch(v -> v < 0) || streamRepeats < 1) {
+            throw bad("--hold-steps = " + Arrays.toString(holdSteps) + ", --stream-repeats = " + streamRepeats
+                    + " are invalid: hold steps must be >= 0 and repeats >= 1");
+        }
+        if (streamBytes < 2 || streamPromptBytes < 2) {
+            throw bad("--stream-bytes = " + streamBytes + ", --stream-prompt-bytes = " + streamPromptBytes
+                    + " are invalid: both must be >= 2");
         }
         if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
             throw bad("--tokenizer = '" + tokenizer + "' is not a file");

@@ -9,9 +9,10 @@ import io.bolmo.tokenize.SubwordSuffixTrie;
  * Byte-level generation with Bolmo exactly as the reference {@code generate} (spec 8.1; golden README 6): prefill
  * with boundary lookahead, the last prompt byte rolled back and force-decoded, then one byte per step with a
  * global step only after a byte that ends a patch. Stops on EOS (1 or 261), a stop sequence or the byte limit.
- * Thread-safe: every call has its own {@link BolmoSequence}.
+ * Thread-safe: every call has its own {@link BolmoSequence}. Many concurrent calls each read all the weights per
+ * byte; {@link BolmoScheduler} decodes them together instead.
  */
-public final class BolmoGenerator {
+public final class BolmoGenerator implements Generator {
 
     /** Symbols the model may emit: EOS and the 256 bytes, each with or without the boundary flag. */
     private static final int[] EMITTABLE = emittable();
@@ -28,30 +29,15 @@ public final class BolmoGenerator {
     }
 
     /** Generates after {@code promptIds} (BOS first, plain byte ids). */
+    @Override
     public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
-        Sampler sampler = new Sampler(options);
-        TextStream text = new TextStream(options.stop(), listener);
-        long start = System.nanoTime();
-        try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {
-            float[] logits = seq.prefill(promptIds);
-            int forced = -1;
-            if (promptIds.length > 1) {
-                int last = promptIds[promptIds.length - 1];
-                forced = sampler.sample(logits, new int[] {last, last + BolmoConfig.PLAIN_VOCAB});
-                listener.onStep(forced);
-            }
-            long prefillPatches = seq.patches();
-            long decodeStart = System.nanoTime();
-            DecodeLoop.Outcome o = DecodeLoop.run(new Bytes(seq, options.boundaryBias()), logits, forced, sampler,
-                    text, options, listener);
-            long end = System.nanoTime();
-            return new GenerationResult(text.text(), promptIds.length - 1, o.generated(), text.textBytes(),
-                    (int) (seq.patches() - prefillPatches), o.reason(), decodeStart - start, end - decodeStart);
+        try (BolmoGeneration g = new BolmoGeneration(model, trie, manager, promptIds, options, listener)) {
+            return g.runAlone();
         }
     }
 
     /** Fused byte ids as the loop's units. */
-    private static final class Bytes implements DecodeLoop.Units {
+    static final class Bytes implements DecodeLoop.Units {
         private final BolmoSequence seq;
         private final double boundaryBias;
 

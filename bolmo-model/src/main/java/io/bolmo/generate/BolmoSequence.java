@@ -18,10 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The decoding state of one Bolmo sequence (spec 8.1-8.2): the recurrent state of every encoder and decoder mLSTM
- * layer, the global KV cache (in patches), the current global vector {@code last_value} and the retained-subword
- * cursor. {@link #prefill} runs the prompt; {@link #step} feeds one byte and returns the next logits. Each call
- * works inside its own {@link NDScope}; only the state survives, on this sequence's manager.
+ * The decoding state of one Bolmo sequence (spec 8.1-8.2): the global KV cache (in patches), the current global
+ * vector {@code last_value} and the retained-subword cursor; after {@link #prefill}, also the recurrent state of
+ * every encoder and decoder mLSTM layer, until the sequence joins a {@link DecodeBatch}, which stacks it with the
+ * other rows' ({@link #takeLocalStates}). {@link #step} decodes this sequence alone, as a batch of one, so a
+ * sequence alone and a sequence among others run the same step. Each call works inside its own {@link NDScope};
+ * only the state survives, on this sequence's manager.
  */
 public final class BolmoSequence implements AutoCloseable {
 
@@ -30,10 +32,11 @@ public final class BolmoSequence implements AutoCloseable {
     private final SubwordSuffixTrie trie;
     private final SubwordSuffixTrie.Cursor cursor;
     private final List<KvCache> caches;
-    private List<MLstmLayer.State> encoderStates;
+    private List<MLstmLayer.State> encoderStates; // after the prefill, until a batch takes them; batch 1
     private List<MLstmLayer.State> decoderStates;
     private NDArray lastValue; // RMSNorm_init(g) of the latest completed patch, [1, d]
     private long patches;
+    private DecodeBatch alone; // the batch of one that step() uses
 
     public BolmoSequence(BolmoModel model, SubwordSuffixTrie trie, NDManager parent) {
         this.model = model;
@@ -50,9 +53,7 @@ public final class BolmoSequence implements AutoCloseable {
      * with that decision. For a lone BOS nothing is rolled back.
      */
     public float[] prefill(int[] ids) {
-        if (ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
-            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got " + (ids.length == 0 ? "no ids" : "id " + ids[0]));
-        }
+        checkPrompt(ids);
         int kept = ids.length == 1 ? 1 : ids.length - 1;
         try (NDScope scope = new NDScope()) {
             int[] prefix = java.util.Arrays.copyOf(ids, kept);
@@ -68,11 +69,19 @@ public final class BolmoSequence implements AutoCloseable {
             List<MLstmLayer.State> dec = new ArrayList<>();
             NDArray out = model.decoder().forward(u, dec);
             NDArray logits = model.lmHead().forward(out.get(new NDIndex(":, -1")));
-            encoderStates = keep(enc, null);
-            decoderStates = keep(dec, null);
-            lastValue = keep(value, null);
+            encoderStates = Owned.keep(enc, null, manager);
+            decoderStates = Owned.keep(dec, null, manager);
+            lastValue = Owned.keep(value, null, manager);
             patches = p.count(0);
             return logits.toFloatArray();
+        }
+    }
+
+    /** A prompt is plain byte ids with BOS first. */
+    static void checkPrompt(int[] ids) {
+        if (ids == null || ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
+            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got "
+                    + (ids == null || ids.length == 0 ? "no ids" : "id " + ids[0]));
         }
     }
 
@@ -81,29 +90,47 @@ public final class BolmoSequence implements AutoCloseable {
      * logits for the next one. A global step runs only when the fed byte ends a patch.
      */
     public float[] step(int fusedId) {
-        boolean endsPatch = fusedId >= BolmoConfig.PLAIN_VOCAB;
-        int plain = endsPatch ? fusedId - BolmoConfig.PLAIN_VOCAB : fusedId;
-        int sub = cursor == null ? 0 : SubwordSuffixTrie.embeddingRow(cursor.push(plain));
-        try (NDScope scope = new NDScope()) {
-            List<MLstmLayer.State> enc = new ArrayList<>(encoderStates);
-            NDArray h = model.encoder().step(vector(plain), vector(sub), enc);
-            encoderStates = keep(enc, encoderStates);
-            if (endsPatch) {
-                NDArray z = model.pooling().project(h).expandDims(1);
-                NDArray g = model.global().forward(z, patches, caches);
-                lastValue = keep(model.depooling().normGlobal(g.squeeze(1)), lastValue);
-                patches++;
-            }
-            List<MLstmLayer.State> dec = new ArrayList<>(decoderStates);
-            NDArray out = model.decoder().step(model.depooling().step(h, lastValue), dec);
-            decoderStates = keep(dec, decoderStates);
-            return model.lmHead().forward(out).toFloatArray();
+        if (alone == null) {
+            alone = new DecodeBatch(model, manager);
+            alone.join(this);
         }
+        return alone.step(new int[] {fusedId})[0];
     }
 
     /** Patches completed so far (each one a global step). */
     public long patches() {
         return patches;
+    }
+
+    /** Hands the prefill's encoder and decoder states to the batch this sequence joins: {encoder, decoder}. */
+    List<List<MLstmLayer.State>> takeLocalStates() {
+        if (encoderStates == null) {
+            throw new IllegalStateException("the sequence has no local states to hand over: prefill it first, once");
+        }
+        List<List<MLstmLayer.State>> states = List.of(encoderStates, decoderStates);
+        encoderStates = null;
+        decoderStates = null;
+        return states;
+    }
+
+    /** Retained-subword embedding row of the next fed byte (advances the cursor). */
+    int subwordRow(int plainId) {
+        return cursor == null ? 0 : SubwordSuffixTrie.embeddingRow(cursor.push(plainId));
+    }
+
+    List<KvCache> caches() {
+        return caches;
+    }
+
+    /** RMSNorm_init(g) of the latest completed patch, {@code [1, d]}. */
+    NDArray lastValue() {
+        return lastValue;
+    }
+
+    /** A new patch of this sequence went through the global model; {@code value} {@code [1, d]} replaces last_value. */
+    void patchEnded(NDArray value) {
+        lastValue = Owned.keep(value, lastValue, manager);
+        patches++;
     }
 
     /** The boundary mask over the whole prompt: the encoder state of the rolled-back byte gives the lookahead. */
@@ -138,31 +165,11 @@ public final class BolmoSequence implements AutoCloseable {
         return manager.create(new int[] {id}, new Shape(1));
     }
 
-    /** Moves new state out of the step's scope onto this sequence's manager and frees the state it replaces. */
-    private List<MLstmLayer.State> keep(List<MLstmLayer.State> next, List<MLstmLayer.State> previous) {
-        for (MLstmLayer.State s : next) {
-            for (NDArray a : new NDArray[] {s.c(), s.n(), s.m()}) {
-                NDScope.unregister(a);
-                a.attach(manager);
-            }
-        }
-        if (previous != null) {
-            previous.forEach(MLstmLayer.State::close);
-        }
-        return next;
-    }
-
-    private NDArray keep(NDArray next, NDArray previous) {
-        NDScope.unregister(next);
-        next.attach(manager);
-        if (previous != null) {
-            previous.close();
-        }
-        return next;
-    }
-
     @Override
     public void close() {
+        if (alone != null) {
+            alone.close();
+        }
         caches.forEach(KvCache::close);
         manager.close();
     }

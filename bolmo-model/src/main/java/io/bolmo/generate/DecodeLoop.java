@@ -1,10 +1,14 @@
 package io.bolmo.generate;
 
 /**
- * The decoding loop both generators share (spec 8.1 step 4): before every step check cancellation and the unit
+ * The decoding loop every generator shares (spec 8.1 step 4): before every step check cancellation and the unit
  * limit, feed the unit chosen last, choose the next one with the {@link Sampler}, stop on EOS, and pass the unit's
  * bytes to the {@link TextStream}, which stops on a stop sequence. What a unit is (a fused byte id or a subword
  * token) is the {@link Units}' business.
+ *
+ * <p>One instance is one generation's loop, cut at the feed: {@link #check()} before it and {@link #accept} after
+ * it. {@link #run} feeds through {@link Units#feed} one generation at a time; the {@link BolmoScheduler} feeds many
+ * generations in one batched step and calls the same two halves for each, so both follow the same rules.
  */
 final class DecodeLoop {
 
@@ -26,7 +30,24 @@ final class DecodeLoop {
     /** How the loop ended and how many units it generated (a stopping EOS not counted). */
     record Outcome(FinishReason reason, int generated) {}
 
-    private DecodeLoop() {}
+    private final Units units;
+    private final Sampler sampler;
+    private final TextStream text;
+    private final GenerationOptions options;
+    private final GenerationListener listener;
+    private int pending;
+    private int generated;
+
+    /** {@code pending}: a unit still to be fed before the first choice (−1: none, see {@link #start}). */
+    DecodeLoop(Units units, int pending, Sampler sampler, TextStream text, GenerationOptions options,
+            GenerationListener listener) {
+        this.units = units;
+        this.pending = pending;
+        this.sampler = sampler;
+        this.text = text;
+        this.options = options;
+        this.listener = listener;
+    }
 
     /**
      * Runs until a stop; {@code pending} is a unit still to be fed before the first choice (−1: none, then
@@ -34,33 +55,68 @@ final class DecodeLoop {
      */
     static Outcome run(Units units, float[] logits, int pending, Sampler sampler, TextStream text,
             GenerationOptions options, GenerationListener listener) {
-        int next = pending;
-        int generated = 0;
+        DecodeLoop loop = new DecodeLoop(units, pending, sampler, text, options, listener);
         try {
-            while (true) {
-                if (listener.isCancelled()) {
-                    return new Outcome(FinishReason.CANCELLED, generated);
-                }
-                if (generated >= options.maxNewBytes()) {
-                    return new Outcome(FinishReason.LENGTH, generated);
-                }
-                if (next >= 0) {
-                    logits = units.feed(next);
-                }
-                next = units.choose(logits, sampler);
-                listener.onStep(next);
-                if (options.stopAtEos() && units.isEos(next)) {
-                    return new Outcome(FinishReason.STOP, generated);
-                }
-                generated++;
-                for (int b : units.bytes(next)) {
-                    if (text.accept(b)) {
-                        return new Outcome(FinishReason.STOP, generated);
-                    }
+            Outcome o = loop.start(logits);
+            while (o == null) {
+                o = loop.check();
+                if (o == null) {
+                    o = loop.accept(units.feed(loop.pending()));
                 }
             }
+            return o;
         } finally {
-            text.finish();
+            loop.finish();
         }
+    }
+
+    /**
+     * With no unit pending, the first choice comes from the prefill's {@code logits} without a feed; afterwards
+     * there is always a unit to feed. Null: go on.
+     */
+    Outcome start(float[] logits) {
+        if (pending >= 0) {
+            return null;
+        }
+        Outcome o = check();
+        return o != null ? o : accept(logits);
+    }
+
+    /** Before a feed: cancellation, then the unit limit. Null: feed {@link #pending()}. */
+    Outcome check() {
+        if (listener.isCancelled()) {
+            return new Outcome(FinishReason.CANCELLED, generated);
+        }
+        if (generated >= options.maxNewBytes()) {
+            return new Outcome(FinishReason.LENGTH, generated);
+        }
+        return null;
+    }
+
+    /** After a feed: chooses the next unit from its {@code logits}, stops on EOS or a stop sequence. Null: go on. */
+    Outcome accept(float[] logits) {
+        int next = units.choose(logits, sampler);
+        listener.onStep(next);
+        if (options.stopAtEos() && units.isEos(next)) {
+            return new Outcome(FinishReason.STOP, generated);
+        }
+        generated++;
+        pending = next;
+        for (int b : units.bytes(next)) {
+            if (text.accept(b)) {
+                return new Outcome(FinishReason.STOP, generated);
+            }
+        }
+        return null;
+    }
+
+    /** The unit chosen last, to be fed next. */
+    int pending() {
+        return pending;
+    }
+
+    /** Releases the text still held back; call once, however the loop ended. */
+    void finish() {
+        text.finish();
     }
 }

@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * ({@link SubwordVocabulary#byteIds} − 4). The subword EOS ends generation. Thread-safe: every call has its own
  * {@link OlmoSequence}.
  */
-public final class OlmoGenerator {
+public final class OlmoGenerator implements Generator {
 
     private final OlmoModel model;
     private final NDManager manager;

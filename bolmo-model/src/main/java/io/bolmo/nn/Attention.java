@@ -1,11 +1,14 @@
 package io.bolmo.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import io.bolmo.config.AttentionType;
 import io.bolmo.config.OlmoConfig;
+import java.util.List;
 
 /**
  * Olmo 2/3 self-attention (spec 5.2; golden README 5.5): QK-norm over the full projected width (before the head
@@ -49,16 +52,47 @@ public final class Attention {
     public NDArray forward(NDArray x, long start, KvCache cache) {
         long b = x.getShape().get(0);
         long p = x.getShape().get(1);
-        NDManager m = x.getManager();
         long[] positions = new long[(int) p];
         for (int i = 0; i < p; i++) {
             positions[i] = start + i;
         }
-        NDList cosSin = rope.tables(m, positions);
-        NDArray qh = rope.apply(splitHeads(qNorm.forward(q.forward(x)), b, p, heads), cosSin.get(0), cosSin.get(1));
-        NDArray kh = rope.apply(splitHeads(kNorm.forward(k.forward(x)), b, p, kvHeads), cosSin.get(0), cosSin.get(1));
-        NDArray vh = splitHeads(v.forward(x), b, p, kvHeads);
+        NDList cosSin = rope.tables(x.getManager(), positions); // [P, hd], broadcast over batch and heads
+        NDList qkv = project(x, cosSin.get(0), cosSin.get(1));
+        return output(attend(qkv.get(0), qkv.get(1), qkv.get(2), start, cache), b, p);
+    }
 
+    /**
+     * One new position per row, every row at its own position against its own cache (continuous batching: rows
+     * are different sequences). The projections run once over all rows; only the attention itself is per row.
+     * x {@code [N, 1, d]}, {@code positions} and {@code caches} one per row → {@code [N, 1, d]}.
+     */
+    public NDArray step(NDArray x, long[] positions, List<KvCache> caches) {
+        int n = positions.length;
+        NDList cosSin = rope.tables(x.getManager(), positions); // [N, hd] → [N, 1, 1, hd]: row i's own position
+        NDList qkv = project(x, cosSin.get(0).reshape(n, 1, 1, headDim), cosSin.get(1).reshape(n, 1, 1, headDim));
+        if (n == 1) {
+            return output(attend(qkv.get(0), qkv.get(1), qkv.get(2), positions[0], caches.get(0)), 1, 1);
+        }
+        NDList rows = new NDList(n);
+        for (int i = 0; i < n; i++) {
+            NDIndex row = new NDIndex(i + ":" + (i + 1));
+            rows.add(attend(qkv.get(0).get(row), qkv.get(1).get(row), qkv.get(2).get(row), positions[i],
+                    caches.get(i)));
+        }
+        return output(NDArrays.concat(rows, 0), n, 1);
+    }
+
+    /** q, k (QK-norm, RoPE) and v heads: x {@code [B, P, d]} → {@code [B, H|KVH, P, hd]}. */
+    private NDList project(NDArray x, NDArray cos, NDArray sin) {
+        long b = x.getShape().get(0);
+        long p = x.getShape().get(1);
+        NDArray qh = rope.apply(splitHeads(qNorm.forward(q.forward(x)), b, p, heads), cos, sin);
+        NDArray kh = rope.apply(splitHeads(kNorm.forward(k.forward(x)), b, p, kvHeads), cos, sin);
+        return new NDList(qh, kh, splitHeads(v.forward(x), b, p, kvHeads));
+    }
+
+    /** Causal (and windowed) softmax attention of queries at {@code start …}: → {@code [B, H, P, hd]}. */
+    private NDArray attend(NDArray qh, NDArray kh, NDArray vh, long start, KvCache cache) {
         long firstKey = start;
         if (cache != null) {
             KvCache.Visible visible = cache.append(kh, vh);
@@ -69,9 +103,13 @@ public final class Attention {
         kh = repeatKv(kh);
         vh = repeatKv(vh);
         NDArray scores = Scalars.div(qh.matMul(kh.transpose(0, 1, 3, 2)), Math.sqrt(headDim));
-        NDArray allowed = visibility(m, start, p, firstKey, kh.getShape().get(2));
+        NDArray allowed = visibility(qh.getManager(), start, qh.getShape().get(2), firstKey, kh.getShape().get(2));
         scores = scores.add(MLstmLayer.maskToBias(allowed));
-        NDArray attended = scores.softmax(-1).matMul(vh); // [B, H, P, hd]
+        return scores.softmax(-1).matMul(vh);
+    }
+
+    /** Heads back together and the output projection: {@code [B, H, P, hd]} → {@code [B, P, d]}. */
+    private NDArray output(NDArray attended, long b, long p) {
         return o.forward(attended.transpose(0, 2, 1, 3).reshape(b, p, (long) heads * headDim));
     }
 

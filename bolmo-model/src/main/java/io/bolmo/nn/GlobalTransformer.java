@@ -47,6 +47,20 @@ public final class GlobalTransformer {
         return x;
     }
 
+    /**
+     * One new patch for each of N sequences decoded together, each at its own patch position against its own
+     * caches: z {@code [N, d]}, {@code positions[i]} and {@code caches.get(i)} (one cache per layer) of row i →
+     * g {@code [N, d]}. The projections and MLPs run once over the N rows.
+     */
+    public NDArray step(NDArray z, long[] positions, List<List<KvCache>> caches) {
+        NDArray x = z.expandDims(1); // [N, 1, d]
+        for (int i = 0; i < blocks.size(); i++) {
+            int layer = i;
+            x = blocks.get(i).step(x, positions, caches.stream().map(c -> c.get(layer)).toList());
+        }
+        return x.squeeze(1);
+    }
+
     /** One empty cache per layer, sliding layers bounded by their window. */
     public List<KvCache> newCaches(NDManager manager) {
         List<KvCache> caches = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.bolmo.nn;
 import ai.djl.ndarray.NDArray;
 import io.bolmo.config.AttentionType;
 import io.bolmo.config.OlmoConfig;
+import java.util.List;
 
 /**
  * One Olmo 2/3 transformer block with the "reordered" post-norms (spec 5.2):
@@ -24,7 +25,15 @@ public final class OlmoBlock {
     }
 
     public NDArray forward(NDArray x, long start, KvCache cache) {
-        NDArray h = x.add(postAttentionNorm.forward(attention.forward(x, start, cache)));
+        return feedForwardResidual(x.add(postAttentionNorm.forward(attention.forward(x, start, cache))));
+    }
+
+    /** One position per row, each row its own sequence ({@link Attention#step}): {@code [N, 1, d]} → same. */
+    public NDArray step(NDArray x, long[] positions, List<KvCache> caches) {
+        return feedForwardResidual(x.add(postAttentionNorm.forward(attention.step(x, positions, caches))));
+    }
+
+    private NDArray feedForwardResidual(NDArray h) {
         return h.add(postFeedForwardNorm.forward(feedForward.forward(h)));
     }
 

@@ -9,36 +9,17 @@ import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.Weights;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.testing.Golden;
-import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Greedy generation against the reference {@code generate()} (golden README §6). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class GoldenGenerationTest {
-
-    private NDManager manager;
-    private SubwordSuffixTrie trie;
-
-    @BeforeAll
-    void setUp() {
-        manager = NDManager.newBaseManager("PyTorch");
-        trie = TinyModels.goldenTrie();
-    }
-
-    @AfterAll
-    void tearDown() {
-        manager.close();
-    }
+class GoldenGenerationTest extends GoldenManagerTest {
 
     static Stream<Arguments> cases() {
         return Golden.MODELS.stream().flatMap(m -> Golden.texts(m).stream()

@@ -5,6 +5,7 @@ import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
+import io.bolmo.generate.Generations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -14,10 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -53,7 +52,9 @@ import reactor.core.publisher.FluxSink;
  * Bolmo as a Spring AI {@link ChatModel}.
  *
  * <p>Generation is blocking CPU work, so it runs on the model's own worker threads, never on the caller's (which
- * may be a Netty event loop or a servlet thread). Admission (bulkhead, circuit breaker) and the time limit come
+ * may be a Netty event loop or a servlet thread). With the auto-configured engine
+ * ({@link BolmoEngine#of(io.bolmo.Bolmo, io.bolmo.generate.BolmoScheduler)}) a worker only waits while the
+ * scheduler decodes all concurrent requests together, one batched step per byte. Admission (bulkhead, circuit breaker) and the time limit come
  * from a {@link GenerationGuard}. A stream pushes one {@link ChatResponse} per whole UTF-8 piece, then one final
  * chunk with empty text that carries the finish reason and the usage. Cancelling the stream, or the time limit,
  * flips a flag that the engine reads every decoding step, so it stops within one step and its slot is freed only
@@ -128,7 +129,7 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
                             done.complete(result);
                         }
                     });
-                    GenerationResult result = await(done, run);
+                    GenerationResult result = Generations.await(done, run::cancel);
                     ChatResponse response = new ChatResponse(
                             List.of(new Generation(new AssistantMessage(result.text()), finish(result))),
                             metadata(request, result));
@@ -198,24 +199,6 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
             throw new IllegalStateException("the Bolmo chat model is closed", e);
         }
         return run;
-    }
-
-    private static GenerationResult await(CompletableFuture<GenerationResult> done, Running run) {
-        try {
-            return done.get();
-        } catch (InterruptedException e) {
-            run.cancel();
-            Thread.currentThread().interrupt();
-            throw new CancellationException("interrupted while waiting for the generation");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     static List<ChatMessage> toChatMessages(List<Message> instructions) {

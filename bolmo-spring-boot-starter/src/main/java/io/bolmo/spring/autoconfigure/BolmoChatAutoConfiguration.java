@@ -1,6 +1,7 @@
 package io.bolmo.spring.autoconfigure;
 
 import io.bolmo.Bolmo;
+import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.spring.ai.BolmoChatModel;
 import io.bolmo.spring.ai.BolmoEngine;
 import io.bolmo.spring.ai.GenerationGuard;
@@ -77,13 +78,38 @@ public class BolmoChatAutoConfiguration {
                 timeLimiter(timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults), properties));
     }
 
+    /**
+     * Decodes the concurrent generations together. Its batch is as large as the bulkhead lets generations in, so
+     * every admitted request gets a slot at once and the bulkhead alone decides who is rejected.
+     */
+    @Bean
+    @ConditionalOnMissingBean({BolmoScheduler.class, ChatModel.class})
+    public BolmoScheduler bolmoScheduler(Bolmo bolmo, BolmoChatProperties properties, GenerationGuard guard) {
+        return bolmo.scheduler(BolmoScheduler.Options.of(maxBatch(guard, properties)));
+    }
+
+    static int maxBatch(GenerationGuard guard, BolmoChatProperties properties) {
+        return guard instanceof Resilience4jGenerationGuard r ? r.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()
+                : maxConcurrentGenerations(properties);
+    }
+
+    private static int maxConcurrentGenerations(BolmoChatProperties properties) {
+        int max = properties.getMaxConcurrentGenerations();
+        if (max < 1) {
+            throw new InvalidConfigurationPropertyValueException(
+                    BolmoChatProperties.PREFIX + ".max-concurrent-generations", max, "it must be at least 1");
+        }
+        return max;
+    }
+
     @Bean
     @ConditionalOnMissingBean(ChatModel.class)
-    public BolmoChatModel bolmoChatModel(Bolmo bolmo, BolmoChatProperties properties, GenerationGuard guard,
+    public BolmoChatModel bolmoChatModel(Bolmo bolmo, BolmoScheduler scheduler, BolmoChatProperties properties,
+            GenerationGuard guard,
             ObjectProvider<ObservationRegistry> observationRegistry,
             ObjectProvider<ChatModelObservationConvention> observationConvention) {
         BolmoChatModel model = BolmoChatModel.builder()
-                .engine(BolmoEngine.of(bolmo))
+                .engine(BolmoEngine.of(bolmo, scheduler))
                 .defaultOptions(properties.toOptions(bolmo.directory().toAbsolutePath().normalize()
                         .getFileName().toString()))
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
@@ -95,11 +121,7 @@ public class BolmoChatAutoConfiguration {
 
     /** Configured {@code resilience4j.bulkhead.instances.bolmo} wins; else a no-wait bulkhead of the property's size. */
     static Bulkhead bulkhead(BulkheadRegistry registry, BolmoChatProperties properties) {
-        int max = properties.getMaxConcurrentGenerations();
-        if (max < 1) {
-            throw new InvalidConfigurationPropertyValueException(
-                    BolmoChatProperties.PREFIX + ".max-concurrent-generations", max, "it must be at least 1");
-        }
+        int max = maxConcurrentGenerations(properties);
         return registry.find(RESILIENCE_NAME).orElseGet(() -> registry.bulkhead(RESILIENCE_NAME,
                 BulkheadConfig.custom().maxConcurrentCalls(max).maxWaitDuration(Duration.ZERO).build()));
     }

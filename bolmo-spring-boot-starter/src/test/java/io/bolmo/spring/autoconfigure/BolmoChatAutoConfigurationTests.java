@@ -3,6 +3,7 @@ package io.bolmo.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolmo.Bolmo;
+import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.spring.TestModels;
 import io.bolmo.spring.ai.BolmoChatModel;
 import io.bolmo.spring.ai.BolmoChatOptions;
@@ -62,6 +63,9 @@ class BolmoChatAutoConfigurationTests {
                     assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(3);
                     assertThat(guard.bulkhead().getBulkheadConfig().getMaxWaitDuration()).isZero();
                     assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(5));
+                    // the bulkhead bounds the batch: every admitted generation has a slot in the scheduler
+                    assertThat(context.getBean(BolmoScheduler.class).options())
+                            .isEqualTo(BolmoScheduler.Options.of(3));
                 });
     }
 
@@ -85,6 +89,7 @@ class BolmoChatAutoConfigurationTests {
                 "resilience4j.circuitbreaker.instances.bolmo.minimum-number-of-calls=42").run(context -> {
                     Resilience4jGenerationGuard guard = context.getBean(Resilience4jGenerationGuard.class);
                     assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(7);
+                    assertThat(context.getBean(BolmoScheduler.class).options().maxBatch()).isEqualTo(7);
                     assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(2));
                     assertThat(guard.circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls())
                             .isEqualTo(42);
