@@ -133,7 +133,7 @@ class ByteifyJobTest extends JobRepositoryTestBase {
         assertThat(e.getStepExecutions()).extracting(s -> s.getStepName()).containsExactly("stage2");
         assertThat(out.resolve("stage1")).doesNotExist();
         assertThat(Files.readString(out.resolve("stage2/checkpoints/step-000006/state.json")))
-                .contains("\"compression\": \"bpe own->4.0/3\"");
+                .contains("\"compression\": \"bpe from own to 4.0 in 3 steps\"");
         try (Bolmo bolmo = Bolmo.load(out.resolve("stage2/final"))) {
             assertThat(bolmo.generate("The ", GenerationOptions.greedy(4), new GenerationListener() { })
                     .generatedUnits()).isPositive();

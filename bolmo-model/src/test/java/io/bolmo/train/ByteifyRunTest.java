@@ -139,8 +139,8 @@ class ByteifyRunTest {
         // the option is part of the checkpoint: resuming with another one (or none) is refused by name
         assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
                 .withCompression(PatchCompression.space(4.0, 3))))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = bpe own->4.0/3")
-                .hasMessageContaining("compression = space own->4.0/3");
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = bpe from own to 4.0 in 3 steps")
+                .hasMessageContaining("compression = space from own to 4.0 in 3 steps");
         assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
                 .withCompression(PatchCompression.NONE)))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = none");

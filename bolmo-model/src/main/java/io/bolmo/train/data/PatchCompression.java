@@ -86,10 +86,13 @@ public record PatchCompression(Kind kind, double startRatio, double targetRatio,
         return start + (targetRatio - start) * progress;
     }
 
-    /** As written to a checkpoint's {@code state.json} and the log: {@code bpe 1.0->6.0/300}, {@code none}. */
+    /**
+     * As written to a checkpoint's {@code state.json}: {@code bpe from own to 6.0 in 300 steps} (own: each window's
+     * subword ratio), {@code space from 2.0 to 4.0 in 100 steps}, {@code none}.
+     */
     @Override
     public String toString() {
-        return enabled() ? String.format(Locale.ROOT, "%s %s->%s/%d", kind.id(),
+        return enabled() ? String.format(Locale.ROOT, "%s from %s to %s in %d steps", kind.id(),
                 startRatio == 0 ? "own" : Double.toString(startRatio), targetRatio, rampSteps) : "none";
     }
 
