@@ -41,7 +41,7 @@ public final class Tradeoff {
     /** Bits per byte (y) against decode bytes/s (x), one labelled point per model. */
     public static Chart chart(List<Point> points) {
         Chart c = new Chart("Compression trade-off: held-out bits/byte vs decode speed", "decode bytes/s (batch 1)",
-                "held-out bits per byte");
+                "held-out bits per byte").padded(0.15);
         for (Point p : points) {
             c.points(String.format(Locale.ROOT, "%s (%.2f B/patch)", p.label(), p.heldOutBytesPerPatch()),
                     new double[] {p.decodeBytesPerSecond()}, new double[] {p.bitsPerByte()});
