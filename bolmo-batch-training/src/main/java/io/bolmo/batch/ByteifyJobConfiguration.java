@@ -3,6 +3,8 @@ package io.bolmo.batch;
 import io.bolmo.train.Stage;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.flow.FlowExecutionStatus;
+import org.springframework.batch.core.job.flow.JobExecutionDecider;
 import org.springframework.batch.core.listener.ExecutionContextPromotionListener;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
@@ -12,7 +14,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
-/** The {@code byteify} job: step {@code stage1} then step {@code stage2}, each a {@link ByteifyTasklet}. */
+/**
+ * The {@code byteify} job: step {@code stage1} then step {@code stage2}, each a {@link ByteifyTasklet}; with
+ * {@code stage1-steps=0 init=DIR} step {@code stage2} alone, from the Bolmo model in {@code init}.
+ */
 @Configuration(proxyBeanMethods = false)
 public class ByteifyJobConfiguration {
 
@@ -40,9 +45,16 @@ public class ByteifyJobConfiguration {
 
     @Bean
     Job byteify(JobRepository repository, Step stage1, Step stage2) {
+        JobExecutionDecider stages = (job, step) -> new FlowExecutionStatus(
+                ByteifyJobParameters.of(job.getJobParameters()).stage1Skipped() ? STAGE2_ONLY : BOTH_STAGES);
         return new JobBuilder(JOB_NAME, repository).validator(new ByteifyJobParametersValidator())
-                .start(stage1).next(stage2).build();
+                .start(stages).on(STAGE2_ONLY).to(stage2)
+                .from(stages).on(BOTH_STAGES).to(stage1).next(stage2)
+                .end().build();
     }
+
+    private static final String STAGE2_ONLY = "STAGE2_ONLY";
+    private static final String BOTH_STAGES = "BOTH_STAGES";
 
     private static Step step(String name, Stage stage, JobRepository repository, PlatformTransactionManager tm,
             ByteifyTasklet tasklet) throws Exception {

@@ -2,6 +2,7 @@ package io.bolmo.batch;
 
 import io.bolmo.train.ByteifyParameters;
 import io.bolmo.train.Stage;
+import io.bolmo.train.data.PatchCompression;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ public final class ByteifyJobParameters {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
-        d.put("teacher", null);
+        d.put("teacher", "");
         d.put("corpus", null);
         d.put("output", null);
         d.put("tokenizer", "");
@@ -48,6 +49,11 @@ public final class ByteifyJobParameters {
         d.put("local-heads", "0");
         d.put("local-intermediate", "0");
         d.put("held-out-every", "1000");
+        d.put("init", "");
+        d.put("compression", "none");
+        d.put("compression-target", "0");
+        d.put("compression-start", "0");
+        d.put("compression-steps", "0");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -71,7 +77,27 @@ public final class ByteifyJobParameters {
                 v.put(e.getKey(), e.getValue());
             }
         }
-        return new ByteifyJobParameters(v);
+        ByteifyJobParameters p = new ByteifyJobParameters(v);
+        if (!p.stage1Skipped() && v.get("teacher").isEmpty()) {
+            throw new IllegalArgumentException("job parameter 'teacher' is required (" + describe("teacher") + ")");
+        }
+        return p;
+    }
+
+    /**
+     * Whether the job runs Stage 2 alone, from the Bolmo model in {@code init} ({@code stage1-steps=0 init=DIR}): for
+     * example a Stage 2 continuation of a byteified model with compression.
+     */
+    public boolean stage1Skipped() {
+        boolean zero = integer("stage1-steps") == 0;
+        boolean init = !values.get("init").isEmpty();
+        if (zero && !init) {
+            throw bad("stage1-steps", "must be > 0 (0 runs Stage 2 alone and needs init=DIR, a Bolmo model)");
+        }
+        if (init && !zero) {
+            throw bad("init", "needs stage1-steps=0 (init replaces Stage 1: Stage 2 starts from this Bolmo model)");
+        }
+        return zero;
     }
 
     private static String describe(String name) {
@@ -89,10 +115,36 @@ public final class ByteifyJobParameters {
                 positiveDouble("stage1-lr"));
     }
 
-    /** Stage 2: from {@code stage1Final} into {@code output/stage2}. */
+    /** Stage 2: from {@code stage1Final} (or {@code init} when Stage 1 is skipped) into {@code output/stage2}. */
     public ByteifyParameters stage2(Path stage1Final) {
-        return common(Stage.STAGE2, stage1Final, stageOutput(Stage.STAGE2), positiveLong("stage2-steps"),
+        Path from = stage1Skipped() ? path("init") : stage1Final;
+        ByteifyParameters p = common(Stage.STAGE2, from, stageOutput(Stage.STAGE2), positiveLong("stage2-steps"),
                 positiveDouble("stage2-lr"));
+        try {
+            return p.withCompression(compression(p.steps()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("job parameter " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code compression=none|bpe|space} with its target, start and ramp ({@code 0}: over all Stage 2 steps). */
+    private PatchCompression compression(long stage2Steps) {
+        PatchCompression.Kind kind = PatchCompression.Kind.parse(values.get("compression"));
+        double target = nonNegativeDouble("compression-target");
+        double start = nonNegativeDouble("compression-start");
+        long ramp = integer("compression-steps");
+        if (ramp < 0) {
+            throw bad("compression-steps", "must be >= 1, or 0 for all stage2-steps");
+        }
+        if (kind == PatchCompression.Kind.NONE) {
+            for (String name : List.of("compression-target", "compression-start", "compression-steps")) {
+                if (!"0".equals(values.get(name))) {
+                    throw bad(name, "needs compression=bpe or compression=space");
+                }
+            }
+            return PatchCompression.NONE;
+        }
+        return new PatchCompression(kind, start, target, ramp == 0 ? stage2Steps : ramp);
     }
 
     private ByteifyParameters common(Stage stage, Path init, Path out, long steps, double lr) {

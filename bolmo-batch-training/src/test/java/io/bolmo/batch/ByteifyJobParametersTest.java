@@ -39,6 +39,12 @@ class ByteifyJobParametersTest {
         "teacher|/no/such/teacher|teacher = /no/such/teacher is invalid: no such directory",
         "corpus|/no/such/corpus.txt|corpus = /no/such/corpus.txt is invalid: no such file or directory",
         "tokenizer|/no/tokenizer.json|tokenizer = /no/tokenizer.json is invalid: no such file",
+        "stage1-steps|0|(0 runs Stage 2 alone and needs init=DIR, a Bolmo model)",
+        "init|/some/bolmo|job parameter 'init' = '/some/bolmo' is invalid: needs stage1-steps=0",
+        "compression|entropy|compression = 'entropy' is invalid; allowed: none, bpe, space",
+        "compression-target|6|job parameter 'compression-target' = '6' is invalid: needs compression=bpe or"
+            + " compression=space",
+        "compression-steps|-1|job parameter 'compression-steps' = '-1' is invalid: must be >= 1, or 0 for all",
     })
     void aBadValueIsNamed(String name, String value, String message) {
         Map<String, String> args = TinyByteify.args(out);
@@ -57,6 +63,33 @@ class ByteifyJobParametersTest {
         typo.put("stage1-step", "5");
         assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(typo)))
                 .hasMessageContaining("unknown job parameter 'stage1-step'").hasMessageContaining("stage1-steps");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bpe|1|0|job parameter compression-target = 1.0 is invalid: must be > 1 (bytes per patch)",
+        "space|0|0|job parameter compression-target = 0.0 is invalid: must be > 1",
+        "bpe|4|5|job parameter compression-start = 5.0 is invalid: must be in [1, compression-target = 4.0]",
+    })
+    void badCompressionSettingsAreNamed(String kind, String target, String start, String message) {
+        Map<String, String> args = TinyByteify.args(out);
+        args.put("compression", kind);
+        args.put("compression-target", target);
+        args.put("compression-start", start);
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void stage2AloneNeedsAnInitModelButNoTeacher() {
+        Map<String, String> args = TinyByteify.args(out);
+        args.remove("teacher");
+        args.put("stage1-steps", "0");
+        args.put("init", out.resolve("none").toString());
+        assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
+                .hasMessageContaining("init = " + out.resolve("none") + " is invalid: no such directory");
+        args.put("init", TinyByteify.root().resolve("teacher").toString()); // any HF directory with a tokenizer
+        assertThatCode(() -> validator.validate(TinyByteify.parameters(args))).doesNotThrowAnyException();
     }
 
     @Test

@@ -118,6 +118,29 @@ class ByteifyJobTest extends JobRepositoryTestBase {
     }
 
     @Test
+    void stage2AloneFromAGivenBolmoWithCompression() throws Exception {
+        Path stage1 = reference().getParent().getParent().resolve("stage1/final");
+        Path out = WORK.resolve("stage2-only");
+        java.util.Map<String, String> args = TinyByteify.args(out);
+        args.remove("teacher"); // Stage 2 alone needs no teacher: the tokenizer comes from init
+        args.put("stage1-steps", "0");
+        args.put("init", stage1.toString());
+        args.put("compression", "bpe");
+        args.put("compression-target", "4");
+        args.put("compression-steps", "3");
+        JobExecution e = operator.start(byteify, TinyByteify.parameters(args));
+        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(e.getStepExecutions()).extracting(s -> s.getStepName()).containsExactly("stage2");
+        assertThat(out.resolve("stage1")).doesNotExist();
+        assertThat(Files.readString(out.resolve("stage2/checkpoints/step-000006/state.json")))
+                .contains("\"compression\": \"bpe from own to 4.0 in 3 steps\"");
+        try (Bolmo bolmo = Bolmo.load(out.resolve("stage2/final"))) {
+            assertThat(bolmo.generate("The ", GenerationOptions.greedy(4), new GenerationListener() { })
+                    .generatedUnits()).isPositive();
+        }
+    }
+
+    @Test
     void aJvmKilledMidChunkRestartsFromItsLastCheckpoint() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("killed");

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParameterException;
         description = "Bolmo byte-level language models on DJL/PyTorch.",
         subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class,
                 TrainBenchCommand.class, MergeCommand.class, PretrainTeacherCommand.class, EvalCommand.class,
-                PlotTrainingCommand.class, MakeChatDataCommand.class, EvalChatCommand.class,
+                PlotTrainingCommand.class, MakeChatDataCommand.class, EvalChatCommand.class, TradeoffCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 

@@ -182,7 +182,8 @@ final class EvalCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private static void append(Path file, String markdown) {
+    /** Appends {@code markdown} to {@code file}, a blank line after what is there (shared with {@code tradeoff}). */
+    static void append(Path file, String markdown) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

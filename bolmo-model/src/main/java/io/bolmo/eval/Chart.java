@@ -38,6 +38,7 @@ public final class Chart {
     private final String xLabel;
     private final String yLabel;
     private final List<Series> series = new ArrayList<>();
+    private double padding;
 
     public Chart(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -58,6 +59,15 @@ public final class Chart {
         return this;
     }
 
+    /** Widens both axes by {@code fraction} of the data range on each side (a few points off the frame). */
+    public Chart padded(double fraction) {
+        if (!(fraction >= 0)) {
+            throw new IllegalArgumentException("padding = " + fraction + " must be >= 0");
+        }
+        this.padding = fraction;
+        return this;
+    }
+
     public List<Series> series() {
         return List.copyOf(series);
     }
@@ -68,7 +78,10 @@ public final class Chart {
                 bounds.height - TOP - BOTTOM);
     }
 
-    /** Data range {xmin, xmax, ymin, ymax} over all finite points, padded when flat; {0,1,0,1} when empty. */
+    /**
+     * Data range {xmin, xmax, ymin, ymax} over all finite points, padded when flat and by {@link #padded}; {0,1,0,1}
+     * when empty.
+     */
     public double[] range() {
         double[] r = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY};
@@ -90,6 +103,9 @@ public final class Chart {
                 r[i] -= 0.5;
                 r[i + 1] += 0.5;
             }
+            double pad = (r[i + 1] - r[i]) * padding;
+            r[i] -= pad;
+            r[i + 1] += pad;
         }
         return r;
     }

@@ -1,5 +1,6 @@
 package io.bolmo.train;
 
+import io.bolmo.train.data.PatchCompression;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param seed               fixes the student's initialisation and the data order
  * @param local              local encoder/decoder shape of a new student (Stage 1 only)
  * @param heldOutEvery       hold out documents whose hash ≡ 0 mod this (0: train on everything)
+ * @param compression        Stage 2: boundary targets on merged subword patches, raising bytes per patch gradually
+ *                           (spec 4.5); {@link PatchCompression#NONE}: the subword boundaries
  */
 public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Path> corpus, Path output, long steps,
         int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
-        LocalShape local, int heldOutEvery) {
+        LocalShape local, int heldOutEvery, PatchCompression compression) {
 
     /**
      * Shape of the local models of a new student; 0 derives a value from the teacher (heads: the teacher's,
@@ -63,8 +66,19 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         check(Double.isNaN(globalLrMultiplier) || globalLrMultiplier >= 0 && Double.isFinite(globalLrMultiplier),
                 "global-lr-multiplier", globalLrMultiplier, "must be >= 0");
         check(heldOutEvery >= 0, "held-out-every", heldOutEvery, "must be >= 0");
+        compression = compression == null ? PatchCompression.NONE : compression;
+        check(stage == Stage.STAGE2 || !compression.enabled(), "compression", compression.kind().id(),
+                "a Stage 2 option (Stage 1 aligns every patch with one teacher token)");
         corpus = List.copyOf(corpus);
         local = local == null ? LocalShape.DEFAULT : local;
+    }
+
+    /** Without compression (the subword boundaries). */
+    public ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Path> corpus, Path output, long steps,
+            int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
+            LocalShape local, int heldOutEvery) {
+        this(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches, peakLr, globalLrMultiplier,
+                seed, local, heldOutEvery, PatchCompression.NONE);
     }
 
     /** Stage 1 from a teacher with the recipe's LR, 1-in-1000 held out. */
@@ -77,32 +91,38 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
     /** The same parameters for Stage 2, starting from {@code stage1Output}. */
     public ByteifyParameters forStage2(Path stage1Output, Path stage2Output, long stage2Steps) {
         return new ByteifyParameters(Stage.STAGE2, stage1Output, tokenizer, corpus, stage2Output, stage2Steps,
-                batchSize, seqLen, maxPatches, Double.NaN, Double.NaN, seed, local, heldOutEvery);
+                batchSize, seqLen, maxPatches, Double.NaN, Double.NaN, seed, local, heldOutEvery, compression);
+    }
+
+    /** Stage 2 with the boundary targets on merged patches (spec 4.5). */
+    public ByteifyParameters withCompression(PatchCompression c) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
+                peakLr, globalLrMultiplier, seed, local, heldOutEvery, c);
     }
 
     public ByteifyParameters withPeakLr(double lr) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches, lr,
-                globalLrMultiplier, seed, local, heldOutEvery);
+                globalLrMultiplier, seed, local, heldOutEvery, compression);
     }
 
     public ByteifyParameters withGlobalLrMultiplier(double m) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, m, seed, local, heldOutEvery);
+                peakLr, m, seed, local, heldOutEvery, compression);
     }
 
     public ByteifyParameters withTokenizer(Path t) {
         return new ByteifyParameters(stage, init, t, corpus, output, steps, batchSize, seqLen, maxPatches, peakLr,
-                globalLrMultiplier, seed, local, heldOutEvery);
+                globalLrMultiplier, seed, local, heldOutEvery, compression);
     }
 
     public ByteifyParameters withLocal(LocalShape shape) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, globalLrMultiplier, seed, shape, heldOutEvery);
+                peakLr, globalLrMultiplier, seed, shape, heldOutEvery, compression);
     }
 
     public ByteifyParameters withHeldOutEvery(int every) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, globalLrMultiplier, seed, local, every);
+                peakLr, globalLrMultiplier, seed, local, every, compression);
     }
 
     /** The tokenizer file actually used: the explicit one, else {@code init/tokenizer.json}. */

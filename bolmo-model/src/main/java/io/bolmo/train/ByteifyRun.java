@@ -24,6 +24,7 @@ import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.train.data.PatchCompressor;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.TrainingBatch;
 import java.io.IOException;
@@ -74,6 +75,7 @@ public final class ByteifyRun implements TrainingRun {
     private final HfSubwordEncoder encoder;
     private final Corpus corpus;
     private final BatchIterator batches;
+    private final PatchCompressor compressor;
     private final String tokenizerJson;
     private DataCursor cursor;
     private WriteHook writeHook = tmp -> { };
@@ -90,6 +92,7 @@ public final class ByteifyRun implements TrainingRun {
         this.tokenizerJson = tokenizerJson;
         this.trainer = new ByteifyTrainer(params.settings(), student, teacher, vocab, SubwordSuffixTrie.build(vocab));
         this.batches = BatchIterator.resume(corpus, new ByteDocumentEncoder(encoder, vocab), pipeline(params), cursor);
+        this.compressor = new PatchCompressor(params.compression(), vocab.eosId(), vocab.padId(), params.seed());
         this.cursor = cursor;
     }
 
@@ -218,7 +221,8 @@ public final class ByteifyRun implements TrainingRun {
         if (finished()) {
             throw new IllegalStateException(params.stage() + " already finished its " + params.steps() + " steps");
         }
-        TrainingBatch batch = batches.next();
+        // Stage 2 compression: the boundary targets of this step follow patches merged to its ratio (spec 4.5)
+        TrainingBatch batch = compressor.apply(batches.next(), trainer.stepCount());
         StepMetrics metrics = trainer.step(batch);
         cursor = batch.next();
         return metrics;
@@ -311,6 +315,7 @@ public final class ByteifyRun implements TrainingRun {
         o.addProperty("batch_size", params.batchSize());
         o.addProperty("seq_len", params.seqLen());
         o.addProperty("max_patches", params.maxPatches());
+        o.addProperty("compression", params.compression().toString());
         o.add("data", JsonParser.parseString(cursor.toJson()));
         o.add("settings", GSON.toJsonTree(trainer.settings()));
         return o;
@@ -349,6 +354,9 @@ public final class ByteifyRun implements TrainingRun {
         same(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
         same(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
         same(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
+        // checkpoints from before the option trained on the subword boundaries
+        same(checkpoint, "compression", s.has("compression") ? s.get("compression").getAsString() : "none",
+                p.compression().toString());
     }
 
     private static void same(Path checkpoint, String name, Object saved, Object given) {

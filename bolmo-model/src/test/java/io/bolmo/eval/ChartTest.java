@@ -41,6 +41,15 @@ class ChartTest {
     }
 
     @Test
+    void paddingWidensBothAxesOnEachSide() {
+        Chart chart = new Chart("t", "x", "y").points("a", new double[] {0, 10}, new double[] {2, 4}).padded(0.1);
+        double[] expected = {-1.0, 11.0, 1.8, 4.2};
+        for (int i = 0; i < 4; i++) {
+            assertThat(chart.range()[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
+    @Test
     void mismatchedSeriesAndTinyPanelsAreRefusedByName() {
         assertThatThrownBy(() -> new Chart("t", "x", "y").line("loss", new double[2], new double[3]))
                 .hasMessageContaining("series 'loss': 2 x values but 3 y values");

@@ -13,6 +13,7 @@ import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.train.data.PatchCompression;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +92,59 @@ class ByteifyRunTest {
                 assertThat(s2.saveCheckpoint()).exists();
             }
         }
+    }
+
+    @Test
+    void stage2WithCompressionResumesBitForBitAndRecordsTheOption() {
+        Path stage1;
+        try (ByteifyRun run = ByteifyRun.start(params("s1", 2))) {
+            run.step();
+            run.step();
+            stage1 = run.exportFinal(dir.resolve("s1/final"));
+        }
+        PatchCompression bpe = PatchCompression.bpe(4.0, 3);
+        java.util.function.Function<String, ByteifyParameters> p2 = out -> params("x", 6)
+                .forStage2(stage1, dir.resolve(out), 5).withCompression(bpe);
+        Map<String, float[]> straight;
+        List<StepMetrics> straightMetrics = new java.util.ArrayList<>();
+        try (ByteifyRun run = ByteifyRun.start(p2.apply("straight2"))) {
+            while (!run.finished()) {
+                straightMetrics.add(run.step());
+            }
+            straight = snapshot(run);
+        }
+        Path checkpoint;
+        try (ByteifyRun run = ByteifyRun.start(p2.apply("resumed2"))) {
+            run.step();
+            run.step();
+            checkpoint = run.saveCheckpoint();
+        }
+        try (ByteifyRun run = ByteifyRun.resume(checkpoint, p2.apply("resumed2"))) {
+            List<Double> resumedLosses = new java.util.ArrayList<>();
+            while (!run.finished()) {
+                resumedLosses.add(run.step().total());
+            }
+            assertThat(maxAbsDiff(straight, snapshot(run))).isEqualTo(0.0);
+            assertThat(resumedLosses).isEqualTo(straightMetrics.subList(2, straightMetrics.size()).stream()
+                    .map(StepMetrics::total).toList());
+        }
+        // the option is part of the checkpoint: resuming with another one (or none) is refused by name
+        assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
+                .withCompression(PatchCompression.space(4.0, 3))))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = bpe from own to 4.0 in 3 steps")
+                .hasMessageContaining("compression = space from own to 4.0 in 3 steps");
+        assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
+                .withCompression(PatchCompression.NONE)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = none");
+        // the merged targets change the boundary loss once the ramp has started (step 1 is at the own ratio)
+        try (ByteifyRun plain = ByteifyRun.start(p2.apply("plain2").withCompression(PatchCompression.NONE))) {
+            assertThat(plain.step().boundary()).isEqualTo(straightMetrics.get(0).boundary());
+            plain.step();
+            assertThat(plain.step().boundary()).isNotEqualTo(straightMetrics.get(2).boundary());
+        }
+        // Stage 1 refuses the option
+        assertThatThrownBy(() -> params("y", 2).withCompression(bpe))
+                .hasMessageContaining("compression = bpe is invalid: a Stage 2 option");
     }
 
     @Test
