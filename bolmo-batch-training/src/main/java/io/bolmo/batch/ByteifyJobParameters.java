@@ -4,11 +4,9 @@ import io.bolmo.train.ByteifyParameters;
 import io.bolmo.train.Stage;
 import io.bolmo.train.data.PatchCompression;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.batch.core.job.parameters.JobParameter;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 /**
@@ -21,9 +19,9 @@ public final class ByteifyJobParameters {
     /** Name → default ({@code null}: required). Order is the documentation order. */
     public static final Map<String, String> DEFAULTS = defaults();
 
-    private final Map<String, String> values;
+    private final JobParameterValues values;
 
-    private ByteifyJobParameters(Map<String, String> values) {
+    private ByteifyJobParameters(JobParameterValues values) {
         this.values = values;
     }
 
@@ -59,26 +57,9 @@ public final class ByteifyJobParameters {
 
     /** Reads {@code params}; unknown names are refused so that a typo does not silently fall back to a default. */
     public static ByteifyJobParameters of(JobParameters params) {
-        Map<String, String> v = new LinkedHashMap<>();
-        for (JobParameter<?> p : params.parameters()) {
-            if (!DEFAULTS.containsKey(p.name())) {
-                throw new IllegalArgumentException("unknown job parameter '" + p.name() + "'; allowed: "
-                        + String.join(", ", DEFAULTS.keySet()));
-            }
-            v.put(p.name(), String.valueOf(p.value()).trim());
-        }
-        for (Map.Entry<String, String> e : DEFAULTS.entrySet()) {
-            String given = v.get(e.getKey());
-            if (given == null || given.isEmpty()) {
-                if (e.getValue() == null) {
-                    throw new IllegalArgumentException("job parameter '" + e.getKey() + "' is required ("
-                            + describe(e.getKey()) + ")");
-                }
-                v.put(e.getKey(), e.getValue());
-            }
-        }
+        JobParameterValues v = JobParameterValues.of(params, DEFAULTS, ByteifyJobParameters::describe);
         ByteifyJobParameters p = new ByteifyJobParameters(v);
-        if (!p.stage1Skipped() && v.get("teacher").isEmpty()) {
+        if (!p.stage1Skipped() && v.string("teacher").isEmpty()) {
             throw new IllegalArgumentException("job parameter 'teacher' is required (" + describe("teacher") + ")");
         }
         return p;
@@ -89,13 +70,15 @@ public final class ByteifyJobParameters {
      * example a Stage 2 continuation of a byteified model with compression.
      */
     public boolean stage1Skipped() {
-        boolean zero = integer("stage1-steps") == 0;
-        boolean init = !values.get("init").isEmpty();
+        boolean zero = values.integer("stage1-steps") == 0;
+        boolean init = !values.string("init").isEmpty();
         if (zero && !init) {
-            throw bad("stage1-steps", "must be > 0 (0 runs Stage 2 alone and needs init=DIR, a Bolmo model)");
+            throw values.bad("stage1-steps",
+                    "must be > 0 (0 runs Stage 2 alone and needs init=DIR, a Bolmo model)");
         }
         if (init && !zero) {
-            throw bad("init", "needs stage1-steps=0 (init replaces Stage 1: Stage 2 starts from this Bolmo model)");
+            throw values.bad("init",
+                    "needs stage1-steps=0 (init replaces Stage 1: Stage 2 starts from this Bolmo model)");
         }
         return zero;
     }
@@ -111,15 +94,15 @@ public final class ByteifyJobParameters {
 
     /** Stage 1: from the teacher into {@code output/stage1}. */
     public ByteifyParameters stage1() {
-        return common(Stage.STAGE1, path("teacher"), stageOutput(Stage.STAGE1), positiveLong("stage1-steps"),
-                positiveDouble("stage1-lr"));
+        return common(Stage.STAGE1, values.path("teacher"), stageOutput(Stage.STAGE1),
+                values.positiveLong("stage1-steps"), values.positiveDouble("stage1-lr"));
     }
 
     /** Stage 2: from {@code stage1Final} (or {@code init} when Stage 1 is skipped) into {@code output/stage2}. */
     public ByteifyParameters stage2(Path stage1Final) {
-        Path from = stage1Skipped() ? path("init") : stage1Final;
-        ByteifyParameters p = common(Stage.STAGE2, from, stageOutput(Stage.STAGE2), positiveLong("stage2-steps"),
-                positiveDouble("stage2-lr"));
+        Path from = stage1Skipped() ? values.path("init") : stage1Final;
+        ByteifyParameters p = common(Stage.STAGE2, from, stageOutput(Stage.STAGE2),
+                values.positiveLong("stage2-steps"), values.positiveDouble("stage2-lr"));
         try {
             return p.withCompression(compression(p.steps()));
         } catch (IllegalArgumentException e) {
@@ -129,17 +112,17 @@ public final class ByteifyJobParameters {
 
     /** {@code compression=none|bpe|space} with its target, start and ramp ({@code 0}: over all Stage 2 steps). */
     private PatchCompression compression(long stage2Steps) {
-        PatchCompression.Kind kind = PatchCompression.Kind.parse(values.get("compression"));
-        double target = nonNegativeDouble("compression-target");
-        double start = nonNegativeDouble("compression-start");
-        long ramp = integer("compression-steps");
+        PatchCompression.Kind kind = PatchCompression.Kind.parse(values.string("compression"));
+        double target = values.nonNegativeDouble("compression-target");
+        double start = values.nonNegativeDouble("compression-start");
+        long ramp = values.integer("compression-steps");
         if (ramp < 0) {
-            throw bad("compression-steps", "must be >= 1, or 0 for all stage2-steps");
+            throw values.bad("compression-steps", "must be >= 1, or 0 for all stage2-steps");
         }
         if (kind == PatchCompression.Kind.NONE) {
             for (String name : List.of("compression-target", "compression-start", "compression-steps")) {
-                if (!"0".equals(values.get(name))) {
-                    throw bad(name, "needs compression=bpe or compression=space");
+                if (!"0".equals(values.string(name))) {
+                    throw values.bad(name, "needs compression=bpe or compression=space");
                 }
             }
             return PatchCompression.NONE;
@@ -148,14 +131,15 @@ public final class ByteifyJobParameters {
     }
 
     private ByteifyParameters common(Stage stage, Path init, Path out, long steps, double lr) {
-        String tok = values.get("tokenizer");
+        JobParameterValues v = values;
+        String tok = v.string("tokenizer");
         try {
-            return new ByteifyParameters(stage, init, tok.isEmpty() ? null : Path.of(tok), corpus(), out, steps,
-                    positiveInt("batch-size"), positiveInt("seq-len"), positiveInt("max-patches"), lr,
-                    nonNegativeDouble("global-lr-multiplier"), integer("seed"),
-                    new ByteifyParameters.LocalShape(positiveInt("encoder-layers"), positiveInt("decoder-layers"),
-                            nonNegativeInt("local-heads"), nonNegativeInt("local-intermediate")),
-                    nonNegativeInt("held-out-every"));
+            return new ByteifyParameters(stage, init, tok.isEmpty() ? null : Path.of(tok), v.paths("corpus"), out,
+                    steps, v.positiveInt("batch-size"), v.positiveInt("seq-len"), v.positiveInt("max-patches"), lr,
+                    v.nonNegativeDouble("global-lr-multiplier"), v.integer("seed"),
+                    new ByteifyParameters.LocalShape(v.positiveInt("encoder-layers"), v.positiveInt("decoder-layers"),
+                            v.nonNegativeInt("local-heads"), v.nonNegativeInt("local-intermediate")),
+                    v.nonNegativeInt("held-out-every"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job parameter " + e.getMessage(), e);
         }
@@ -163,98 +147,16 @@ public final class ByteifyJobParameters {
 
     /** Where stage {@code s} writes {@code checkpoints/} and {@code final/}. */
     public Path stageOutput(Stage s) {
-        return path("output").resolve(s == Stage.STAGE1 ? "stage1" : "stage2");
+        return values.path("output").resolve(s == Stage.STAGE1 ? "stage1" : "stage2");
     }
 
     /** Optimizer steps per Spring Batch chunk (one transaction, one checkpoint). */
     public int chunkSize() {
-        return positiveInt("chunk-size");
+        return values.positiveInt("chunk-size");
     }
 
     public int keepCheckpoints() {
-        return positiveInt("keep-checkpoints");
+        return values.positiveInt("keep-checkpoints");
     }
 
-    private List<Path> corpus() {
-        List<Path> out = new ArrayList<>();
-        for (String s : values.get("corpus").split(",")) {
-            if (!s.isBlank()) {
-                out.add(Path.of(s.trim()));
-            }
-        }
-        return out;
-    }
-
-    private Path path(String name) {
-        try {
-            return Path.of(values.get(name));
-        } catch (java.nio.file.InvalidPathException e) {
-            throw bad(name, "not a valid path: " + e.getReason());
-        }
-    }
-
-    private long integer(String name) {
-        try {
-            return Long.parseLong(values.get(name));
-        } catch (NumberFormatException e) {
-            throw bad(name, "not an integer");
-        }
-    }
-
-    private long positiveLong(String name) {
-        long v = integer(name);
-        if (v <= 0) {
-            throw bad(name, "must be > 0");
-        }
-        return v;
-    }
-
-    private int positiveInt(String name) {
-        long v = positiveLong(name);
-        if (v > Integer.MAX_VALUE) {
-            throw bad(name, "must be <= " + Integer.MAX_VALUE);
-        }
-        return (int) v;
-    }
-
-    private int nonNegativeInt(String name) {
-        long v = integer(name);
-        if (v < 0 || v > Integer.MAX_VALUE) {
-            throw bad(name, "must be >= 0");
-        }
-        return (int) v;
-    }
-
-    private double number(String name) {
-        try {
-            double d = Double.parseDouble(values.get(name));
-            if (!Double.isFinite(d)) {
-                throw bad(name, "must be a finite number");
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw bad(name, "not a number");
-        }
-    }
-
-    private double positiveDouble(String name) {
-        double d = number(name);
-        if (d <= 0) {
-            throw bad(name, "must be > 0");
-        }
-        return d;
-    }
-
-    private double nonNegativeDouble(String name) {
-        double d = number(name);
-        if (d < 0) {
-            throw bad(name, "must be >= 0");
-        }
-        return d;
-    }
-
-    private IllegalArgumentException bad(String name, String rule) {
-        return new IllegalArgumentException("job parameter '" + name + "' = '" + values.get(name) + "' is invalid: "
-                + rule);
-    }
 }
