@@ -121,7 +121,25 @@ public final class Chart {
             drawSeries(g, s, area, r);
         }
         g.setClip(clip);
-        drawLegend(g, area);
+        drawLegend(g, area, legendAtBottom(r));
+    }
+
+    /** The legend sits in the top right corner unless most data on the right half lies in the upper half. */
+    private boolean legendAtBottom(double[] r) {
+        int upper = 0;
+        int lower = 0;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (Double.isFinite(s.y()[i]) && s.x()[i] >= (r[0] + r[1]) / 2) {
+                    if (s.y()[i] >= (r[2] + r[3]) / 2) {
+                        upper++;
+                    } else {
+                        lower++;
+                    }
+                }
+            }
+        }
+        return upper > lower;
     }
 
     private void drawAxes(Graphics2D g, Rectangle bounds, Rectangle area, double[] r) {
@@ -187,9 +205,9 @@ public final class Chart {
         }
     }
 
-    private void drawLegend(Graphics2D g, Rectangle area) {
+    private void drawLegend(Graphics2D g, Rectangle area, boolean bottom) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int y = area.y + 14;
+        int y = bottom ? area.y + area.height - 6 - 15 * (series.size() - 1) : area.y + 14;
         for (Series s : series) {
             int w = g.getFontMetrics().stringWidth(s.name());
             int x = area.x + area.width - w - 26;

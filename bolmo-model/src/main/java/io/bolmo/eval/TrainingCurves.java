@@ -22,10 +22,11 @@ public final class TrainingCurves {
         if (smooth < 1) {
             throw new IllegalArgumentException("smooth = " + smooth + " must be >= 1 (steps per moving average)");
         }
-        Chart losses = new Chart("Training losses (moving average of " + smooth + " steps)", "step", "loss");
-        Chart boundary = new Chart("Boundary prediction vs the subword tokenizer", "step", "");
-        Chart bpb = new Chart("Bits per byte", "step", "bits/byte");
-        Chart patch = new Chart("Mean bytes per patch", "step", "bytes");
+        Chart losses = new Chart("Training losses (moving average of " + smooth + " steps)", "step", "loss")
+                .padded(0.03);
+        Chart boundary = new Chart("Boundary prediction vs the subword tokenizer", "step", "").padded(0.03);
+        Chart bpb = new Chart("Bits per byte", "step", "bits/byte").padded(0.03);
+        Chart patch = new Chart("Mean bytes per patch", "step", "bytes").padded(0.03);
         long offset = 0;
         for (Run run : runs) {
             List<JsonObject> train = run.entries().stream().filter(e -> kind(e, "train")).toList();
