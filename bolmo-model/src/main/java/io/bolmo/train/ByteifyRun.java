@@ -128,17 +128,10 @@ public final class ByteifyRun implements TrainingRun {
         }
         ByteifyRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor);
         try {
-            run.trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
+            run.trainer.restoreOptimizer(checkpoint, state.get("step").getAsLong());
         } catch (RuntimeException e) {
             run.close();
-            throw new CheckpointException("checkpoint " + checkpoint + ": cannot restore the optimizer: "
-                    + e.getMessage(), e);
-        }
-        long step = state.get("step").getAsLong();
-        if (run.stepCount() != step) {
-            run.close();
-            throw new CheckpointException("checkpoint " + checkpoint + ": state.json says step " + step
-                    + " but the optimizer state has " + run.stepCount() + " steps");
+            throw e;
         }
         return run;
     }

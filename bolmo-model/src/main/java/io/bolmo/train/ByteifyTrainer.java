@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
+import io.bolmo.io.CheckpointException;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.tokenize.SubwordSuffixTrie;
@@ -165,6 +166,23 @@ public final class ByteifyTrainer implements AutoCloseable {
             optimizer.load(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read optimizer state " + file, e);
+        }
+    }
+
+    /**
+     * Restores the optimizer of checkpoint directory {@code checkpoint} ({@code optimizer.safetensors}), whose
+     * {@code state.json} says {@code step}; a failure or another step count is a {@link CheckpointException} naming it.
+     */
+    public void restoreOptimizer(Path checkpoint, long step) {
+        try {
+            loadOptimizer(checkpoint.resolve(ByteifyRun.OPTIMIZER_FILE));
+        } catch (RuntimeException e) {
+            throw new CheckpointException("checkpoint " + checkpoint + ": cannot restore the optimizer: "
+                    + e.getMessage(), e);
+        }
+        if (stepCount() != step) {
+            throw new CheckpointException("checkpoint " + checkpoint + ": state.json says step " + step
+                    + " but the optimizer state has " + stepCount() + " steps");
         }
     }
 

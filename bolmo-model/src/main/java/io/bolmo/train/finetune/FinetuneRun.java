@@ -125,17 +125,10 @@ public final class FinetuneRun implements TrainingRun {
         FinetuneRun run = open(params.withTokenizer(checkpoint.resolve(ByteifyRun.TOKENIZER_FILE)), checkpoint, cursor,
                 best, bestStep);
         try {
-            run.trainer.loadOptimizer(checkpoint.resolve(ByteifyRun.OPTIMIZER_FILE));
+            run.trainer.restoreOptimizer(checkpoint, state.get("step").getAsLong());
         } catch (RuntimeException e) {
             run.close();
-            throw new CheckpointException("checkpoint " + checkpoint + ": cannot restore the optimizer: "
-                    + e.getMessage(), e);
-        }
-        long step = state.get("step").getAsLong();
-        if (run.stepCount() != step) {
-            run.close();
-            throw new CheckpointException("checkpoint " + checkpoint + ": state.json says step " + step
-                    + " but the optimizer state has " + run.stepCount() + " steps");
+            throw e;
         }
         return run;
     }
