@@ -55,23 +55,10 @@ public class FinetuneJobConfiguration {
 
     @Bean
     TrainingTasklet finetuneTasklet() {
-        return new TrainingTasklet(JOB_NAME, new TrainingTasklet.RunSource() {
-            @Override
-            public TrainingRun open(StepExecution step, Path checkpoint) {
-                FinetuneParameters p = FinetuneJobParameters.of(step.getJobParameters()).finetune();
-                return checkpoint != null ? FinetuneRun.resume(checkpoint, p) : FinetuneRun.start(p);
-            }
-
-            @Override
-            public int chunkSize(JobParameters parameters) {
-                return FinetuneJobParameters.of(parameters).chunkSize();
-            }
-
-            @Override
-            public int keepCheckpoints(JobParameters parameters) {
-                return FinetuneJobParameters.of(parameters).keepCheckpoints();
-            }
-        });
+        return new TrainingTasklet(JOB_NAME, TrainingTasklet.RunSource.of((step, checkpoint) -> {
+            FinetuneParameters p = FinetuneJobParameters.of(step.getJobParameters()).finetune();
+            return checkpoint != null ? FinetuneRun.resume(checkpoint, p) : FinetuneRun.start(p);
+        }, p -> FinetuneJobParameters.of(p).chunkSize(), p -> FinetuneJobParameters.of(p).keepCheckpoints()));
     }
 
     @Bean

@@ -54,22 +54,10 @@ public class PretrainJobConfiguration {
 
     @Bean
     TrainingTasklet pretrainTasklet() {
-        return new TrainingTasklet(JOB_NAME, new TrainingTasklet.RunSource() {
-            @Override
-            public TrainingRun open(StepExecution step, Path checkpoint) {
-                return PretrainRun.open(PretrainJobParameters.of(step.getJobParameters()).run(), checkpoint);
-            }
-
-            @Override
-            public int chunkSize(JobParameters parameters) {
-                return PretrainJobParameters.of(parameters).chunkSize();
-            }
-
-            @Override
-            public int keepCheckpoints(JobParameters parameters) {
-                return PretrainJobParameters.of(parameters).keepCheckpoints();
-            }
-        });
+        return new TrainingTasklet(JOB_NAME, TrainingTasklet.RunSource.of(
+                (step, checkpoint) -> PretrainRun.open(PretrainJobParameters.of(step.getJobParameters()).run(),
+                        checkpoint),
+                p -> PretrainJobParameters.of(p).chunkSize(), p -> PretrainJobParameters.of(p).keepCheckpoints()));
     }
 
     @Bean

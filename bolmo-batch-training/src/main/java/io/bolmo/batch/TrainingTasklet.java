@@ -61,6 +61,28 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
 
         /** Checkpoints kept (the committed one is never deleted). */
         int keepCheckpoints(JobParameters parameters);
+
+        /** A source from its three functions. */
+        static RunSource of(java.util.function.BiFunction<StepExecution, Path, TrainingRun> open,
+                java.util.function.ToIntFunction<JobParameters> chunkSize,
+                java.util.function.ToIntFunction<JobParameters> keepCheckpoints) {
+            return new RunSource() {
+                @Override
+                public TrainingRun open(StepExecution step, Path checkpoint) {
+                    return open.apply(step, checkpoint);
+                }
+
+                @Override
+                public int chunkSize(JobParameters parameters) {
+                    return chunkSize.applyAsInt(parameters);
+                }
+
+                @Override
+                public int keepCheckpoints(JobParameters parameters) {
+                    return keepCheckpoints.applyAsInt(parameters);
+                }
+            };
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingTasklet.class);
