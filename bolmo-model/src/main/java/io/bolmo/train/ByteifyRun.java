@@ -114,18 +114,7 @@ public final class ByteifyRun implements TrainingRun {
     public static ByteifyRun resume(Path checkpoint, ByteifyParameters params) {
         JsonObject state = readState(checkpoint);
         checkMatches(checkpoint, state, params);
-        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, TOKENIZER_FILE,
-                OPTIMIZER_FILE)) {
-            if (!Files.isRegularFile(checkpoint.resolve(f))) {
-                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
-            }
-        }
-        DataCursor cursor;
-        try {
-            cursor = DataCursor.fromJson(state.get("data").toString());
-        } catch (RuntimeException e) {
-            throw new CheckpointException(checkpoint.resolve(STATE_FILE) + ": bad data cursor: " + e.getMessage(), e);
-        }
+        DataCursor cursor = completeCheckpointCursor(checkpoint, state);
         ByteifyRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor);
         try {
             run.trainer.restoreOptimizer(checkpoint, state.get("step").getAsLong());
@@ -134,6 +123,24 @@ public final class ByteifyRun implements TrainingRun {
             throw e;
         }
         return run;
+    }
+
+    /**
+     * The data cursor of a checkpoint's {@code state}, after checking that the checkpoint has every file a resume
+     * reads (model, tokenizer, optimizer); a {@link CheckpointException} names what is missing or unreadable.
+     */
+    public static DataCursor completeCheckpointCursor(Path checkpoint, JsonObject state) {
+        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, TOKENIZER_FILE,
+                OPTIMIZER_FILE)) {
+            if (!Files.isRegularFile(checkpoint.resolve(f))) {
+                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
+            }
+        }
+        try {
+            return DataCursor.fromJson(state.get("data").toString());
+        } catch (RuntimeException e) {
+            throw new CheckpointException(checkpoint.resolve(STATE_FILE) + ": bad data cursor: " + e.getMessage(), e);
+        }
     }
 
     /** Resumes from the newest complete checkpoint under {@code params.output()}, or starts when there is none. */

@@ -106,19 +106,7 @@ public final class FinetuneRun implements TrainingRun {
     public static FinetuneRun resume(Path checkpoint, FinetuneParameters params) {
         JsonObject state = readState(checkpoint);
         checkMatches(checkpoint, state, params);
-        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, ByteifyRun.TOKENIZER_FILE,
-                ByteifyRun.OPTIMIZER_FILE)) {
-            if (!Files.isRegularFile(checkpoint.resolve(f))) {
-                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
-            }
-        }
-        DataCursor cursor;
-        try {
-            cursor = DataCursor.fromJson(state.get("data").toString());
-        } catch (RuntimeException e) {
-            throw new CheckpointException(checkpoint.resolve(ByteifyRun.STATE_FILE) + ": bad data cursor: "
-                    + e.getMessage(), e);
-        }
+        DataCursor cursor = ByteifyRun.completeCheckpointCursor(checkpoint, state);
         double best = state.has("best_loss") && !state.get("best_loss").isJsonNull()
                 ? state.get("best_loss").getAsDouble() : Double.NaN;
         long bestStep = state.has("best_step") ? state.get("best_step").getAsLong() : -1;
