@@ -39,9 +39,9 @@ public record TrainingBatch(int[][] inputIds, int[][] patchLens, int[][] teacher
     /**
      * The same windows with other patches over the same bytes (Stage 2 compression, {@link PatchCompressor}):
      * {@code patchLens} and {@code teacherIds} [B, P] replace the subword ones, {@code realTokens} counts the new
-     * non-zero patches after each BOS.
+     * non-zero patches after each BOS; the bytes and the loss mask stay.
      */
     public TrainingBatch withPatches(int[][] patchLens, int[][] teacherIds, long realTokens) {
-        return new TrainingBatch(inputIds, patchLens, teacherIds, realRows, realBytes, realTokens, next);
+        return new TrainingBatch(inputIds, patchLens, teacherIds, realRows, realBytes, realTokens, next, lossMask);
     }
 }

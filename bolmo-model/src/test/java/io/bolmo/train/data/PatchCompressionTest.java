@@ -213,6 +213,12 @@ class PatchCompressionTest {
             }
             assertThat(full.realTokens()).isLessThan(b.realTokens());
         }
+        // a chat batch's loss mask travels with the merged patches
+        int[][] mask = new int[b.batchSize()][b.seqLen()];
+        TrainingBatch masked = new TrainingBatch(b.inputIds(), b.patchLens(), b.teacherIds(), b.realRows(),
+                b.realBytes(), b.realTokens(), b.next(), mask);
+        assertThat(new PatchCompressor(PatchCompression.bpe(5.0, 10), CL_EOS, CL_PAD, 1).apply(masked, 10).lossMask())
+                .isSameAs(mask);
     }
 
     @Test
