@@ -16,7 +16,10 @@ public final class BundledTokenizer {
 
     private BundledTokenizer() {}
 
-    /** {@code dir/tokenizer.json}, copied there from the jar unless it exists; written atomically. */
+    /**
+     * {@code dir/tokenizer.json}, copied there from the jar unless it exists; written atomically (temp file, rename:
+     * tokenization stays independent of {@code io.bolmo.io}, so not through {@code AtomicFiles}).
+     */
     public static Path copyTo(Path dir) {
         Path target = dir.resolve("tokenizer.json");
         if (Files.isRegularFile(target)) {

@@ -106,7 +106,10 @@ public final class PretrainRun implements TrainingRun {
         return "PRETRAIN";
     }
 
-    /** One step; the subword cross-entropy (nats per token) is reported as the total and the CE term. */
+    /**
+     * One step; the subword cross-entropy (nats per token) is reported as the total and the CE term. A subword run
+     * has no byte stream: the step's token count fills the byte count, so its throughput reads in tokens per second.
+     */
     @Override
     public StepMetrics step() {
         if (finished()) {
