@@ -3,14 +3,13 @@ package io.bolmo.models;
 import io.bolmo.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.zip.CRC32;
 
 /**
  * The small models this project trains itself and ships (docs/evaluation.md): a Bolmo byteified by the
@@ -76,19 +75,23 @@ public final class SmallModel {
         return url;
     }
 
-    /** CRC-32 of the config and the weights: a new release never reuses an older extraction. */
+    /**
+     * The CRC-32s of the config and the weights as the jar records them (read from its directory, not by reading the
+     * 12 MB again at every start): a new release never reuses an older extraction.
+     */
     private static String contentKey(ClassLoader loader, String name) {
-        CRC32 crc = new CRC32();
-        byte[] buffer = new byte[1 << 16];
+        StringBuilder key = new StringBuilder();
         for (String f : List.of("config.json", "model.safetensors")) {
-            try (InputStream in = resource(loader, name, f).openStream()) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    crc.update(buffer, 0, n);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + ROOT + name + "/" + f + ": " + e.getMessage(), e);
+            URL url = resource(loader, name, f);
+            try {
+                JarURLConnection jar = (JarURLConnection) url.openConnection();
+                jar.setUseCaches(false);
+                key.append(Long.toHexString(jar.getJarEntry().getCrc()));
+                jar.getJarFile().close();
+            } catch (IOException | ClassCastException e) {
+                throw new IllegalStateException("cannot read the jar entry of " + url + ": " + e.getMessage(), e);
             }
         }
-        return Long.toHexString(crc.getValue());
+        return key.toString();
     }
 }
