@@ -9,12 +9,15 @@ import io.bolmo.generate.OlmoGenerator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
+import io.bolmo.tokenize.ChatMessage;
+import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A subword Olmo 2 / Olmo 3 model (Bolmo's source model) loaded from a Hugging Face directory ({@code config.json},
@@ -83,6 +86,23 @@ public final class Olmo implements AutoCloseable {
     /** Continues {@code prompt} (nothing is added in front). */
     public GenerationResult generate(String prompt, GenerationOptions options, GenerationListener listener) {
         return generator.generate(encode(prompt), options, listener);
+    }
+
+    /**
+     * Answers the conversation rendered with {@code template}, after the config's EOS when it has one (packed
+     * training puts an EOS before every document); stops at the end of the assistant turn or EOS.
+     */
+    public GenerationResult chat(List<ChatMessage> messages, ChatTemplate template, GenerationOptions options,
+            GenerationListener listener) {
+        int[] text = encode(template.render(messages));
+        Integer eos = model.config().eosTokenId();
+        int[] ids = text;
+        if (eos != null) {
+            ids = new int[text.length + 1];
+            ids[0] = eos;
+            System.arraycopy(text, 0, ids, 1, text.length);
+        }
+        return generator.generate(ids, Bolmo.withStop(options, template.stopSequence()), listener);
     }
 
     public OlmoModel model() {

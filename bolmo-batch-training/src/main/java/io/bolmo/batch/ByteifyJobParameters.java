@@ -39,6 +39,7 @@ public final class ByteifyJobParameters {
         d.put("stage1-lr", "7e-4");
         d.put("stage2-lr", "5.2e-5");
         d.put("global-lr-multiplier", "0.5");
+        d.put("boundary-weight", "4");
         d.put("seed", "1234");
         d.put("chunk-size", "500");
         d.put("keep-checkpoints", "2");
@@ -139,7 +140,7 @@ public final class ByteifyJobParameters {
                     v.nonNegativeDouble("global-lr-multiplier"), v.integer("seed"),
                     new ByteifyParameters.LocalShape(v.positiveInt("encoder-layers"), v.positiveInt("decoder-layers"),
                             v.nonNegativeInt("local-heads"), v.nonNegativeInt("local-intermediate")),
-                    v.nonNegativeInt("held-out-every"));
+                    v.nonNegativeInt("held-out-every")).withBoundaryWeight(v.nonNegativeDouble("boundary-weight"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("job parameter " + e.getMessage(), e);
         }

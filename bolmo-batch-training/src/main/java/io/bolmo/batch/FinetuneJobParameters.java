@@ -1,6 +1,6 @@
 package io.bolmo.batch;
 
-import io.bolmo.train.finetune.DataFormat;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.finetune.FinetuneParameters;
 import java.util.Collections;
 import java.util.LinkedHashMap;

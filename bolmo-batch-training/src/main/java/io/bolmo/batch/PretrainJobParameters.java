@@ -2,10 +2,14 @@ package io.bolmo.batch;
 
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.tokenize.BundledTokenizer;
+import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.teacher.EuroparlCorpus;
+import io.bolmo.train.teacher.PlainChatMarkers;
 import io.bolmo.train.teacher.PretrainRun;
 import io.bolmo.train.teacher.TeacherSettings;
 import io.bolmo.train.teacher.TeacherShapes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,6 +38,10 @@ public final class PretrainJobParameters {
         d.put("output", null);
         d.put("corpus", "");
         d.put("tokenizer", "");
+        d.put("init", "");
+        d.put("format", "text");
+        d.put("freeze-embeddings", "false");
+        d.put("chat-markers", "special");
         d.put("steps", "1000");
         d.put("batch-size", "16");
         d.put("seq-len", "256");
@@ -56,6 +64,7 @@ public final class PretrainJobParameters {
     public static PretrainJobParameters of(JobParameters params) {
         return new PretrainJobParameters(JobParameterValues.of(params, DEFAULTS, name -> switch (name) {
             case "output" -> "the directory for checkpoints/, final/ and metrics.jsonl";
+            case "init" -> "a teacher's Hugging Face directory to start from (empty: random weights)";
             default -> name;
         }));
     }
@@ -77,10 +86,23 @@ public final class PretrainJobParameters {
         if (!device.matches("cpu|gpu|gpu:\\d+")) {
             throw v.bad("device", "allowed: cpu, gpu, gpu:N");
         }
+        DataFormat format;
+        try {
+            format = DataFormat.parse(v.string("format"));
+        } catch (IllegalArgumentException e) {
+            throw v.bad("format", "allowed: text, chat");
+        }
+        if (format == DataFormat.CHAT && v.string("corpus").isEmpty()) {
+            throw v.bad("corpus", "format=chat needs the conversations (JSONL, e.g. from bolmo make-chat-data)");
+        }
         TeacherSettings settings = new TeacherSettings(v.positiveInt("batch-size"), v.positiveInt("seq-len"),
                 v.positiveLong("steps"), v.positiveDouble("lr"), 0.05, 0.1, 1.0, v.integer("seed"),
-                v.nonNegativeInt("held-out-every"));
-        return new PretrainRun.Parameters(output, corpus(output), tokenizer(output),
+                v.nonNegativeInt("held-out-every"), format, v.bool("freeze-embeddings"));
+        Path init = v.string("init").isEmpty() ? null : v.path("init");
+        if (init != null && !Files.isRegularFile(init.resolve("config.json"))) {
+            throw v.bad("init", "not a Hugging Face model directory (no config.json in it)");
+        }
+        return new PretrainRun.Parameters(output, corpus(output), tokenizer(output, init), init,
                 TeacherShapes.olmo3(TeacherShapes.VOCAB, hidden, intermediate == 0 ? 4 * hidden : intermediate,
                         v.positiveInt("layers"), heads, v.positiveInt("window")),
                 settings, v.nonNegativeInt("eval-batches"), dtype(), device);
@@ -99,9 +121,25 @@ public final class PretrainJobParameters {
                 : values.paths("corpus");
     }
 
-    private Path tokenizer(Path output) {
-        return values.string("tokenizer").isEmpty() ? BundledTokenizer.copyTo(output.resolve("work"))
-                : values.path("tokenizer");
+    /**
+     * The given tokenizer, else the init teacher's own, else the bundled cl100k-8192; with {@code chat-markers=text}
+     * a copy under {@code OUTPUT/work} in which the chat template's markers are plain text ({@link PlainChatMarkers}).
+     */
+    private Path tokenizer(Path output, Path init) {
+        Path tokenizer;
+        if (!values.string("tokenizer").isEmpty()) {
+            tokenizer = values.path("tokenizer");
+        } else if (init != null && Files.isRegularFile(init.resolve("tokenizer.json"))) {
+            tokenizer = init.resolve("tokenizer.json");
+        } else {
+            tokenizer = BundledTokenizer.copyTo(output.resolve("work"));
+        }
+        return switch (values.string("chat-markers")) {
+            case "special" -> tokenizer;
+            case "text" -> PlainChatMarkers.write(tokenizer, ChatTemplate.OLMO,
+                    output.resolve("work/tokenizer-plain-chat-markers.json"));
+            default -> throw values.bad("chat-markers", "allowed: special, text");
+        };
     }
 
     private SafetensorsDtype dtype() {

@@ -1,8 +1,10 @@
 package io.bolmo.batch;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bolmo.train.loss.StageWeights;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class ByteifyJobParametersTest {
         "stage1-lr|0|job parameter 'stage1-lr' = '0' is invalid: must be > 0",
         "stage2-lr|NaN|job parameter 'stage2-lr' = 'NaN' is invalid: must be a finite number",
         "global-lr-multiplier|-1|job parameter 'global-lr-multiplier' = '-1' is invalid: must be >= 0",
+        "boundary-weight|-2|job parameter 'boundary-weight' = '-2' is invalid: must be >= 0",
         "seed|1.5|job parameter 'seed' = '1.5' is invalid: not an integer",
         "chunk-size|0|job parameter 'chunk-size' = '0' is invalid: must be > 0",
         "teacher|/no/such/teacher|teacher = /no/such/teacher is invalid: no such directory",
@@ -51,6 +54,19 @@ class ByteifyJobParametersTest {
         args.put(name, value);
         assertThatThrownBy(() -> validator.validate(TinyByteify.parameters(args)))
                 .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void theBoundaryWeightReachesBothStagesAndDefaultsToTheRecipe() {
+        Map<String, String> args = TinyByteify.args(out);
+        ByteifyJobParameters recipe = ByteifyJobParameters.of(TinyByteify.parameters(args));
+        assertThat(recipe.stage1().settings().weights()).isEqualTo(StageWeights.STAGE1);
+        assertThat(recipe.stage2(out).settings().weights()).isEqualTo(StageWeights.STAGE2);
+        args.put("boundary-weight", "16");
+        ByteifyJobParameters heavier = ByteifyJobParameters.of(TinyByteify.parameters(args));
+        assertThat(heavier.stage1().settings().weights().boundary()).isEqualTo(16f);
+        assertThat(heavier.stage2(out).settings().weights())
+                .isEqualTo(new StageWeights(0f, 1f, 0f, 16f));
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.MetricsLog;
+import io.bolmo.train.data.ChatSetGenerator;
+import io.bolmo.train.data.Corpus;
+import io.bolmo.train.data.CorpusOptions;
 import io.bolmo.train.teacher.EuroparlCorpus;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -101,6 +104,31 @@ class PretrainJobTest extends JobRepositoryTestBase {
     }
 
     @Test
+    void aChatFinetuneOfTheTeacherStartsFromInitAndLowersTheHeldOutLoss() throws Exception {
+        Path chats = WORK.resolve("pretrain-chats.jsonl");
+        try (Corpus c = Corpus.open(EuroparlCorpus.materialise(WORK.resolve("europarl-300"), 300),
+                CorpusOptions.DEFAULT)) {
+            ChatSetGenerator.write(chats, ChatSetGenerator.generate(c, ChatSetGenerator.Options.defaults(200, 1)));
+        }
+        Path out = WORK.resolve("pretrain-chat");
+        Map<String, String> a = args(out);
+        a.put("init", reference().resolve("final").toString());
+        a.put("format", "chat");
+        a.put("corpus", chats.toString());
+        a.put("eval-batches", "0");
+        assertThat(operator.start(pretrain, TinyByteify.parameters(a)).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        List<Double> heldOut = MetricsLog.read(out.resolve(MetricsLog.FILE)).stream()
+                .filter(o -> o.get("kind").getAsString().equals("eval")).map(o -> o.get("bpb").getAsDouble()).toList();
+        assertThat(heldOut).hasSize(3);
+        // bits per assistant byte of the held-out conversations, measured 6.22 -> 5.76 in these 6 steps
+        assertThat(heldOut.get(1)).isLessThan(heldOut.get(0));
+        assertThat(heldOut.get(2)).isLessThan(heldOut.get(1)).isLessThan(heldOut.get(0) - 0.2);
+        try (io.bolmo.Olmo teacher = io.bolmo.Olmo.load(out.resolve("final"))) {
+            assertThat(teacher.model().config().hiddenSize()).isEqualTo(32); // the init teacher's shape
+        }
+    }
+
+    @Test
     void badParametersAreRefusedByNameBeforeAnythingRuns() {
         PretrainJobConfiguration.Validator v = new PretrainJobConfiguration.Validator();
         Path out = WORK.resolve("pretrain-invalid");
@@ -109,13 +137,23 @@ class PretrainJobTest extends JobRepositoryTestBase {
                 "dtype", new String[] {"f8", "job parameter 'dtype' = 'f8' is invalid: allowed: bf16, f32"},
                 "device", new String[] {"tpu", "job parameter 'device' = 'tpu' is invalid: allowed: cpu, gpu, gpu:N"},
                 "lr", new String[] {"-1", "job parameter 'lr' = '-1' is invalid: must be > 0"},
-                "corpus", new String[] {"/no/corpus.txt", "job parameter 'corpus': /no/corpus.txt does not exist"});
+                "corpus", new String[] {"/no/corpus.txt", "job parameter 'corpus': /no/corpus.txt does not exist"},
+                "format", new String[] {"yaml", "job parameter 'format' = 'yaml' is invalid: allowed: text, chat"},
+                "chat-markers", new String[] {"none", "job parameter 'chat-markers' = 'none' is invalid: allowed:"
+                        + " special, text"},
+                "init", new String[] {"/no/teacher", "job parameter 'init' = '/no/teacher' is invalid: not a Hugging"
+                        + " Face model directory"});
         cases.forEach((name, c) -> {
             Map<String, String> a = args(out);
             a.put(name, c[0]);
             assertThatThrownBy(() -> v.validate(TinyByteify.parameters(a))).as(name)
                     .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining(c[1]);
         });
+        Map<String, String> chatWithoutData = args(out);
+        chatWithoutData.put("format", "chat");
+        chatWithoutData.put("corpus", "");
+        assertThatThrownBy(() -> v.validate(TinyByteify.parameters(chatWithoutData)))
+                .hasMessageContaining("job parameter 'corpus'").hasMessageContaining("format=chat needs");
         Map<String, String> missing = args(out);
         missing.remove("output");
         assertThatThrownBy(() -> v.validate(TinyByteify.parameters(missing)))

@@ -4,6 +4,7 @@ import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.StepMetrics;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.teacher.EuroparlCorpus;
 import io.bolmo.train.teacher.PretrainRun;
 import io.bolmo.train.teacher.TeacherSettings;
@@ -109,7 +110,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
         Path tokenizerJson = BenchResources.tokenizerFile(tokenizer);
         long began = System.nanoTime();
         PretrainRun.Parameters params = new PretrainRun.Parameters(workDir,
-                List.of(EuroparlCorpus.materialise(workDir, 0)), tokenizerJson, config(), settings(), evalBatches,
+                List.of(EuroparlCorpus.materialise(workDir, 0)), tokenizerJson, null, config(), settings(), evalBatches,
                 exportType, device);
         Path latest = ByteifyRun.latestCheckpoint(workDir).orElse(null);
         try (PretrainRun run = PretrainRun.open(params, latest)) {
@@ -158,7 +159,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
     }
 
     private TeacherSettings settings() {
-        return new TeacherSettings(batchSize, seqLen, steps, lr, 0.05, 0.1, 1.0, seed, heldOutEvery);
+        return new TeacherSettings(batchSize, seqLen, steps, lr, 0.05, 0.1, 1.0, seed, heldOutEvery, DataFormat.TEXT, false);
     }
 
     private SafetensorsDtype check() {

@@ -53,6 +53,11 @@ public final class HfCheckpointWriter {
         return put(file.getFileName().toString(), file);
     }
 
+    /** Copies {@code file} into the checkpoint as {@code name} (e.g. any tokenizer file as {@code tokenizer.json}). */
+    public HfCheckpointWriter copy(Path file, String name) {
+        return put(name, file);
+    }
+
     /** Adds a text file {@code name} with {@code content}. */
     public HfCheckpointWriter text(String name, String content) {
         return put(name, content);

@@ -28,10 +28,11 @@ import java.util.Objects;
  * @param heldOutEvery       hold out documents whose hash ≡ 0 mod this (0: train on everything)
  * @param compression        Stage 2: boundary targets on merged subword patches, raising bytes per patch gradually
  *                           (spec 4.5); {@link PatchCompression#NONE}: the subword boundaries
+ * @param boundaryWeight     weight of L_bnd in the stage's loss; NaN: the recipe's 4 (spec 6.2, 7)
  */
 public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Path> corpus, Path output, long steps,
         int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
-        LocalShape local, int heldOutEvery, PatchCompression compression) {
+        LocalShape local, int heldOutEvery, PatchCompression compression, double boundaryWeight) {
 
     /**
      * Shape of the local models of a new student; 0 derives a value from the teacher (heads: the teacher's,
@@ -66,6 +67,8 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         check(Double.isNaN(globalLrMultiplier) || globalLrMultiplier >= 0 && Double.isFinite(globalLrMultiplier),
                 "global-lr-multiplier", globalLrMultiplier, "must be >= 0");
         check(heldOutEvery >= 0, "held-out-every", heldOutEvery, "must be >= 0");
+        check(Double.isNaN(boundaryWeight) || boundaryWeight >= 0 && Double.isFinite(boundaryWeight),
+                "boundary-weight", boundaryWeight, "must be a finite number >= 0");
         compression = compression == null ? PatchCompression.NONE : compression;
         check(stage == Stage.STAGE2 || !compression.enabled(), "compression", compression.kind().id(),
                 "a Stage 2 option (Stage 1 aligns every patch with one teacher token)");
@@ -78,7 +81,7 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
             int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
             LocalShape local, int heldOutEvery) {
         this(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches, peakLr, globalLrMultiplier,
-                seed, local, heldOutEvery, PatchCompression.NONE);
+                seed, local, heldOutEvery, PatchCompression.NONE, Double.NaN);
     }
 
     /** Stage 1 from a teacher with the recipe's LR, 1-in-1000 held out. */
@@ -91,38 +94,45 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
     /** The same parameters for Stage 2, starting from {@code stage1Output}. */
     public ByteifyParameters forStage2(Path stage1Output, Path stage2Output, long stage2Steps) {
         return new ByteifyParameters(Stage.STAGE2, stage1Output, tokenizer, corpus, stage2Output, stage2Steps,
-                batchSize, seqLen, maxPatches, Double.NaN, Double.NaN, seed, local, heldOutEvery, compression);
+                batchSize, seqLen, maxPatches, Double.NaN, Double.NaN, seed, local, heldOutEvery, compression,
+                boundaryWeight);
     }
 
     /** Stage 2 with the boundary targets on merged patches (spec 4.5). */
     public ByteifyParameters withCompression(PatchCompression c) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, globalLrMultiplier, seed, local, heldOutEvery, c);
+                peakLr, globalLrMultiplier, seed, local, heldOutEvery, c, boundaryWeight);
+    }
+
+    /** Another weight of L_bnd than the recipe's 4 (trades bits per byte against boundary F1). */
+    public ByteifyParameters withBoundaryWeight(double w) {
+        return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
+                peakLr, globalLrMultiplier, seed, local, heldOutEvery, compression, w);
     }
 
     public ByteifyParameters withPeakLr(double lr) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches, lr,
-                globalLrMultiplier, seed, local, heldOutEvery, compression);
+                globalLrMultiplier, seed, local, heldOutEvery, compression, boundaryWeight);
     }
 
     public ByteifyParameters withGlobalLrMultiplier(double m) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, m, seed, local, heldOutEvery, compression);
+                peakLr, m, seed, local, heldOutEvery, compression, boundaryWeight);
     }
 
     public ByteifyParameters withTokenizer(Path t) {
         return new ByteifyParameters(stage, init, t, corpus, output, steps, batchSize, seqLen, maxPatches, peakLr,
-                globalLrMultiplier, seed, local, heldOutEvery, compression);
+                globalLrMultiplier, seed, local, heldOutEvery, compression, boundaryWeight);
     }
 
     public ByteifyParameters withLocal(LocalShape shape) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, globalLrMultiplier, seed, shape, heldOutEvery, compression);
+                peakLr, globalLrMultiplier, seed, shape, heldOutEvery, compression, boundaryWeight);
     }
 
     public ByteifyParameters withHeldOutEvery(int every) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
-                peakLr, globalLrMultiplier, seed, local, every, compression);
+                peakLr, globalLrMultiplier, seed, local, every, compression, boundaryWeight);
     }
 
     /** The tokenizer file actually used: the explicit one, else {@code init/tokenizer.json}. */
@@ -135,7 +145,8 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         TrainingSettings r = stage == Stage.STAGE1 ? TrainingSettings.stage1(steps) : TrainingSettings.stage2(steps);
         return new TrainingSettings(stage, steps, Double.isNaN(peakLr) ? r.peakLr() : peakLr,
                 Double.isNaN(globalLrMultiplier) ? r.globalLrMultiplier() : globalLrMultiplier, r.warmupFraction(),
-                r.maxGradNorm(), r.weights(), r.encoderLossLayer(), r.distillation(), seed);
+                r.maxGradNorm(), Double.isNaN(boundaryWeight) ? r.weights() : r.weights().withBoundary(boundaryWeight),
+                r.encoderLossLayer(), r.distillation(), seed);
     }
 
     /**

@@ -357,6 +357,11 @@ public final class ByteifyRun implements TrainingRun {
         // checkpoints from before the option trained on the subword boundaries
         same(checkpoint, "compression", s.has("compression") ? s.get("compression").getAsString() : "none",
                 p.compression().toString());
+        JsonObject settings = s.has("settings") ? s.getAsJsonObject("settings") : null;
+        if (settings != null && settings.has("weights")) {
+            same(checkpoint, "boundary-weight", settings.getAsJsonObject("weights").get("boundary").getAsFloat(),
+                    p.settings().weights().boundary());
+        }
     }
 
     private static void same(Path checkpoint, String name, Object saved, Object given) {

@@ -136,6 +136,10 @@ class ByteifyRunTest {
         assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
                 .withCompression(PatchCompression.NONE)))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("compression = none");
+        // so is the boundary loss weight
+        assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2").withBoundaryWeight(16)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("boundary-weight = 4.0")
+                .hasMessageContaining("boundary-weight = 16.0");
         // the merged targets change the boundary loss once the ramp has started (step 1 is at the own ratio)
         try (ByteifyRun plain = ByteifyRun.start(p2.apply("plain2").withCompression(PatchCompression.NONE))) {
             assertThat(plain.step().boundary()).isEqualTo(straightMetrics.get(0).boundary());

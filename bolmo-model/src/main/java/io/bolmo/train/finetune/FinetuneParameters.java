@@ -3,6 +3,7 @@ package io.bolmo.train.finetune;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.train.Stage;
 import io.bolmo.train.TrainingSettings;
+import io.bolmo.train.data.DataFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -27,8 +27,8 @@ import io.bolmo.train.data.ByteDocumentEncoder;
 import io.bolmo.train.data.ChatConversations;
 import io.bolmo.train.data.ChatDocumentEncoder;
 import io.bolmo.train.data.Corpus;
-import io.bolmo.train.data.CorpusOptions;
 import io.bolmo.train.data.DataCursor;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.DocumentEncoder;
 import io.bolmo.train.data.HfSubwordEncoder;
 import io.bolmo.train.data.PipelineOptions;
@@ -126,7 +126,7 @@ public final class FinetuneRun implements TrainingRun {
      * both sides of the held-out split have documents. Returns a one-line summary.
      */
     public static String checkData(FinetuneParameters params) {
-        try (Corpus c = Corpus.open(params.data(), corpusOptions(params))) {
+        try (Corpus c = Corpus.open(params.data(), params.format().corpusOptions())) {
             int docs = params.format() == DataFormat.CHAT ? ChatConversations.validate(c) : c.documentCount();
             int heldOut = 0;
             for (int d = 0; d < c.documentCount(); d++) {
@@ -149,10 +149,6 @@ public final class FinetuneRun implements TrainingRun {
         }
     }
 
-    private static CorpusOptions corpusOptions(FinetuneParameters p) {
-        return p.format() == DataFormat.CHAT ? CorpusOptions.JSON_OBJECTS : CorpusOptions.DEFAULT;
-    }
-
     private static FinetuneRun open(FinetuneParameters params, Path weightsDir, DataCursor cursor, double best,
             long bestStep) {
         NDManager manager = NDManager.newBaseManager("PyTorch");
@@ -164,7 +160,7 @@ public final class FinetuneRun implements TrainingRun {
             SubwordVocabulary vocab = SubwordVocabulary.load(tokenizer);
             HfSubwordEncoder subwords = HfSubwordEncoder.open(tokenizer);
             opened.add(subwords);
-            Corpus corpus = Corpus.open(params.data(), corpusOptions(params));
+            Corpus corpus = Corpus.open(params.data(), params.format().corpusOptions());
             opened.add(corpus);
             if (params.format() == DataFormat.CHAT) {
                 ChatConversations.validate(corpus);

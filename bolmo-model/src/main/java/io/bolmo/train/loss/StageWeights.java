@@ -8,4 +8,11 @@ public record StageWeights(float encoder, float ce, float distill, float boundar
 
     public static final StageWeights STAGE1 = new StageWeights(1f, 1f, 1f, 4f);
     public static final StageWeights STAGE2 = new StageWeights(0f, 1f, 0f, 4f);
+
+    public StageWeights withBoundary(double w) {
+        if (!(w >= 0) || Double.isInfinite(w)) {
+            throw new IllegalArgumentException("boundary-weight = " + w + " is invalid: must be a finite number >= 0");
+        }
+        return new StageWeights(encoder, ce, distill, (float) w);
+    }
 }

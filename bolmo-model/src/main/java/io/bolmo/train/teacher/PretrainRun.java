@@ -6,13 +6,14 @@ import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.SafetensorsDtype;
+import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.HeldOutMetrics;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.Corpus;
-import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.HfSubwordEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import java.util.Optional;
 /**
  * Teacher pretraining ({@link SubwordLmTrainer}) as a {@link TrainingRun}, so the {@code pretrain} job and
  * {@code bolmo pretrain-teacher} step, checkpoint ({@code output/checkpoints/step-NNNNNN}, atomic, {@code state.json}
- * last) and resume it exactly like a byteifying stage.
+ * last) and resume it exactly like a byteifying stage. Started from an existing teacher ({@code init}) on chat data
+ * it is the teacher's instruction fine-tune, whose delta task arithmetic moves into a Bolmo (spec 11).
  */
 public final class PretrainRun implements TrainingRun {
 
@@ -34,14 +36,17 @@ public final class PretrainRun implements TrainingRun {
      * @param output      checkpoints/ and final/ go here
      * @param corpus      text files (one document per line, or .jsonl); held-out split by content hash
      * @param tokenizer   the subword tokenizer.json (copied into every export)
-     * @param config      the teacher's shape (used when starting; a resumed run keeps its checkpoint's)
+     * @param init        null: start from random weights of shape {@code config}; else start from this Hugging
+     *                    Face teacher's weights and shape (continued pretraining, fine-tuning); a resumed run
+     *                    ignores both
+     * @param config      the teacher's shape (used when starting from random weights)
      * @param settings    optimizer, data shape, steps, seed
      * @param evalBatches held-out batches per evaluation (0: all; negative: no evaluation)
      * @param exportDtype weights of the exported model
      * @param device      cpu, gpu or gpu:N
      */
-    public record Parameters(Path output, List<Path> corpus, Path tokenizer, OlmoConfig config, TeacherSettings settings,
-            int evalBatches, SafetensorsDtype exportDtype, String device) {}
+    public record Parameters(Path output, List<Path> corpus, Path tokenizer, Path init, OlmoConfig config,
+            TeacherSettings settings, int evalBatches, SafetensorsDtype exportDtype, String device) {}
 
     private final Parameters params;
     private final NDManager manager;
@@ -67,19 +72,24 @@ public final class PretrainRun implements TrainingRun {
         Corpus corpus = null;
         HfSubwordEncoder encoder = null;
         try {
-            corpus = Corpus.open(params.corpus(), CorpusOptions.DEFAULT);
+            corpus = Corpus.open(params.corpus(), params.settings().format().corpusOptions());
             encoder = HfSubwordEncoder.open(params.tokenizer());
+            TokenDocuments documents = params.settings().format() == DataFormat.CHAT
+                    ? TokenDocuments.chat(encoder, SubwordVocabulary.load(params.tokenizer()), ChatTemplate.OLMO)
+                    : TokenDocuments.text(encoder);
             SubwordLmTrainer trainer;
-            if (checkpoint == null) {
-                trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, encoder, manager);
-            } else {
+            if (checkpoint != null) {
                 checkComplete(checkpoint);
-                trainer = SubwordLmTrainer.resume(checkpoint, corpus, encoder, manager);
+                trainer = SubwordLmTrainer.resume(checkpoint, corpus, documents, manager);
                 if (!trainer.settings().equals(params.settings())) {
                     trainer.close();
                     throw new CheckpointException("checkpoint " + checkpoint + " was written with " + trainer.settings()
                             + " but this run has " + params.settings() + "; resume with the original parameters");
                 }
+            } else if (params.init() != null) {
+                trainer = SubwordLmTrainer.startFrom(params.init(), params.settings(), corpus, documents, manager);
+            } else {
+                trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, documents, manager);
             }
             return new PretrainRun(params, manager, corpus, encoder, trainer);
         } catch (RuntimeException e) {

@@ -16,12 +16,12 @@ import io.bolmo.io.HfCheckpointWriter;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.io.SafetensorsWriter;
 import io.bolmo.nn.OlmoModel;
+import io.bolmo.nn.Scalars;
 import io.bolmo.nn.Weights;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.Split;
-import io.bolmo.train.data.SubwordEncoder;
 import io.bolmo.train.optim.AdamW;
 import io.bolmo.train.optim.LrSchedule;
 import java.io.IOException;
@@ -31,9 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Pretrains a subword {@link OlmoModel} (the Stage 1 teacher) by next-token cross-entropy on packed windows of a
- * corpus: every parameter trainable, AdamW, {@code LinearWithWarmup}, global-norm clipping. Deterministic from the
- * seed; {@link #saveState}/{@link #resume} continue bit-identically (weights in F32, optimizer moments, step and
+ * Pretrains (or fine-tunes, {@link #startFrom}) a subword {@link OlmoModel} (the Stage 1 teacher) by next-token
+ * cross-entropy, averaged over the trained targets ({@link TokenDocuments}), on packed windows of a corpus: every
+ * parameter trainable, AdamW, {@code LinearWithWarmup}, global-norm clipping. Deterministic from the seed; {@link #saveState}/{@link #resume} continue bit-identically (weights in F32, optimizer moments, step and
  * data cursor in one atomically replaced directory). Only one trainer may step at a time per JVM (DJL's gradient
  * collector is global).
  *
@@ -48,16 +48,17 @@ public final class SubwordLmTrainer implements AutoCloseable {
     static final String STATE_TRAINER = "trainer.json";
     static final String STATE_SETTINGS = "settings.json";
     static final String EMBEDDING = "model.embed_tokens.weight";
+    static final String LM_HEAD = "lm_head.weight";
 
     private final OlmoModel model;
     private final TeacherSettings settings;
     private final Corpus corpus;
-    private final SubwordEncoder encoder;
+    private final TokenDocuments documents;
     private final AdamW optimizer;
     private final LrSchedule schedule;
     private final TokenWindows train;
 
-    private SubwordLmTrainer(OlmoModel model, TeacherSettings settings, Corpus corpus, SubwordEncoder encoder,
+    private SubwordLmTrainer(OlmoModel model, TeacherSettings settings, Corpus corpus, TokenDocuments documents,
             DataCursor cursor) {
         if (model.config().eosTokenId() == null || model.config().padTokenId() == null) {
             model.close();
@@ -67,18 +68,21 @@ public final class SubwordLmTrainer implements AutoCloseable {
         this.model = model;
         this.settings = settings;
         this.corpus = corpus;
-        this.encoder = encoder;
+        this.documents = documents;
         PipelineOptions o = trainOptions(settings);
         int eos = model.config().eosTokenId();
         int pad = model.config().padTokenId();
         try {
             // the data first: a cursor from another corpus fails here, before optimizer state is allocated
-            this.train = cursor == null ? TokenWindows.start(corpus, encoder, o, eos, pad)
-                    : TokenWindows.resume(corpus, encoder, o, eos, pad, cursor);
+            this.train = cursor == null ? TokenWindows.start(corpus, documents, o, eos, pad)
+                    : TokenWindows.resume(corpus, documents, o, eos, pad, cursor);
             model.weights().all().values().forEach(p -> p.setRequiresGradient(true));
-            this.optimizer = AdamW.builder().betas(0.9, 0.95).eps(1e-8).weightDecay(settings.weightDecay())
-                    .group("no_decay", 1.0, 0.0, EMBEDDING, "*norm.weight")
-                    .build(model.weights().all());
+            AdamW.Builder adam = AdamW.builder().betas(0.9, 0.95).eps(1e-8).weightDecay(settings.weightDecay())
+                    .group("no_decay", 1.0, 0.0, EMBEDDING, "*norm.weight");
+            if (settings.freezeEmbeddings()) {
+                adam.freeze(EMBEDDING, LM_HEAD);
+            }
+            this.optimizer = adam.build(model.weights().all());
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -89,16 +93,30 @@ public final class SubwordLmTrainer implements AutoCloseable {
 
     /** A new model of shape {@code config} initialised by {@link OlmoInit} from {@code settings.seed()}. */
     public static SubwordLmTrainer create(OlmoConfig config, TeacherSettings settings, Corpus corpus,
-            SubwordEncoder encoder, NDManager manager) {
+            TokenDocuments documents, NDManager manager) {
         OlmoModel model = OlmoModel.create(config, Weights.from(manager, new OlmoInit(settings.seed())));
-        return new SubwordLmTrainer(model, settings, corpus, encoder, null);
+        return new SubwordLmTrainer(model, settings, corpus, documents, null);
+    }
+
+    /**
+     * A new run that starts from the weights (and shape) of the Hugging Face model in {@code modelDir}: continued
+     * pretraining or fine-tuning an existing teacher. The weights are trained in float32 whatever their stored type.
+     */
+    public static SubwordLmTrainer startFrom(Path modelDir, TeacherSettings settings, Corpus corpus,
+            TokenDocuments documents, NDManager manager) {
+        OlmoModel model;
+        try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
+            model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
+        }
+        return new SubwordLmTrainer(model, settings, corpus, documents, null);
     }
 
     /**
      * Continues from a directory written by {@link #saveState}: same weights, optimizer state, step and data
      * position, so the next step is the one the saved run would have taken. The corpus must be the same one.
      */
-    public static SubwordLmTrainer resume(Path stateDir, Corpus corpus, SubwordEncoder encoder, NDManager manager) {
+    public static SubwordLmTrainer resume(Path stateDir, Corpus corpus, TokenDocuments documents,
+            NDManager manager) {
         try {
             TeacherSettings settings = TeacherSettings.fromJson(
                     Files.readString(stateDir.resolve(STATE_SETTINGS), StandardCharsets.UTF_8));
@@ -108,7 +126,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
             try (HfCheckpoint checkpoint = HfCheckpoint.open(stateDir)) {
                 model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
             }
-            SubwordLmTrainer t = new SubwordLmTrainer(model, settings, corpus, encoder, cursor);
+            SubwordLmTrainer t = new SubwordLmTrainer(model, settings, corpus, documents, cursor);
             try {
                 t.optimizer.load(stateDir.resolve(STATE_OPTIMIZER));
             } catch (RuntimeException | IOException e) {
@@ -130,10 +148,11 @@ public final class SubwordLmTrainer implements AutoCloseable {
             NDArray ids = ids(m, batch);
             NDArray inputs = ids.get(new NDIndex(":, :-1"));
             NDArray targets = ids.get(new NDIndex(":, 1:"));
+            NDArray trained = trainedTargets(m, batch);
             NDArray loss;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 OlmoModel.Output out = model.forward(inputs, 0, null, false);
-                loss = tokenLosses(out.logits(), targets).mean();
+                loss = tokenLosses(out.logits(), targets).mul(trained).sum().div(Scalars.maximum(trained.sum(), 1));
                 gc.backward(loss);
             }
             double norm = optimizer.clipGradNorm(settings.maxGradNorm());
@@ -156,7 +175,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
      */
     public HeldOutMetrics evaluate(int maxBatches, TokenBytes tokenBytes) {
         PipelineOptions o = trainOptions(settings).heldOut();
-        TokenWindows windows = TokenWindows.start(corpus, encoder, o, model.config().eosTokenId(),
+        TokenWindows windows = TokenWindows.start(corpus, documents, o, model.config().eosTokenId(),
                 model.config().padTokenId());
         double nats = 0;
         long tokens = 0;
@@ -174,6 +193,9 @@ public final class SubwordLmTrainer implements AutoCloseable {
                     int t = settings.seqLen();
                     for (int r = 0; r < batch.tokens().length; r++) {
                         for (int i = 1; i < batch.lengths()[r]; i++) {
+                            if (batch.trained()[r][i] == 0) {
+                                continue;
+                            }
                             nats += losses[r * t + i - 1];
                             bytes += tokenBytes.of(batch.tokens()[r][i]);
                             tokens++;
@@ -207,7 +229,8 @@ public final class SubwordLmTrainer implements AutoCloseable {
 
     /**
      * Writes the model as a Hugging Face directory ({@code config.json}, {@code model.safetensors} in
-     * {@code dtype}, a copy of {@code tokenizerJson}) that {@link HfCheckpoint} + {@link OlmoModel#create} load.
+     * {@code dtype}, a copy of {@code tokenizerJson} named {@code tokenizer.json}) that {@link HfCheckpoint} +
+     * {@link OlmoModel#create} load.
      */
     public Path export(Path dir, Path tokenizerJson, SafetensorsDtype dtype) {
         if (dtype != SafetensorsDtype.F32 && dtype != SafetensorsDtype.BF16 && dtype != SafetensorsDtype.F16) {
@@ -217,7 +240,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
                 .weights(model.weights().all())
                 .format(SafetensorsWriter.create().floatType(dtype).metadata("format", "pt"));
         if (tokenizerJson != null) {
-            w.copy(tokenizerJson);
+            w.copy(tokenizerJson, "tokenizer.json"); // where Olmo.load and Bolmo tooling look for it
         }
         return w.write();
     }
@@ -254,6 +277,19 @@ public final class SubwordLmTrainer implements AutoCloseable {
     static NDArray tokenLosses(NDArray logits, NDArray targets) {
         NDArray index = targets.toType(DataType.INT64, false).expandDims(2);
         return logits.logSoftmax(2).gather(index, 2).squeeze(2).neg();
+    }
+
+    /** [B, T] 1.0 where target id i + 1 of a row is trained (never padding), else 0. */
+    private static NDArray trainedTargets(NDManager m, TokenBatch batch) {
+        int rows = batch.tokens().length;
+        int t = batch.tokens()[0].length - 1;
+        float[] flat = new float[rows * t];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t && i + 1 < batch.lengths()[r]; i++) {
+                flat[r * t + i] = batch.trained()[r][i + 1];
+            }
+        }
+        return m.create(flat, new Shape(rows, t));
     }
 
     private static NDArray ids(NDManager m, TokenBatch batch) {

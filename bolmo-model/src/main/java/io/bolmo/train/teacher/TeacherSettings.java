@@ -2,6 +2,7 @@ package io.bolmo.train.teacher;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.bolmo.train.data.DataFormat;
 
 /**
  * Hyper-parameters of teacher pretraining. Olmo 2/3 recipe scaled down: AdamW betas (0.9, 0.95), eps 1e-8,
@@ -16,9 +17,14 @@ import com.google.gson.GsonBuilder;
  * @param maxGradNorm    global gradient-norm clip
  * @param seed           initial weights and data order
  * @param heldOutEvery   documents with content hash ≡ 0 mod this are held out (never trained on)
+ * @param format         plain text (every token trained) or chat conversations (assistant tokens only); null reads
+ *                       as text, the only format before chat existed
+ * @param freezeEmbeddings train the transformer blocks and norms only, the token embedding and the LM head stay as
+ *                       loaded: a fine-tune whose whole change lies in what task arithmetic moves into a Bolmo
  */
 public record TeacherSettings(int batchSize, int seqLen, long totalSteps, double peakLr, double warmupFraction,
-        double weightDecay, double maxGradNorm, long seed, int heldOutEvery) {
+        double weightDecay, double maxGradNorm, long seed, int heldOutEvery, DataFormat format,
+        boolean freezeEmbeddings) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -31,16 +37,17 @@ public record TeacherSettings(int batchSize, int seqLen, long totalSteps, double
         check(weightDecay >= 0, "weightDecay", weightDecay, "must be >= 0");
         check(maxGradNorm > 0, "maxGradNorm", maxGradNorm, "must be > 0");
         check(heldOutEvery >= 0, "heldOutEvery", heldOutEvery, "must be >= 0 (0 holds nothing out)");
+        format = format == null ? DataFormat.TEXT : format;
     }
 
     /** The defaults of {@code bolmo pretrain-teacher}: B 16 × T 256, peak 3e-3, 1 in 100 documents held out. */
     public static TeacherSettings defaults(long seed, long totalSteps) {
-        return new TeacherSettings(16, 256, totalSteps, 3e-3, 0.05, 0.1, 1.0, seed, 100);
+        return new TeacherSettings(16, 256, totalSteps, 3e-3, 0.05, 0.1, 1.0, seed, 100, DataFormat.TEXT, false);
     }
 
     public TeacherSettings withTotalSteps(long steps) {
         return new TeacherSettings(batchSize, seqLen, steps, peakLr, warmupFraction, weightDecay, maxGradNorm, seed,
-                heldOutEvery);
+                heldOutEvery, format, freezeEmbeddings);
     }
 
     public String toJson() {

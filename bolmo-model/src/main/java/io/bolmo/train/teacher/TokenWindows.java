@@ -6,7 +6,6 @@ import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DocumentWalk;
 import io.bolmo.train.data.EpochOrder;
 import io.bolmo.train.data.PipelineOptions;
-import io.bolmo.train.data.SubwordEncoder;
 import java.util.Arrays;
 import java.util.NoSuchElementException;
 
@@ -21,16 +20,17 @@ import java.util.NoSuchElementException;
 public final class TokenWindows {
 
     private final Corpus corpus;
-    private final SubwordEncoder encoder;
+    private final TokenDocuments encoder;
     private final PipelineOptions options;
     private final int eos;
     private final int pad;
     private final DocumentWalk walk;
     private long batches;
     private int[] current;
+    private int[] currentTrained;
     private long currentKey = -1;
 
-    private TokenWindows(Corpus corpus, SubwordEncoder encoder, PipelineOptions options, int eos, int pad,
+    private TokenWindows(Corpus corpus, TokenDocuments encoder, PipelineOptions options, int eos, int pad,
             DataCursor at) {
         this.corpus = corpus;
         this.encoder = encoder;
@@ -46,13 +46,13 @@ public final class TokenWindows {
     }
 
     /** From the start of epoch 0 under {@code options.seed()}. */
-    public static TokenWindows start(Corpus corpus, SubwordEncoder encoder, PipelineOptions options, int eos,
+    public static TokenWindows start(Corpus corpus, TokenDocuments encoder, PipelineOptions options, int eos,
             int pad) {
         return new TokenWindows(corpus, encoder, options, eos, pad, DataCursor.start(options.seed()));
     }
 
     /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
-    public static TokenWindows resume(Corpus corpus, SubwordEncoder encoder, PipelineOptions options, int eos,
+    public static TokenWindows resume(Corpus corpus, TokenDocuments encoder, PipelineOptions options, int eos,
             int pad, DataCursor cursor) {
         return new TokenWindows(corpus, encoder, options.withSeed(cursor.seed()), eos, pad, cursor);
     }
@@ -73,15 +73,18 @@ public final class TokenWindows {
         }
         int width = options.seqLen();
         int[][] rows = new int[options.batchSize()][];
+        int[][] trained = new int[rows.length][];
         int[] lengths = new int[rows.length];
         for (int r = 0; r < rows.length; r++) {
             rows[r] = new int[width];
+            trained[r] = new int[width];
             Arrays.fill(rows[r], pad);
             int filled = 0;
             while (filled < width && hasNext()) {
                 int[] doc = document();
                 int take = Math.min(width - filled, doc.length - walk.token());
                 System.arraycopy(doc, walk.token(), rows[r], filled, take);
+                System.arraycopy(currentTrained, walk.token(), trained[r], filled, take);
                 filled += take;
                 walk.token(walk.token() + take);
                 if (walk.token() >= doc.length) {
@@ -91,14 +94,15 @@ public final class TokenWindows {
             lengths[r] = filled;
         }
         batches++;
-        return new TokenBatch(rows, lengths, cursor());
+        return new TokenBatch(rows, trained, lengths, cursor());
     }
 
-    /** The ids of the current document followed by EOS. */
+    /** The ids of the current document followed by EOS (and, in {@code currentTrained}, which ones are targets). */
     private int[] document() {
         if (walk.documentKey() != currentKey) {
             int doc = walk.document();
-            int[] ids = encoder.encode(corpus.text(doc));
+            TokenDocuments.Document d = encoder.encode(corpus.text(doc));
+            int[] ids = d.ids();
             for (int id : ids) {
                 if (id < 0 || id == eos || id == pad) {
                     throw new CorpusException(corpus.describe(doc) + ": the tokenizer produced id " + id
@@ -107,6 +111,8 @@ public final class TokenWindows {
             }
             current = Arrays.copyOf(ids, ids.length + 1);
             current[ids.length] = eos;
+            currentTrained = Arrays.copyOf(d.trained(), ids.length + 1);
+            currentTrained[ids.length] = d.eosTrained() ? 1 : 0;
             currentKey = walk.documentKey();
         }
         return current;

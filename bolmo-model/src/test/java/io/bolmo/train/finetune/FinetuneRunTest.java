@@ -11,6 +11,7 @@ import io.bolmo.train.HeldOutMetrics;
 import io.bolmo.train.data.ChatSetGenerator;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.DataFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

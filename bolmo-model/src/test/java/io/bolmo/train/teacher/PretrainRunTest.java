@@ -23,7 +23,7 @@ class PretrainRunTest {
 
     private PretrainRun.Parameters params(String name, long steps) throws Exception {
         Path corpus = EuroparlCorpus.materialise(dir, TeacherFixtures.SLICE);
-        return new PretrainRun.Parameters(dir.resolve(name), List.of(corpus), TeacherFixtures.tokenizer(),
+        return new PretrainRun.Parameters(dir.resolve(name), List.of(corpus), TeacherFixtures.tokenizer(), null,
                 TeacherFixtures.tinyConfig(), TeacherFixtures.tinySettings(steps), 2, SafetensorsDtype.F32, "cpu");
     }
 

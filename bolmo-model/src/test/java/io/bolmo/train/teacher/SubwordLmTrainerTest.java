@@ -52,8 +52,8 @@ class SubwordLmTrainerTest {
         OlmoConfig config = TeacherFixtures.tinyConfig();
         TokenBytes bytes = TokenBytes.of(SubwordVocabulary.load(TeacherFixtures.tokenizer()));
         try (NDManager m = NDManager.newBaseManager("PyTorch");
-                SubwordLmTrainer t = SubwordLmTrainer.create(config, TeacherFixtures.tinySettings(30), corpus, encoder,
-                        m)) {
+                SubwordLmTrainer t = SubwordLmTrainer.create(config, TeacherFixtures.tinySettings(30), corpus,
+                        TokenDocuments.text(encoder), m)) {
             HeldOutMetrics before = t.evaluate(4, bytes);
             List<Double> losses = new ArrayList<>();
             while (!t.finished()) {
@@ -81,7 +81,8 @@ class SubwordLmTrainerTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             List<Double> straight = new ArrayList<>();
             Map<String, float[]> expected;
-            try (SubwordLmTrainer t = SubwordLmTrainer.create(config, settings, corpus, encoder, m)) {
+            try (SubwordLmTrainer t = SubwordLmTrainer.create(config, settings, corpus, TokenDocuments.text(encoder),
+                    m)) {
                 while (!t.finished()) {
                     straight.add(t.step().loss());
                 }
@@ -89,13 +90,14 @@ class SubwordLmTrainerTest {
             }
             List<Double> resumed = new ArrayList<>();
             Path state = dir.resolve("state");
-            try (SubwordLmTrainer t = SubwordLmTrainer.create(config, settings, corpus, encoder, m)) {
+            try (SubwordLmTrainer t = SubwordLmTrainer.create(config, settings, corpus, TokenDocuments.text(encoder),
+                    m)) {
                 for (int i = 0; i < 3; i++) {
                     resumed.add(t.step().loss());
                 }
                 t.saveState(state);
             }
-            try (SubwordLmTrainer t = SubwordLmTrainer.resume(state, corpus, encoder, m)) {
+            try (SubwordLmTrainer t = SubwordLmTrainer.resume(state, corpus, TokenDocuments.text(encoder), m)) {
                 assertThat(t.stepCount()).isEqualTo(3);
                 while (!t.finished()) {
                     resumed.add(t.step().loss());
@@ -124,8 +126,8 @@ class SubwordLmTrainerTest {
         OlmoConfig config = TeacherFixtures.tinyConfig();
         Path out = dir.resolve("teacher");
         try (NDManager m = NDManager.newBaseManager("PyTorch");
-                SubwordLmTrainer t = SubwordLmTrainer.create(config, TeacherFixtures.tinySettings(3), corpus, encoder,
-                        m)) {
+                SubwordLmTrainer t = SubwordLmTrainer.create(config, TeacherFixtures.tinySettings(3), corpus,
+                        TokenDocuments.text(encoder), m)) {
             t.step();
             t.step();
             t.export(out, TeacherFixtures.tokenizer(), SafetensorsDtype.F32);

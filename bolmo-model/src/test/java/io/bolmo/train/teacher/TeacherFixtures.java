@@ -3,6 +3,7 @@ package io.bolmo.train.teacher;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.DataFormat;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -29,6 +30,6 @@ final class TeacherFixtures {
 
     /** B 4 × T 32, 1 in 10 documents held out, lr 1e-2 so 30 steps show learning. */
     static TeacherSettings tinySettings(long steps) {
-        return new TeacherSettings(4, 32, steps, 1e-2, 0.1, 0.1, 1.0, 5, 10);
+        return new TeacherSettings(4, 32, steps, 1e-2, 0.1, 0.1, 1.0, 5, 10, DataFormat.TEXT, false);
     }
 }

@@ -26,7 +26,7 @@ class TokenWindowsTest {
     void windowsPackDocumentsWithEosAndResumeExactly() {
         try (Corpus corpus = TeacherFixtures.slice(dir)) {
             PipelineOptions o = new PipelineOptions(33, 33, 3, 9, true, 10, Split.TRAIN, 0);
-            TokenWindows a = TokenWindows.start(corpus, CHARS, o, 8192, 8195);
+            TokenWindows a = TokenWindows.start(corpus, TokenDocuments.text(CHARS), o, 8192, 8195);
             TokenBatch first = a.next();
             for (int[] row : first.tokens()) {
                 assertThat(row).hasSize(33).contains(8192); // documents of ≤ 20 ids: every window holds an EOS
@@ -34,7 +34,7 @@ class TokenWindowsTest {
             assertThat(first.lengths()).containsOnly(33);
             DataCursor saved = a.cursor();
             TokenBatch second = a.next();
-            TokenWindows b = TokenWindows.resume(corpus, CHARS, o, 8192, 8195,
+            TokenWindows b = TokenWindows.resume(corpus, TokenDocuments.text(CHARS), o, 8192, 8195,
                     DataCursor.fromJson(saved.toJson()));
             assertThat(b.next().tokens()).isDeepEqualTo(second.tokens());
         }
@@ -46,11 +46,12 @@ class TokenWindowsTest {
             Set<String> trained = new HashSet<>();
             Set<String> heldOut = new HashSet<>();
             PipelineOptions o = new PipelineOptions(65, 65, 4, 3, true, 10, Split.TRAIN, 1);
-            TokenWindows train = TokenWindows.start(corpus, recording(trained), o, 8192, 8195);
+            TokenWindows train = TokenWindows.start(corpus, TokenDocuments.text(recording(trained)), o, 8192, 8195);
             while (train.hasNext()) {
                 train.next();
             }
-            TokenWindows eval = TokenWindows.start(corpus, recording(heldOut), o.heldOut(), 8192, 8195);
+            TokenWindows eval = TokenWindows.start(corpus, TokenDocuments.text(recording(heldOut)), o.heldOut(), 8192,
+                    8195);
             while (eval.hasNext()) {
                 eval.next();
             }
