@@ -1,5 +1,6 @@
 package io.bolmo.batch;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,6 +60,15 @@ final class JobParameterValues {
         } catch (InvalidPathException e) {
             throw bad(name, "not a valid path: " + e.getReason());
         }
+    }
+
+    /** A Hugging Face model directory: it must hold a {@code config.json}. */
+    Path modelDirectory(String name) {
+        Path dir = path(name);
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw bad(name, "not a Hugging Face model directory (no config.json in it)");
+        }
+        return dir;
     }
 
     /** A comma-separated list of paths (blank entries skipped). */

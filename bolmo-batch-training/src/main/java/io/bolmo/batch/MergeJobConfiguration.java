@@ -1,9 +1,10 @@
 package io.bolmo.batch;
 
 import io.bolmo.merge.TaskArithmetic;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.Job;
@@ -29,59 +30,29 @@ public class MergeJobConfiguration {
 
     public static final String JOB_NAME = "merge";
     private static final Logger LOG = LoggerFactory.getLogger(MergeJobConfiguration.class);
-    private static final Set<String> NAMES = Set.of("bolmo", "base", "post-trained", "alpha", "embeddings", "output");
+
+    /** Name → default ({@code null}: required). */
+    static final Map<String, String> DEFAULTS = defaults();
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("bolmo", null);
+        d.put("base", null);
+        d.put("post-trained", null);
+        d.put("alpha", "1");
+        d.put("embeddings", "false");
+        d.put("output", null);
+        return Collections.unmodifiableMap(d);
+    }
 
     /** The parsed parameters; every problem names the parameter and what is allowed. */
     record MergeParameters(Path bolmo, Path base, Path postTrained, double alpha, boolean embeddings, Path output) {
 
         static MergeParameters of(JobParameters p) {
-            for (String name : p.parameters().stream().map(jp -> jp.name()).toList()) {
-                if (!NAMES.contains(name)) {
-                    throw new IllegalArgumentException("unknown parameter '" + name + "'; allowed: " + NAMES);
-                }
-            }
-            return new MergeParameters(directory(p, "bolmo"), directory(p, "base"), directory(p, "post-trained"),
-                    number(p, "alpha"), bool(p, "embeddings"), required(p, "output"));
-        }
-
-        private static Path required(JobParameters p, String name) {
-            String v = p.getString(name);
-            if (v == null || v.isBlank()) {
-                throw new IllegalArgumentException(name + " is required: a Hugging Face model directory path");
-            }
-            return Path.of(v);
-        }
-
-        private static Path directory(JobParameters p, String name) {
-            Path dir = required(p, name);
-            if (!Files.isRegularFile(dir.resolve("config.json"))) {
-                throw new IllegalArgumentException(name + " = " + dir + " is invalid: no config.json there");
-            }
-            return dir;
-        }
-
-        private static double number(JobParameters p, String name) {
-            String v = p.getString(name);
-            try {
-                double d = v == null ? 1.0 : Double.parseDouble(v);
-                if (!Double.isFinite(d)) {
-                    throw new NumberFormatException();
-                }
-                return d;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " = " + v + " is invalid: must be a finite number (default 1.0)");
-            }
-        }
-
-        private static boolean bool(JobParameters p, String name) {
-            String v = p.getString(name);
-            if (v == null) {
-                return false;
-            }
-            if (!v.equals("true") && !v.equals("false")) {
-                throw new IllegalArgumentException(name + " = " + v + " is invalid: allowed true, false (default false)");
-            }
-            return Boolean.parseBoolean(v);
+            JobParameterValues v = JobParameterValues.of(p, DEFAULTS, name -> name.equals("output")
+                    ? "the directory to write the merged model to" : "a Hugging Face model directory");
+            return new MergeParameters(v.modelDirectory("bolmo"), v.modelDirectory("base"),
+                    v.modelDirectory("post-trained"), v.number("alpha"), v.bool("embeddings"), v.path("output"));
         }
     }
 

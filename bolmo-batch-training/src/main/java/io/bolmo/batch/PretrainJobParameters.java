@@ -98,10 +98,7 @@ public final class PretrainJobParameters {
         TeacherSettings settings = new TeacherSettings(v.positiveInt("batch-size"), v.positiveInt("seq-len"),
                 v.positiveLong("steps"), v.positiveDouble("lr"), 0.05, 0.1, 1.0, v.integer("seed"),
                 v.nonNegativeInt("held-out-every"), format, v.bool("freeze-embeddings"));
-        Path init = v.string("init").isEmpty() ? null : v.path("init");
-        if (init != null && !Files.isRegularFile(init.resolve("config.json"))) {
-            throw v.bad("init", "not a Hugging Face model directory (no config.json in it)");
-        }
+        Path init = v.string("init").isEmpty() ? null : v.modelDirectory("init");
         return new PretrainRun.Parameters(output, corpus(output), tokenizer(output, init), init,
                 TeacherShapes.olmo3(TeacherShapes.VOCAB, hidden, intermediate == 0 ? 4 * hidden : intermediate,
                         v.positiveInt("layers"), heads, v.positiveInt("window")),

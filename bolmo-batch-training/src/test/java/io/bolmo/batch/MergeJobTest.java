@@ -67,10 +67,18 @@ class MergeJobTest extends JobRepositoryTestBase {
         Path base = TinyByteify.root().resolve("teacher");
         assertThatThrownBy(() -> operator.start(merge, TinyByteify.parameters(Map.of("bolmo", base.toString(),
                 "base", base.toString(), "post-trained", base.toString(), "alpha", "lots", "output", "x"))))
-                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("alpha = lots");
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("job parameter 'alpha' = 'lots' is invalid: not a number");
         assertThatThrownBy(() -> operator.start(merge, TinyByteify.parameters(Map.of("bolmo", "/nope",
                 "base", base.toString(), "post-trained", base.toString(), "output", "x"))))
-                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("bolmo = /nope");
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("job parameter 'bolmo' = '/nope' is invalid: not a Hugging Face model directory");
+        assertThatThrownBy(() -> operator.start(merge, TinyByteify.parameters(Map.of("bolmo", base.toString(),
+                "base", base.toString(), "post-trained", base.toString(), "output", "x", "alhpa", "2"))))
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("unknown job parameter 'alhpa'")
+                .hasMessageContaining("alpha");
+        assertThatThrownBy(() -> operator.start(merge, TinyByteify.parameters(Map.of("bolmo", base.toString(),
+                "base", base.toString(), "post-trained", base.toString()))))
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("job parameter 'output' is"
+                        + " required");
     }
 
     private static float[] add(float[] theta, float[] post, float[] base, float alpha) {
