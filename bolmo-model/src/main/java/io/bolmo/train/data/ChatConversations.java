@@ -78,6 +78,11 @@ public final class ChatConversations {
         return v.getAsString();
     }
 
+    /** A conversation line cut to 80 characters, for error messages. */
+    public static String abbreviate(String json) {
+        return json.length() <= 80 ? json : json.substring(0, 77) + "...";
+    }
+
     /**
      * Checks every document of a corpus opened with {@link CorpusOptions#JSON_OBJECTS} before training starts, so a
      * bad line fails the run at once with its file and line. Returns the number of conversations.

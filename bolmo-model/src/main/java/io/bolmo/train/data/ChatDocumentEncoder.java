@@ -27,9 +27,9 @@ public final class ChatDocumentEncoder implements DocumentEncoder {
         int utf8 = t.text().getBytes(StandardCharsets.UTF_8).length;
         if (ex.byteIds().length != utf8 + 2) {
             // a tokenizer special (its EOS or PAD string) inside the text became one id: byte offsets no longer hold
-            throw new CorpusException("conversation " + abbreviate(json) + " renders to " + utf8 + " UTF-8 bytes but"
-                    + " tokenizes to " + (ex.byteIds().length - 2) + " byte ids; remove the tokenizer's special"
-                    + " strings (such as its end-of-text token) from the messages");
+            throw new CorpusException("conversation " + ChatConversations.abbreviate(json) + " renders to " + utf8
+                    + " UTF-8 bytes but tokenizes to " + (ex.byteIds().length - 2) + " byte ids; remove the tokenizer's"
+                    + " special strings (such as its end-of-text token) from the messages");
         }
         int[] mask = new int[ex.byteIds().length]; // BOS and EOS: not trained
         System.arraycopy(textMask, 0, mask, 1, utf8);
@@ -39,9 +39,5 @@ public final class ChatDocumentEncoder implements DocumentEncoder {
     @Override
     public SubwordVocabulary vocabulary() {
         return text.vocabulary();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

@@ -57,13 +57,13 @@ public final class PretrainRun implements TrainingRun {
     private ByteifyRun.WriteHook writeHook = tmp -> { };
 
     private PretrainRun(Parameters params, NDManager manager, Corpus corpus, HfSubwordEncoder encoder,
-            SubwordLmTrainer trainer) {
+            SubwordLmTrainer trainer, SubwordVocabulary vocab) {
         this.params = params;
         this.manager = manager;
         this.corpus = corpus;
         this.encoder = encoder;
         this.trainer = trainer;
-        this.tokenBytes = TokenBytes.of(SubwordVocabulary.load(params.tokenizer()));
+        this.tokenBytes = TokenBytes.of(vocab);
     }
 
     /** A fresh run, or the continuation of {@code checkpoint} (which must have the same settings). */
@@ -74,8 +74,9 @@ public final class PretrainRun implements TrainingRun {
         try {
             corpus = Corpus.open(params.corpus(), params.settings().format().corpusOptions());
             encoder = HfSubwordEncoder.open(params.tokenizer());
+            SubwordVocabulary vocab = SubwordVocabulary.load(params.tokenizer());
             TokenDocuments documents = params.settings().format() == DataFormat.CHAT
-                    ? TokenDocuments.chat(encoder, SubwordVocabulary.load(params.tokenizer()), ChatTemplate.OLMO)
+                    ? TokenDocuments.chat(encoder, vocab, ChatTemplate.OLMO)
                     : TokenDocuments.text(encoder);
             SubwordLmTrainer trainer;
             if (checkpoint != null) {
@@ -91,7 +92,7 @@ public final class PretrainRun implements TrainingRun {
             } else {
                 trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, documents, manager);
             }
-            return new PretrainRun(params, manager, corpus, encoder, trainer);
+            return new PretrainRun(params, manager, corpus, encoder, trainer, vocab);
         } catch (RuntimeException e) {
             if (encoder != null) {
                 encoder.close();

@@ -67,7 +67,7 @@ public interface TokenDocuments {
 
     private static CorpusException mismatch(String json, ChatTemplate.Transcript t, int id) {
         int utf8 = t.text().getBytes(StandardCharsets.UTF_8).length;
-        return new CorpusException("conversation " + (json.length() <= 80 ? json : json.substring(0, 77) + "...")
+        return new CorpusException("conversation " + ChatConversations.abbreviate(json)
                 + " renders to " + utf8 + " UTF-8 bytes but its subword ids do not spell them"
                 + (id >= 0 ? " (id " + id + ")" : "") + "; remove the tokenizer's special strings (such as its"
                 + " end-of-text token) from the messages");
