@@ -1,8 +1,8 @@
 package io.bolmo.batch;
 
-import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.HeldOutMetrics;
 import io.bolmo.train.MetricsLog;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import java.nio.file.Path;
@@ -95,7 +95,7 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
     private MetricsLog metrics;
     private ChunkProgress progress;
     private volatile boolean stopRequested;
-    private volatile ByteifyRun.WriteHook writeHook;
+    private volatile TrainingRun.WriteHook writeHook;
 
     /** @param name the run's name in keys and logs ({@code stage1}, {@code finetune}) */
     public TrainingTasklet(String name, RunSource source) {
@@ -156,7 +156,7 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         ExecutionContext ctx = chunkContext.getStepContext().getStepExecution().getExecutionContext();
         // the previous chunk's record is committed by now, so older checkpoints may go
-        ByteifyRun.pruneCheckpoints(run.output(), source.keepCheckpoints(parameters),
+        RunCheckpoints.prune(run.output(), source.keepCheckpoints(parameters),
                 ctx.containsKey(CHECKPOINT) ? Path.of(ctx.getString(CHECKPOINT)) : null);
         StepMetrics last = null;
         int done = 0;
@@ -214,7 +214,7 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
     }
 
     /** Fault injection for tests: called while each checkpoint is half written (null: none). */
-    public void writeHook(ByteifyRun.WriteHook hook) {
+    public void writeHook(TrainingRun.WriteHook hook) {
         this.writeHook = hook;
     }
 

@@ -8,19 +8,17 @@ import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.train.ByteifyRun;
+import io.bolmo.train.RunCheckpoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -40,8 +38,7 @@ class ByteifyJobTest extends JobRepositoryTestBase {
     synchronized Path reference() throws Exception {
         if (reference == null) {
             Path out = WORK.resolve("reference");
-            JobExecution e = operator.start(byteify, TinyByteify.parameters(out));
-            assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            JobTestSupport.complete(operator, byteify, TinyByteify.parameters(out));
             reference = out.resolve("stage2/final");
         }
         return reference;
@@ -58,7 +55,7 @@ class ByteifyJobTest extends JobRepositoryTestBase {
             assertThat(r.text()).isNotNull();
         }
         // two chunks per stage, at most keep-checkpoints (2) left
-        assertThat(ByteifyRun.checkpoints(model.getParent())).extracting(p -> p.getFileName().toString())
+        assertThat(RunCheckpoints.list(model.getParent())).extracting(p -> p.getFileName().toString())
                 .containsExactly("step-000003", "step-000006");
     }
 
@@ -66,19 +63,8 @@ class ByteifyJobTest extends JobRepositoryTestBase {
     void stoppedByJobOperatorThenRestartedEqualsTheUninterruptedRun() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("stopped");
-        CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return operator.start(byteify, TinyByteify.parameters(out));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitFile(out.resolve("stage1/checkpoints/step-000003/state.json"), first);
-        for (Long id : operator.getRunningExecutions("byteify")) {
-            operator.stop(id);
-        }
-        JobExecution stopped = first.get(60, TimeUnit.SECONDS);
-        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        JobExecution stopped = JobTestSupport.stopOnceWritten(operator, byteify, TinyByteify.parameters(out),
+                out.resolve("stage1/checkpoints/step-000003/state.json"));
         assertThat(out.resolve("stage2/final")).doesNotExist();
 
         JobExecution restarted = operator.restart(stopped);
@@ -128,8 +114,7 @@ class ByteifyJobTest extends JobRepositoryTestBase {
         args.put("compression", "bpe");
         args.put("compression-target", "4");
         args.put("compression-steps", "3");
-        JobExecution e = operator.start(byteify, TinyByteify.parameters(args));
-        assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JobExecution e = JobTestSupport.complete(operator, byteify, TinyByteify.parameters(args));
         assertThat(e.getStepExecutions()).extracting(s -> s.getStepName()).containsExactly("stage2");
         assertThat(out.resolve("stage1")).doesNotExist();
         assertThat(Files.readString(out.resolve("stage2/checkpoints/step-000006/state.json")))
@@ -148,27 +133,12 @@ class ByteifyJobTest extends JobRepositoryTestBase {
         List<String> start = new ArrayList<>(List.of("start"));
         TinyByteify.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);
-        Process p = launch(start, out.resolveSibling("killed-1.log"));
         // the first chunk is checkpointed and committed soon after; the kill lands while a later chunk runs
-        awaitFile(out.resolve("stage1/checkpoints/step-000003/state.json"), p);
-        Thread.sleep(150);
-        boolean midStage1 = !Files.exists(out.resolve("stage1/checkpoints/step-000006"));
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no context commit
-        System.out.println("killed " + (midStage1 ? "during stage 1's second chunk" : "after stage 1's second chunk"));
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        JobTestSupport.killOnceWritten(start, out.resolve("stage1/checkpoints/step-000003/state.json"),
+                out.resolveSibling("killed-1.log"));
         assertThat(out.resolve("stage2/final")).doesNotExist();
 
-        Process r = launch(List.of("restart", "--recover", db), out.resolveSibling("killed-2.log"));
-        assertThat(r.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(r.exitValue()).as(Files.readString(out.resolveSibling("killed-2.log"))).isZero();
+        JobTestSupport.runInChildJvm(List.of("restart", "--recover", db), out.resolveSibling("killed-2.log"));
         assertThat(TinyByteify.maxAbsDiff(ref, out.resolve("stage2/final"))).isLessThanOrEqualTo(1e-6);
-    }
-
-    private static Process launch(List<String> args, Path log) throws IOException {
-        return ByteifyJobTestSupport.launch(args, log);
-    }
-
-    private static void awaitFile(Path file, Object running) throws Exception {
-        ByteifyJobTestSupport.awaitFile(file, running);
     }
 }

@@ -7,16 +7,13 @@ import com.google.gson.JsonObject;
 import io.bolmo.Bolmo;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
-import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.MetricsLog;
-import java.io.IOException;
+import io.bolmo.train.RunCheckpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
@@ -39,8 +36,7 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     synchronized Path reference() throws Exception {
         if (reference == null) {
             Path out = WORK.resolve("ft-reference");
-            JobExecution e = operator.start(finetune, TinyByteify.parameters(TinyFinetune.args(out)));
-            assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            JobTestSupport.complete(operator, finetune, TinyByteify.parameters(TinyFinetune.args(out)));
             reference = out;
         }
         return reference;
@@ -49,7 +45,7 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     @Test
     void aChatFineTuneEvaluatesEveryChunkKeepsTheBestAndWritesMetrics() throws Exception {
         Path out = reference();
-        assertThat(ByteifyRun.checkpoints(out)).extracting(p -> p.getFileName().toString())
+        assertThat(RunCheckpoints.list(out)).extracting(p -> p.getFileName().toString())
                 .containsExactly("step-000003", "step-000006");
         List<JsonObject> m = MetricsLog.read(out.resolve(MetricsLog.FILE));
         assertThat(m.stream().filter(o -> o.get("kind").getAsString().equals("train")).map(o -> o.get("step")
@@ -69,19 +65,8 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     void stoppedThenRestartedEqualsTheUninterruptedRun() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("ft-stopped");
-        CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return operator.start(finetune, TinyByteify.parameters(TinyFinetune.args(out)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        awaitFile(out.resolve("checkpoints/step-000003/state.json"), first);
-        for (Long id : operator.getRunningExecutions("finetune")) {
-            operator.stop(id);
-        }
-        JobExecution stopped = first.get(60, TimeUnit.SECONDS);
-        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        JobExecution stopped = JobTestSupport.stopOnceWritten(operator, finetune,
+                TinyByteify.parameters(TinyFinetune.args(out)), out.resolve("checkpoints/step-000003/state.json"));
         assertThat(out.resolve("final")).doesNotExist();
         JobExecution restarted = operator.restart(stopped);
         assertThat(restarted.getStatus()).isEqualTo(BatchStatus.COMPLETED);
@@ -96,17 +81,12 @@ class FinetuneJobTest extends JobRepositoryTestBase {
         List<String> start = new ArrayList<>(List.of("start", "job=finetune"));
         TinyFinetune.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);
-        Process p = ByteifyJobTestSupport.launch(start, out.resolveSibling("ft-killed-1.log"));
-        awaitFile(out.resolve("checkpoints/step-000003/state.json"), p);
-        Thread.sleep(150);
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no context commit
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        JobTestSupport.killOnceWritten(start, out.resolve("checkpoints/step-000003/state.json"),
+                out.resolveSibling("ft-killed-1.log"));
         assertThat(out.resolve("final")).doesNotExist();
 
-        Process r = ByteifyJobTestSupport.launch(List.of("restart", "job=finetune", "--recover", db),
+        JobTestSupport.runInChildJvm(List.of("restart", "job=finetune", "--recover", db),
                 out.resolveSibling("ft-killed-2.log"));
-        assertThat(r.waitFor(180, TimeUnit.SECONDS)).isTrue();
-        assertThat(r.exitValue()).as(Files.readString(out.resolveSibling("ft-killed-2.log"))).isZero();
         assertSameRun(ref, out);
     }
 
@@ -161,9 +141,5 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     private static List<String> losses(Path out) {
         return MetricsLog.read(out.resolve(MetricsLog.FILE)).stream()
                 .map(o -> o.get("kind").getAsString() + "@" + o.get("step") + " loss " + o.get("loss")).toList();
-    }
-
-    private static void awaitFile(Path file, Object running) throws Exception {
-        ByteifyJobTestSupport.awaitFile(file, running);
     }
 }

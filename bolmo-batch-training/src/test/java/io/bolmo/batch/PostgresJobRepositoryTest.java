@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.batch.core.BatchStatus;
@@ -52,23 +50,8 @@ class PostgresJobRepositoryTest {
     void stopAndRestartOnPostgres() throws Exception {
         Path out = Files.createTempDirectory("bolmo-batch-pg");
         try {
-            CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return operator.start(byteify, TinyByteify.parameters(out));
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            Path checkpoint = out.resolve("stage1/checkpoints/step-000003/state.json");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.exists(checkpoint) && !first.isDone() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            for (Long id : operator.getRunningExecutions("byteify")) {
-                operator.stop(id);
-            }
-            JobExecution stopped = first.get(60, TimeUnit.SECONDS);
-            assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+            JobExecution stopped = JobTestSupport.stopOnceWritten(operator, byteify, TinyByteify.parameters(out),
+                    out.resolve("stage1/checkpoints/step-000003/state.json"));
 
             JobExecution done = operator.restart(stopped);
             assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
-import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.MetricsLog;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.data.ChatSetGenerator;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
@@ -58,8 +56,7 @@ class PretrainJobTest extends JobRepositoryTestBase {
     synchronized Path reference() throws Exception {
         if (reference == null) {
             Path out = WORK.resolve("pretrain-reference");
-            JobExecution e = operator.start(pretrain, TinyByteify.parameters(args(out)));
-            assertThat(e.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            JobTestSupport.complete(operator, pretrain, TinyByteify.parameters(args(out)));
             reference = out;
         }
         return reference;
@@ -68,7 +65,7 @@ class PretrainJobTest extends JobRepositoryTestBase {
     @Test
     void aRunWritesCheckpointsMetricsAndALoadableTeacher() throws Exception {
         Path out = reference();
-        assertThat(ByteifyRun.checkpoints(out)).extracting(p -> p.getFileName().toString())
+        assertThat(RunCheckpoints.list(out)).extracting(p -> p.getFileName().toString())
                 .containsExactly("step-000003", "step-000006");
         List<JsonObject> m = MetricsLog.read(out.resolve(MetricsLog.FILE));
         assertThat(m.stream().filter(o -> o.get("kind").getAsString().equals("train")).map(o -> o.get("step")
@@ -85,19 +82,8 @@ class PretrainJobTest extends JobRepositoryTestBase {
     void stoppedThenRestartedEqualsTheUninterruptedRun() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("pretrain-stopped");
-        CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return operator.start(pretrain, TinyByteify.parameters(args(out)));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        ByteifyJobTestSupport.awaitFile(out.resolve("checkpoints/step-000003/state.json"), first);
-        for (Long id : operator.getRunningExecutions("pretrain")) {
-            operator.stop(id);
-        }
-        JobExecution stopped = first.get(60, TimeUnit.SECONDS);
-        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        JobExecution stopped = JobTestSupport.stopOnceWritten(operator, pretrain, TinyByteify.parameters(args(out)),
+                out.resolve("checkpoints/step-000003/state.json"));
         assertThat(out.resolve("final")).doesNotExist();
         assertThat(operator.restart(stopped).getStatus()).isEqualTo(BatchStatus.COMPLETED);
         assertThat(TinyByteify.maxAbsDiff(ref.resolve("final"), out.resolve("final"))).isEqualTo(0.0);
@@ -116,7 +102,7 @@ class PretrainJobTest extends JobRepositoryTestBase {
         a.put("format", "chat");
         a.put("corpus", chats.toString());
         a.put("eval-batches", "0");
-        assertThat(operator.start(pretrain, TinyByteify.parameters(a)).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        JobTestSupport.complete(operator, pretrain, TinyByteify.parameters(a));
         List<Double> heldOut = MetricsLog.read(out.resolve(MetricsLog.FILE)).stream()
                 .filter(o -> o.get("kind").getAsString().equals("eval")).map(o -> o.get("bpb").getAsDouble()).toList();
         assertThat(heldOut).hasSize(3);

@@ -2,7 +2,7 @@ package io.bolmo.cli;
 
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.SafetensorsDtype;
-import io.bolmo.train.ByteifyRun;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.teacher.EuroparlCorpus;
@@ -112,7 +112,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
         PretrainRun.Parameters params = new PretrainRun.Parameters(workDir,
                 List.of(EuroparlCorpus.materialise(workDir, 0)), tokenizerJson, null, config(), settings(), evalBatches,
                 exportType, device);
-        Path latest = ByteifyRun.latestCheckpoint(workDir).orElse(null);
+        Path latest = RunCheckpoints.latest(workDir).orElse(null);
         try (PretrainRun run = PretrainRun.open(params, latest)) {
             log.printf(Locale.ROOT, "%s at step %d: %s, %,d parameters, %d documents; checkpoints in %s%n",
                     latest != null ? "resuming" : "starting", run.stepCount(), run.config().modelType(),
@@ -131,7 +131,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
                     evaluate(run, log);
                 }
                 if (r.step() % saveEvery == 0) {
-                    ByteifyRun.pruneCheckpoints(workDir, 2, run.saveCheckpoint());
+                    RunCheckpoints.prune(workDir, 2, run.saveCheckpoint());
                 }
                 if (maxMinutes > 0 && (System.nanoTime() - began) / 6e10 >= maxMinutes && !run.finished()) {
                     log.printf(Locale.ROOT, "stopping after %.1f minutes at step %d (rerun to continue)%n",
@@ -139,7 +139,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
                     break;
                 }
             }
-            ByteifyRun.pruneCheckpoints(workDir, 2, run.saveCheckpoint());
+            RunCheckpoints.prune(workDir, 2, run.saveCheckpoint());
             evaluate(run, log);
             run.exportFinal(out);
             log.printf(Locale.ROOT, "wrote %s (%s) after %d steps, %.1f minutes%n", out, exportType,

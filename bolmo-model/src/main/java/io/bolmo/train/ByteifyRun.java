@@ -1,14 +1,15 @@
 package io.bolmo.train;
 
+import static io.bolmo.train.RunCheckpoints.OPTIMIZER_FILE;
+import static io.bolmo.train.RunCheckpoints.STATE_FILE;
+import static io.bolmo.train.RunCheckpoints.TOKENIZER_FILE;
+import static io.bolmo.train.RunCheckpoints.requireSame;
+
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.OlmoConfig;
-import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.io.HfCheckpointWriter;
@@ -32,13 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * One byteifying stage that can stop and resume anywhere: the student, its trainer, the teacher (Stage 1) and the
@@ -53,19 +49,7 @@ import java.util.stream.Stream;
  */
 public final class ByteifyRun implements TrainingRun {
 
-    public static final String STATE_FILE = "state.json";
-    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-    public static final String TOKENIZER_FILE = "tokenizer.json";
     static final String FORMAT = "bolmo-byteify-run-v1";
-    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{6,})");
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
-
-    /** Called with the temporary directory while a checkpoint is being written (fault injection in tests). */
-    @FunctionalInterface
-    public interface WriteHook {
-        void partiallyWritten(Path tmp) throws IOException;
-    }
 
     private final ByteifyParameters params;
     private final NDManager manager;
@@ -112,7 +96,8 @@ public final class ByteifyRun implements TrainingRun {
      * Stage 1 reloads the teacher from {@code params.init()}.
      */
     public static ByteifyRun resume(Path checkpoint, ByteifyParameters params) {
-        JsonObject state = readState(checkpoint);
+        JsonObject state = RunCheckpoints.readState(checkpoint, FORMAT,
+                List.of("stage", "step", "total_steps", "seed", "batch_size", "seq_len", "max_patches", "data"));
         checkMatches(checkpoint, state, params);
         DataCursor cursor = completeCheckpointCursor(checkpoint, state);
         ByteifyRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor);
@@ -145,7 +130,7 @@ public final class ByteifyRun implements TrainingRun {
 
     /** Resumes from the newest complete checkpoint under {@code params.output()}, or starts when there is none. */
     public static ByteifyRun startOrResume(ByteifyParameters params) {
-        Optional<Path> latest = latestCheckpoint(params.output());
+        Optional<Path> latest = RunCheckpoints.latest(params.output());
         return latest.isPresent() ? resume(latest.get(), params) : start(params);
     }
 
@@ -272,25 +257,12 @@ public final class ByteifyRun implements TrainingRun {
         this.writeHook = hook == null ? tmp -> { } : hook;
     }
 
-    /** The checkpoint directory of {@code step} under {@code output}. */
-    public static Path checkpointDir(Path output, long step) {
-        return output.resolve("checkpoints").resolve(String.format(Locale.ROOT, "step-%06d", step));
-    }
-
-    /**
-     * Writes the complete state at the current step into {@code checkpoints/step-NNNNNN}, atomically: a reader (or a
-     * restart after a crash at any point) sees the whole directory or none of it. Returns the directory.
-     */
+    /** Writes the complete state at the current step into {@code checkpoints/step-NNNNNN}, atomically. */
     public Path saveCheckpoint() {
-        Path target = checkpointDir(params.output(), stepCount());
-        AtomicFiles.replaceDirectory(target, tmp -> {
+        return RunCheckpoints.write(params.output(), stepCount(), tmp -> {
             writeModel(tmp);
-            writeHook.partiallyWritten(tmp);
             trainer.saveOptimizer(tmp.resolve(OPTIMIZER_FILE));
-            // state.json last: its presence marks a complete directory even for a reader that ignores the rename
-            Files.writeString(tmp.resolve(STATE_FILE), GSON.toJson(state()), StandardCharsets.UTF_8);
-        });
-        return target;
+        }, writeHook, state());
     }
 
     /** Writes the student alone as a Hugging Face model directory (atomically) for {@code Bolmo.load}. */
@@ -317,99 +289,25 @@ public final class ByteifyRun implements TrainingRun {
         o.addProperty("max_patches", params.maxPatches());
         o.addProperty("compression", params.compression().toString());
         o.add("data", JsonParser.parseString(cursor.toJson()));
-        o.add("settings", GSON.toJsonTree(trainer.settings()));
+        o.add("settings", RunCheckpoints.JSON.toJsonTree(trainer.settings()));
         return o;
     }
 
-    private static JsonObject readState(Path checkpoint) {
-        Path file = checkpoint.resolve(STATE_FILE);
-        if (!Files.isDirectory(checkpoint)) {
-            throw new CheckpointException("checkpoint directory not found: " + checkpoint);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + STATE_FILE
-                    + " is missing (not written by a finished saveCheckpoint)");
-        }
-        try {
-            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-            if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString())) {
-                throw new CheckpointException(file + ": format is " + o.get("format") + ", expected " + FORMAT);
-            }
-            for (String k : List.of("stage", "step", "total_steps", "seed", "batch_size", "seq_len", "max_patches",
-                    "data")) {
-                if (!o.has(k)) {
-                    throw new CheckpointException(file + ": missing \"" + k + "\"");
-                }
-            }
-            return o;
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new CheckpointException(file + ": unreadable: " + e.getMessage(), e);
-        }
-    }
-
     private static void checkMatches(Path checkpoint, JsonObject s, ByteifyParameters p) {
-        same(checkpoint, "stage", s.get("stage").getAsString(), p.stage().name());
-        same(checkpoint, "steps", s.get("total_steps").getAsLong(), p.steps());
-        same(checkpoint, "seed", s.get("seed").getAsLong(), p.seed());
-        same(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
-        same(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
-        same(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
+        requireSame(checkpoint, "stage", s.get("stage").getAsString(), p.stage().name());
+        requireSame(checkpoint, "steps", s.get("total_steps").getAsLong(), p.steps());
+        requireSame(checkpoint, "seed", s.get("seed").getAsLong(), p.seed());
+        requireSame(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
+        requireSame(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
+        requireSame(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
         // checkpoints from before the option trained on the subword boundaries
-        same(checkpoint, "compression", s.has("compression") ? s.get("compression").getAsString() : "none",
+        requireSame(checkpoint, "compression", s.has("compression") ? s.get("compression").getAsString() : "none",
                 p.compression().toString());
         JsonObject settings = s.has("settings") ? s.getAsJsonObject("settings") : null;
         if (settings != null && settings.has("weights")) {
-            same(checkpoint, "boundary-weight", settings.getAsJsonObject("weights").get("boundary").getAsFloat(),
+            requireSame(checkpoint, "boundary-weight", settings.getAsJsonObject("weights").get("boundary").getAsFloat(),
                     p.settings().weights().boundary());
         }
-    }
-
-    private static void same(Path checkpoint, String name, Object saved, Object given) {
-        if (!saved.equals(given)) {
-            throw new CheckpointException("checkpoint " + checkpoint + " was written with " + name + " = " + saved
-                    + " but this run has " + name + " = " + given + "; resume with the original parameters");
-        }
-    }
-
-    /** The newest complete {@code step-NNNNNN} directory under {@code output/checkpoints}, if any. */
-    public static Optional<Path> latestCheckpoint(Path output) {
-        return checkpoints(output).stream().reduce((a, b) -> b);
-    }
-
-    /** Complete checkpoints under {@code output/checkpoints}, oldest first (temp and half-written ones skipped). */
-    public static List<Path> checkpoints(Path output) {
-        Path dir = output.resolve("checkpoints");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
-                    .sorted(Comparator.comparingLong(ByteifyRun::stepOf)).toList();
-        } catch (IOException e) {
-            throw new CheckpointException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Deletes all but the newest {@code keep} checkpoints, never {@code protect}. */
-    public static void pruneCheckpoints(Path output, int keep, Path protect) {
-        List<Path> all = checkpoints(output);
-        for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
-            Path p = all.get(i);
-            if (protect != null && p.toAbsolutePath().normalize().equals(protect.toAbsolutePath().normalize())) {
-                continue;
-            }
-            try {
-                AtomicFiles.deleteTree(p);
-            } catch (IOException e) {
-                throw new CheckpointException("cannot delete old checkpoint " + p + ": " + e.getMessage(), e);
-            }
-        }
-    }
-
-    private static long stepOf(Path p) {
-        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     @Override

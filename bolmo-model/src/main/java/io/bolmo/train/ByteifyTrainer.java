@@ -175,7 +175,7 @@ public final class ByteifyTrainer implements AutoCloseable {
      */
     public void restoreOptimizer(Path checkpoint, long step) {
         try {
-            loadOptimizer(checkpoint.resolve(ByteifyRun.OPTIMIZER_FILE));
+            loadOptimizer(checkpoint.resolve(RunCheckpoints.OPTIMIZER_FILE));
         } catch (RuntimeException e) {
             throw new CheckpointException("checkpoint " + checkpoint + ": cannot restore the optimizer: "
                     + e.getMessage(), e);

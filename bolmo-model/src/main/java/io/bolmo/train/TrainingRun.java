@@ -1,15 +1,22 @@
 package io.bolmo.train;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A training run that steps, checkpoints and resumes exactly (one byteifying stage, a fine-tune): what a job runner
+ * A training run that steps, checkpoints and resumes exactly (a byteifying stage, a fine-tune, a teacher pretraining): what a job runner
  * needs to drive it chunk by chunk. Checkpoints are {@code output()/checkpoints/step-NNNNNN} directories written
- * atomically ({@link ByteifyRun#checkpoints}, {@link ByteifyRun#pruneCheckpoints} list and prune them); each is a
- * loadable Hugging Face model. Only one run may step per JVM (DJL's gradient collector is process-wide).
+ * atomically by {@link RunCheckpoints}, which also lists and prunes them. Only one run may step per JVM (DJL's
+ * gradient collector is process-wide).
  */
 public interface TrainingRun extends AutoCloseable {
+
+    /** Called with the temporary directory while a checkpoint is being written (fault injection in tests). */
+    @FunctionalInterface
+    interface WriteHook {
+        void partiallyWritten(Path tmp) throws IOException;
+    }
 
     /** Upper-case name for logs ({@code STAGE1}, {@code STAGE2}, {@code FINETUNE}). */
     String name();
@@ -33,7 +40,7 @@ public interface TrainingRun extends AutoCloseable {
     Path exportFinal(Path hfDir);
 
     /** Fault injection: called while each checkpoint is half written (null: none). */
-    void writeHook(ByteifyRun.WriteHook hook);
+    void writeHook(WriteHook hook);
 
     /**
      * Scores the held-out split with the current weights (and keeps the best model, where the run does), or empty

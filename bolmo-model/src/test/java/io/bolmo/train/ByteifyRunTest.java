@@ -166,15 +166,15 @@ class ByteifyRunTest {
         try (Stream<Path> s = Files.list(checkpoints)) {
             assertThat(s.toList()).isEmpty();
         }
-        assertThat(ByteifyRun.latestCheckpoint(p.output())).isEmpty();
-        assertThatThrownBy(() -> ByteifyRun.resume(ByteifyRun.checkpointDir(p.output(), 1), p))
+        assertThat(RunCheckpoints.latest(p.output())).isEmpty();
+        assertThatThrownBy(() -> ByteifyRun.resume(RunCheckpoints.dir(p.output(), 1), p))
                 .isInstanceOf(CheckpointException.class).hasMessageContaining("not found");
 
         // a half-copied directory (no state.json) is refused with the reason
-        Path half = ByteifyRun.checkpointDir(p.output(), 1);
+        Path half = RunCheckpoints.dir(p.output(), 1);
         Files.createDirectories(half);
         Files.writeString(half.resolve("config.json"), "{}");
-        assertThat(ByteifyRun.latestCheckpoint(p.output())).isEmpty();
+        assertThat(RunCheckpoints.latest(p.output())).isEmpty();
         assertThatThrownBy(() -> ByteifyRun.resume(half, p)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("state.json is missing");
     }

@@ -1,13 +1,13 @@
 package io.bolmo.train.finetune;
 
+import static io.bolmo.train.RunCheckpoints.OPTIMIZER_FILE;
+import static io.bolmo.train.RunCheckpoints.TOKENIZER_FILE;
+import static io.bolmo.train.RunCheckpoints.requireSame;
+
 import ai.djl.ndarray.NDManager;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.bolmo.config.BolmoConfig;
-import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.io.HfCheckpointWriter;
@@ -20,6 +20,7 @@ import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.ByteifyTrainer;
 import io.bolmo.train.HeldOutMetrics;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.BatchIterator;
@@ -60,8 +61,6 @@ public final class FinetuneRun implements TrainingRun {
     static final String FORMAT = "bolmo-finetune-run-v1";
     public static final String BEST_DIR = "best";
     public static final String BEST_FILE = "best.json";
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
 
     private final FinetuneParameters params;
     private final NDManager manager;
@@ -75,7 +74,7 @@ public final class FinetuneRun implements TrainingRun {
     private DataCursor cursor;
     private double bestLoss;
     private long bestStep;
-    private ByteifyRun.WriteHook writeHook = tmp -> { };
+    private WriteHook writeHook = tmp -> { };
 
     private FinetuneRun(FinetuneParameters params, NDManager manager, BolmoModel student, SubwordVocabulary vocab,
             HfSubwordEncoder subwords, Corpus corpus, DataCursor cursor, String tokenizerJson, double bestLoss,
@@ -104,13 +103,14 @@ public final class FinetuneRun implements TrainingRun {
 
     /** Continues from a checkpoint of {@link #saveCheckpoint} written with the same parameters. */
     public static FinetuneRun resume(Path checkpoint, FinetuneParameters params) {
-        JsonObject state = readState(checkpoint);
+        JsonObject state = RunCheckpoints.readState(checkpoint, FORMAT, List.of("step", "total_steps", "seed",
+                "batch_size", "seq_len", "max_patches", "data_format", "freeze_global", "held_out_every", "data"));
         checkMatches(checkpoint, state, params);
         DataCursor cursor = ByteifyRun.completeCheckpointCursor(checkpoint, state);
         double best = state.has("best_loss") && !state.get("best_loss").isJsonNull()
                 ? state.get("best_loss").getAsDouble() : Double.NaN;
         long bestStep = state.has("best_step") ? state.get("best_step").getAsLong() : -1;
-        FinetuneRun run = open(params.withTokenizer(checkpoint.resolve(ByteifyRun.TOKENIZER_FILE)), checkpoint, cursor,
+        FinetuneRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor,
                 best, bestStep);
         try {
             run.trainer.restoreOptimizer(checkpoint, state.get("step").getAsLong());
@@ -237,7 +237,7 @@ public final class FinetuneRun implements TrainingRun {
             best.addProperty("bpb", m.bitsPerByte());
             best.addProperty("bytes", m.bytes());
             HfCheckpointWriter.to(bestDir()).config(exportConfig()).weights(student.weights().all())
-                    .text(ByteifyRun.TOKENIZER_FILE, tokenizerJson).text(BEST_FILE, GSON.toJson(best)).write();
+                    .text(TOKENIZER_FILE, tokenizerJson).text(BEST_FILE, RunCheckpoints.JSON.toJson(best)).write();
         }
         return Optional.of(m);
     }
@@ -288,34 +288,30 @@ public final class FinetuneRun implements TrainingRun {
     }
 
     @Override
-    public void writeHook(ByteifyRun.WriteHook hook) {
+    public void writeHook(WriteHook hook) {
         this.writeHook = hook == null ? tmp -> { } : hook;
     }
 
     @Override
     public Path saveCheckpoint() {
-        Path target = ByteifyRun.checkpointDir(params.output(), stepCount());
-        AtomicFiles.replaceDirectory(target, tmp -> {
+        return RunCheckpoints.write(params.output(), stepCount(), tmp -> {
             Files.writeString(tmp.resolve(HfCheckpoint.CONFIG_FILE), exportConfig(), StandardCharsets.UTF_8);
             SafetensorsWriter.create().writeCheckpoint(tmp, student.weights().all());
-            Files.writeString(tmp.resolve(ByteifyRun.TOKENIZER_FILE), tokenizerJson, StandardCharsets.UTF_8);
-            writeHook.partiallyWritten(tmp);
-            trainer.saveOptimizer(tmp.resolve(ByteifyRun.OPTIMIZER_FILE));
-            Files.writeString(tmp.resolve(ByteifyRun.STATE_FILE), GSON.toJson(state()), StandardCharsets.UTF_8);
-        });
-        return target;
+            Files.writeString(tmp.resolve(TOKENIZER_FILE), tokenizerJson, StandardCharsets.UTF_8);
+            trainer.saveOptimizer(tmp.resolve(OPTIMIZER_FILE));
+        }, writeHook, state());
     }
 
     @Override
     public Path exportFinal(Path hfDir) {
         return HfCheckpointWriter.to(hfDir).config(exportConfig()).weights(student.weights().all())
-                .text(ByteifyRun.TOKENIZER_FILE, tokenizerJson).write();
+                .text(TOKENIZER_FILE, tokenizerJson).write();
     }
 
     /** The model's config, pointing at the {@code tokenizer.json} copied next to it. */
     private String exportConfig() {
         BolmoConfig c = student.config();
-        return (c.addExpandedEmbeddings() ? c.withSubwordVocabulary(ByteifyRun.TOKENIZER_FILE) : c).toJson();
+        return (c.addExpandedEmbeddings() ? c.withSubwordVocabulary(TOKENIZER_FILE) : c).toJson();
     }
 
     private JsonObject state() {
@@ -335,52 +331,19 @@ public final class FinetuneRun implements TrainingRun {
             o.addProperty("best_loss", bestLoss);
         }
         o.addProperty("best_step", bestStep);
-        o.add("settings", GSON.toJsonTree(trainer.settings()));
+        o.add("settings", RunCheckpoints.JSON.toJsonTree(trainer.settings()));
         return o;
     }
 
-    private static JsonObject readState(Path checkpoint) {
-        Path file = checkpoint.resolve(ByteifyRun.STATE_FILE);
-        if (!Files.isDirectory(checkpoint)) {
-            throw new CheckpointException("checkpoint directory not found: " + checkpoint);
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + ByteifyRun.STATE_FILE
-                    + " is missing (not written by a finished saveCheckpoint)");
-        }
-        try {
-            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-            if (!o.has("format") || !FORMAT.equals(o.get("format").getAsString())) {
-                throw new CheckpointException(file + ": format is " + o.get("format") + ", expected " + FORMAT);
-            }
-            for (String k : List.of("step", "total_steps", "seed", "batch_size", "seq_len", "max_patches",
-                    "data_format", "freeze_global", "held_out_every", "data")) {
-                if (!o.has(k)) {
-                    throw new CheckpointException(file + ": missing \"" + k + "\"");
-                }
-            }
-            return o;
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new CheckpointException(file + ": unreadable: " + e.getMessage(), e);
-        }
-    }
-
     private static void checkMatches(Path checkpoint, JsonObject s, FinetuneParameters p) {
-        same(checkpoint, "steps", s.get("total_steps").getAsLong(), p.steps());
-        same(checkpoint, "seed", s.get("seed").getAsLong(), p.seed());
-        same(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
-        same(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
-        same(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
-        same(checkpoint, "format", s.get("data_format").getAsString(), p.format().id());
-        same(checkpoint, "freeze-global", s.get("freeze_global").getAsBoolean(), p.freezeGlobal());
-        same(checkpoint, "held-out-every", s.get("held_out_every").getAsLong(), (long) p.heldOutEvery());
-    }
-
-    private static void same(Path checkpoint, String name, Object saved, Object given) {
-        if (!saved.equals(given)) {
-            throw new CheckpointException("checkpoint " + checkpoint + " was written with " + name + " = " + saved
-                    + " but this run has " + name + " = " + given + "; resume with the original parameters");
-        }
+        requireSame(checkpoint, "steps", s.get("total_steps").getAsLong(), p.steps());
+        requireSame(checkpoint, "seed", s.get("seed").getAsLong(), p.seed());
+        requireSame(checkpoint, "batch-size", s.get("batch_size").getAsLong(), (long) p.batchSize());
+        requireSame(checkpoint, "seq-len", s.get("seq_len").getAsLong(), (long) p.seqLen());
+        requireSame(checkpoint, "max-patches", s.get("max_patches").getAsLong(), (long) p.maxPatches());
+        requireSame(checkpoint, "format", s.get("data_format").getAsString(), p.format().id());
+        requireSame(checkpoint, "freeze-global", s.get("freeze_global").getAsBoolean(), p.freezeGlobal());
+        requireSame(checkpoint, "held-out-every", s.get("held_out_every").getAsLong(), (long) p.heldOutEvery());
     }
 
     @Override

@@ -1,23 +1,20 @@
 package io.bolmo.train.teacher;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
 import io.bolmo.Bolmo;
 import io.bolmo.config.OlmoConfig;
-import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.HeldOutMetrics;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.HfSubwordEncoder;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +51,7 @@ public final class PretrainRun implements TrainingRun {
     private final HfSubwordEncoder encoder;
     private final SubwordLmTrainer trainer;
     private final TokenBytes tokenBytes;
-    private ByteifyRun.WriteHook writeHook = tmp -> { };
+    private WriteHook writeHook = tmp -> { };
 
     private PretrainRun(Parameters params, NDManager manager, Corpus corpus, HfSubwordEncoder encoder,
             SubwordLmTrainer trainer, SubwordVocabulary vocab) {
@@ -80,7 +77,7 @@ public final class PretrainRun implements TrainingRun {
                     : TokenDocuments.text(encoder);
             SubwordLmTrainer trainer;
             if (checkpoint != null) {
-                checkComplete(checkpoint);
+                RunCheckpoints.readState(checkpoint, FORMAT, List.of("step"));
                 trainer = SubwordLmTrainer.resume(checkpoint, corpus, documents, manager);
                 if (!trainer.settings().equals(params.settings())) {
                     trainer.close();
@@ -102,13 +99,6 @@ public final class PretrainRun implements TrainingRun {
             }
             manager.close();
             throw e;
-        }
-    }
-
-    private static void checkComplete(Path checkpoint) {
-        if (!Files.isRegularFile(checkpoint.resolve(ByteifyRun.STATE_FILE))) {
-            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + ByteifyRun.STATE_FILE
-                    + " is missing (not written by a finished saveCheckpoint)");
         }
     }
 
@@ -165,14 +155,10 @@ public final class PretrainRun implements TrainingRun {
 
     @Override
     public Path saveCheckpoint() {
-        Path target = ByteifyRun.checkpointDir(params.output(), stepCount());
-        AtomicFiles.replaceDirectory(target, tmp -> {
-            trainer.writeState(tmp);
-            writeHook.partiallyWritten(tmp);
-            Files.writeString(tmp.resolve(ByteifyRun.STATE_FILE), "{\"format\": \"" + FORMAT + "\", \"step\": "
-                    + stepCount() + "}\n", StandardCharsets.UTF_8);
-        });
-        return target;
+        JsonObject state = new JsonObject();
+        state.addProperty("format", FORMAT);
+        state.addProperty("step", stepCount());
+        return RunCheckpoints.write(params.output(), stepCount(), trainer::writeState, writeHook, state);
     }
 
     @Override
@@ -181,7 +167,7 @@ public final class PretrainRun implements TrainingRun {
     }
 
     @Override
-    public void writeHook(ByteifyRun.WriteHook hook) {
+    public void writeHook(WriteHook hook) {
         this.writeHook = hook == null ? tmp -> { } : hook;
     }
 

@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.io.SafetensorsFile;
-import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.HeldOutMetrics;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +43,7 @@ class PretrainRunTest {
             checkpoint = run.saveCheckpoint();
             run.step(); // lost, as in a crash
         }
-        assertThat(ByteifyRun.latestCheckpoint(dir.resolve("resumed"))).contains(checkpoint);
+        assertThat(RunCheckpoints.latest(dir.resolve("resumed"))).contains(checkpoint);
         Path resumed;
         try (PretrainRun run = PretrainRun.open(params("resumed", 6), checkpoint)) {
             assertThat(run.stepCount()).isEqualTo(2);

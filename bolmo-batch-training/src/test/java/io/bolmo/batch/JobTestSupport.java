@@ -1,0 +1,99 @@
+package io.bolmo.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.JobOperator;
+
+/**
+ * The interruptions that every job's tests inflict: a stop through the {@link JobOperator} once a checkpoint exists,
+ * and a SIGKILL of a child JVM running the batch application, followed by its restart in another JVM.
+ */
+final class JobTestSupport {
+
+    private JobTestSupport() {}
+
+    /** Runs {@code job} in this JVM and asserts that it completed. */
+    static JobExecution complete(JobOperator operator, Job job, JobParameters parameters) throws Exception {
+        JobExecution e = operator.start(job, parameters);
+        assertThat(e.getStatus()).as(job.getName() + " " + e.getAllFailureExceptions())
+                .isEqualTo(BatchStatus.COMPLETED);
+        return e;
+    }
+
+    /**
+     * Starts {@code job} in the background, stops it through the operator once {@code file} exists, and returns the
+     * execution, asserted {@code STOPPED}.
+     */
+    static JobExecution stopOnceWritten(JobOperator operator, Job job, JobParameters parameters, Path file)
+            throws Exception {
+        CompletableFuture<JobExecution> first = CompletableFuture.supplyAsync(() -> {
+            try {
+                return operator.start(job, parameters);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitFile(file, first);
+        for (Long id : operator.getRunningExecutions(job.getName())) {
+            operator.stop(id);
+        }
+        JobExecution stopped = first.get(60, TimeUnit.SECONDS);
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        return stopped;
+    }
+
+    /**
+     * Runs the application with {@code args} in a child JVM and kills it (SIGKILL: no shutdown hook, no context
+     * commit) shortly after {@code file} appears, while a later chunk runs.
+     */
+    static void killOnceWritten(List<String> args, Path file, Path log) throws Exception {
+        Process p = launch(args, log);
+        awaitFile(file, p);
+        Thread.sleep(150);
+        p.destroyForcibly();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Runs the application with {@code args} in a child JVM to its end and asserts exit status 0. */
+    static void runInChildJvm(List<String> args, Path log) throws Exception {
+        Process r = launch(args, log);
+        assertThat(r.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(r.exitValue()).as(Files.readString(log)).isZero();
+    }
+
+    /** The application in a fresh JVM with this test's class path, output to {@code log}. */
+    private static Process launch(List<String> args, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
+        String cache = System.getProperty("DJL_CACHE_DIR");
+        if (cache != null) {
+            cmd.add("-DDJL_CACHE_DIR=" + cache);
+        }
+        cmd.add(BolmoBatchApplication.class.getName());
+        cmd.addAll(args);
+        Files.createDirectories(log.getParent());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits for {@code file} while {@code running} (a child process or a background job) is still alive. */
+    static void awaitFile(Path file, Object running) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(file)) {
+            boolean alive = running instanceof Process p ? p.isAlive() : !((CompletableFuture<?>) running).isDone();
+            assertThat(alive).as("the job ended before " + file + " appeared").isTrue();
+            assertThat(System.nanoTime()).as("timed out waiting for " + file).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}

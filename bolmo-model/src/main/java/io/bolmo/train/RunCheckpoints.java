@@ -1,0 +1,140 @@
+package io.bolmo.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.bolmo.io.AtomicFiles;
+import io.bolmo.io.CheckpointException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The checkpoint directories that every {@link TrainingRun} writes: {@code output/checkpoints/step-NNNNNN}, each
+ * written atomically (temp sibling, then rename) and complete once its {@code state.json} exists, which is written
+ * last. One place for their names, listing and pruning, the state file, and the refusal to resume a checkpoint with
+ * other parameters.
+ */
+public final class RunCheckpoints {
+
+    public static final String STATE_FILE = "state.json";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{6,})");
+    /** The JSON of state files: pretty-printed, NaN and infinities kept. */
+    public static final Gson JSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    private RunCheckpoints() {
+    }
+
+    /** The checkpoint directory of {@code step} under {@code output}. */
+    public static Path dir(Path output, long step) {
+        return output.resolve("checkpoints").resolve(String.format(Locale.ROOT, "step-%06d", step));
+    }
+
+    /**
+     * Writes checkpoint {@code step} under {@code output}: {@code contents} (model, optimizer, ...), then the run's
+     * fault-injection {@code hook} on the half-written directory, then {@code state.json}. A reader, or a restart
+     * after a crash at any point, sees the whole directory or none of it. Returns the directory.
+     */
+    public static Path write(Path output, long step, AtomicFiles.Body contents, TrainingRun.WriteHook hook,
+            JsonObject state) {
+        Path target = dir(output, step);
+        AtomicFiles.replaceDirectory(target, tmp -> {
+            contents.write(tmp);
+            hook.partiallyWritten(tmp);
+            // last: its presence marks a complete directory even for a reader that ignores the rename
+            Files.writeString(tmp.resolve(STATE_FILE), JSON.toJson(state), StandardCharsets.UTF_8);
+        });
+        return target;
+    }
+
+    /**
+     * The {@code state.json} of {@code checkpoint}, checked to be of {@code format} and to hold every key of
+     * {@code required}; a {@link CheckpointException} names the checkpoint and what is missing or unreadable.
+     */
+    public static JsonObject readState(Path checkpoint, String format, List<String> required) {
+        Path file = checkpoint.resolve(STATE_FILE);
+        if (!Files.isDirectory(checkpoint)) {
+            throw new CheckpointException("checkpoint directory not found: " + checkpoint);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + STATE_FILE
+                    + " is missing (not written by a finished saveCheckpoint)");
+        }
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            if (!o.has("format") || !format.equals(o.get("format").getAsString())) {
+                throw new CheckpointException(file + ": format is " + o.get("format") + ", expected " + format);
+            }
+            for (String k : required) {
+                if (!o.has(k)) {
+                    throw new CheckpointException(file + ": missing \"" + k + "\"");
+                }
+            }
+            return o;
+        } catch (IOException | JsonParseException | IllegalStateException e) {
+            throw new CheckpointException(file + ": unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a resume whose parameter {@code name} differs from the one the checkpoint was written with. */
+    public static void requireSame(Path checkpoint, String name, Object saved, Object given) {
+        if (!saved.equals(given)) {
+            throw new CheckpointException("checkpoint " + checkpoint + " was written with " + name + " = " + saved
+                    + " but this run has " + name + " = " + given + "; resume with the original parameters");
+        }
+    }
+
+    /** The newest complete {@code step-NNNNNN} directory under {@code output/checkpoints}, if any. */
+    public static Optional<Path> latest(Path output) {
+        return list(output).stream().reduce((a, b) -> b);
+    }
+
+    /** Complete checkpoints under {@code output/checkpoints}, oldest first (temp and half-written ones skipped). */
+    public static List<Path> list(Path output) {
+        Path dir = output.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+                    .sorted(Comparator.comparingLong(RunCheckpoints::stepOf)).toList();
+        } catch (IOException e) {
+            throw new CheckpointException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes all but the newest {@code keep} checkpoints, never {@code protect}. */
+    public static void prune(Path output, int keep, Path protect) {
+        List<Path> all = list(output);
+        for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
+            Path p = all.get(i);
+            if (protect != null && p.toAbsolutePath().normalize().equals(protect.toAbsolutePath().normalize())) {
+                continue;
+            }
+            try {
+                AtomicFiles.deleteTree(p);
+            } catch (IOException e) {
+                throw new CheckpointException("cannot delete old checkpoint " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+}
