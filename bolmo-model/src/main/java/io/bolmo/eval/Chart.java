@@ -3,6 +3,7 @@ package io.bolmo.eval;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
 import java.awt.RenderingHints;
@@ -33,6 +34,7 @@ public final class Chart {
     private static final int RIGHT = 12;
     private static final int TOP = 26;
     private static final int BOTTOM = 40;
+    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
     private final String title;
     private final String xLabel;
@@ -121,25 +123,52 @@ public final class Chart {
             drawSeries(g, s, area, r);
         }
         g.setClip(clip);
-        drawLegend(g, area, legendAtBottom(r));
+        g.setFont(LEGEND_FONT);
+        drawLegend(g, legendBox(g.getFontMetrics(), area));
     }
 
-    /** The legend sits in the top right corner unless most data on the right half lies in the upper half. */
-    private boolean legendAtBottom(double[] r) {
-        int upper = 0;
-        int lower = 0;
+    /**
+     * Where the legend goes: the first of the plot area's corners (top right, bottom right, top left, bottom left)
+     * whose box covers the fewest data points, so that it hides none where a corner is free.
+     */
+    Rectangle legendBox(FontMetrics fm, Rectangle area) {
+        int width = 0;
+        for (Series s : series) {
+            width = Math.max(width, fm.stringWidth(s.name()));
+        }
+        width += 24;
+        int height = 15 * series.size();
+        int left = area.x + 6;
+        int right = area.x + area.width - width - 4;
+        int top = area.y + 3;
+        int bottom = area.y + area.height - height - 3;
+        Rectangle best = null;
+        int fewest = Integer.MAX_VALUE;
+        for (int[] corner : new int[][] {{right, top}, {right, bottom}, {left, top}, {left, bottom}}) {
+            Rectangle box = new Rectangle(corner[0], corner[1], width, height);
+            int covered = pointsNear(box, area);
+            if (covered < fewest) {
+                best = box;
+                fewest = covered;
+            }
+        }
+        return best;
+    }
+
+    /** Data points within 6 pixels of {@code box} (a dot's radius and some air). */
+    private int pointsNear(Rectangle box, Rectangle area) {
+        Rectangle near = new Rectangle(box.x - 6, box.y - 6, box.width + 12, box.height + 12);
+        double[] r = range();
+        int n = 0;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
-                if (Double.isFinite(s.y()[i]) && s.x()[i] >= (r[0] + r[1]) / 2) {
-                    if (s.y()[i] >= (r[2] + r[3]) / 2) {
-                        upper++;
-                    } else {
-                        lower++;
-                    }
+                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])
+                        && near.contains(pxD(s.x()[i], area, r), pyD(s.y()[i], area, r))) {
+                    n++;
                 }
             }
         }
-        return upper > lower;
+        return n;
     }
 
     private void drawAxes(Graphics2D g, Rectangle bounds, Rectangle area, double[] r) {
@@ -205,18 +234,15 @@ public final class Chart {
         }
     }
 
-    private void drawLegend(Graphics2D g, Rectangle area, boolean bottom) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        int y = bottom ? area.y + area.height - 6 - 15 * (series.size() - 1) : area.y + 14;
+    private void drawLegend(Graphics2D g, Rectangle box) {
+        g.setColor(new Color(255, 255, 255, 210));
+        g.fillRect(box.x, box.y, box.width, box.height);
+        int y = box.y + 11;
         for (Series s : series) {
-            int w = g.getFontMetrics().stringWidth(s.name());
-            int x = area.x + area.width - w - 26;
-            g.setColor(new Color(255, 255, 255, 210));
-            g.fillRect(x - 2, y - 11, w + 24, 14);
             g.setColor(s.color());
-            g.fillRect(x, y - 6, 14, 4);
+            g.fillRect(box.x + 2, y - 6, 14, 4);
             g.setColor(Color.BLACK);
-            g.drawString(s.name(), x + 18, y);
+            g.drawString(s.name(), box.x + 20, y);
             y += 15;
         }
     }

@@ -41,6 +41,27 @@ class ChartTest {
     }
 
     @Test
+    void theLegendTakesACornerThatHidesNoPoint() throws Exception {
+        // points in three corners (top right, bottom right, bottom left): the legend must go top left
+        Chart chart = new Chart("t", "x", "y").points("a series with a long name", new double[] {10, 10, 0},
+                new double[] {5, 0, 0});
+        Figure figure = new Figure(List.of(chart), 1, 400, 300);
+        BufferedImage image = ImageIO.read(figure.writePng(dir.resolve("legend.png")).toFile());
+        Rectangle area = Chart.plotArea(figure.panel(0));
+        double[] r = chart.range();
+        Rectangle box = chart.legendBox(image.getGraphics().getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF,
+                java.awt.Font.PLAIN, 11)), area);
+        assertThat(box.x).isLessThan(area.x + area.width / 2);
+        assertThat(box.y).isLessThan(area.y + area.height / 2);
+        int colour = Chart.PALETTE[0].getRGB() & 0xffffff;
+        assertThat(image.getRGB(Chart.px(10, area, r) - 2, Chart.py(5, area, r) + 2) & 0xffffff).isEqualTo(colour);
+        assertThat(image.getRGB(Chart.px(10, area, r) - 2, Chart.py(0, area, r) - 2) & 0xffffff).isEqualTo(colour);
+        assertThat(image.getRGB(Chart.px(0, area, r) + 2, Chart.py(0, area, r) - 2) & 0xffffff).isEqualTo(colour);
+        // the legend's colour swatch is drawn inside its box
+        assertThat(image.getRGB(box.x + 8, box.y + 6) & 0xffffff).isEqualTo(colour);
+    }
+
+    @Test
     void paddingWidensBothAxesOnEachSide() {
         Chart chart = new Chart("t", "x", "y").points("a", new double[] {0, 10}, new double[] {2, 4}).padded(0.1);
         double[] expected = {-1.0, 11.0, 1.8, 4.2};
