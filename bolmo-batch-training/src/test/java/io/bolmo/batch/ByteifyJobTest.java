@@ -32,18 +32,11 @@ class ByteifyJobTest extends JobRepositoryTestBase {
     @Autowired
     ByteifyTasklet stage1Tasklet;
 
-    private static Path reference;
-
     /** The uninterrupted run every interrupted one must reproduce. */
-    synchronized Path reference() throws Exception {
-        if (reference == null) {
-            Path out = WORK.resolve("reference");
-            JobTestSupport.complete(operator, byteify, TinyByteify.parameters(out));
-            reference = out.resolve("stage2/final");
-        }
-        return reference;
+    Path reference() throws Exception {
+        Path out = WORK.resolve("reference");
+        return referenceRun(byteify, TinyByteify.parameters(out), out).resolve("stage2/final");
     }
-
 
     @Test
     void bothStagesProduceAModelThatLoadsAndGenerates() throws Exception {

@@ -31,15 +31,9 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     @Autowired
     Job finetune;
 
-    private static Path reference;
-
-    synchronized Path reference() throws Exception {
-        if (reference == null) {
-            Path out = WORK.resolve("ft-reference");
-            JobTestSupport.complete(operator, finetune, TinyByteify.parameters(TinyFinetune.args(out)));
-            reference = out;
-        }
-        return reference;
+    Path reference() throws Exception {
+        Path out = WORK.resolve("ft-reference");
+        return referenceRun(finetune, TinyByteify.parameters(TinyFinetune.args(out)), out);
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.bolmo.batch;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -18,6 +22,22 @@ abstract class JobRepositoryTestBase {
         r.add("spring.datasource.url", () -> "jdbc:h2:file:" + WORK.resolve("db/jobs") + ";FILE_LOCK=FS");
     }
 
+    private static final Set<Path> COMPLETED = new HashSet<>();
+
     @Autowired
     JobOperator operator;
+
+    /**
+     * {@code output}, after {@code job} has run there to completion once in this JVM: the uninterrupted run that a
+     * test class's interrupted runs must reproduce.
+     */
+    Path referenceRun(Job job, JobParameters parameters, Path output) throws Exception {
+        synchronized (COMPLETED) {
+            if (!COMPLETED.contains(output)) {
+                JobTestSupport.complete(operator, job, parameters);
+                COMPLETED.add(output);
+            }
+        }
+        return output;
+    }
 }

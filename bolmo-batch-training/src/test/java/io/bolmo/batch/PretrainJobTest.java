@@ -31,8 +31,6 @@ class PretrainJobTest extends JobRepositoryTestBase {
     @Autowired
     Job pretrain;
 
-    private static Path reference;
-
     static Map<String, String> args(Path output) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put("output", output.toString());
@@ -53,13 +51,9 @@ class PretrainJobTest extends JobRepositoryTestBase {
         return a;
     }
 
-    synchronized Path reference() throws Exception {
-        if (reference == null) {
-            Path out = WORK.resolve("pretrain-reference");
-            JobTestSupport.complete(operator, pretrain, TinyByteify.parameters(args(out)));
-            reference = out;
-        }
-        return reference;
+    Path reference() throws Exception {
+        Path out = WORK.resolve("pretrain-reference");
+        return referenceRun(pretrain, TinyByteify.parameters(args(out)), out);
     }
 
     @Test
