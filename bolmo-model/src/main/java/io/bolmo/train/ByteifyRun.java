@@ -1,7 +1,6 @@
 package io.bolmo.train;
 
 import static io.bolmo.train.RunCheckpoints.OPTIMIZER_FILE;
-import static io.bolmo.train.RunCheckpoints.STATE_FILE;
 import static io.bolmo.train.RunCheckpoints.TOKENIZER_FILE;
 import static io.bolmo.train.RunCheckpoints.requireSame;
 
@@ -99,7 +98,7 @@ public final class ByteifyRun implements TrainingRun {
         JsonObject state = RunCheckpoints.readState(checkpoint, FORMAT,
                 List.of("stage", "step", "total_steps", "seed", "batch_size", "seq_len", "max_patches", "data"));
         checkMatches(checkpoint, state, params);
-        DataCursor cursor = completeCheckpointCursor(checkpoint, state);
+        DataCursor cursor = RunCheckpoints.resumeCursor(checkpoint, state);
         ByteifyRun run = open(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint, cursor);
         try {
             run.trainer.restoreOptimizer(checkpoint, state.get("step").getAsLong());
@@ -108,24 +107,6 @@ public final class ByteifyRun implements TrainingRun {
             throw e;
         }
         return run;
-    }
-
-    /**
-     * The data cursor of a checkpoint's {@code state}, after checking that the checkpoint has every file a resume
-     * reads (model, tokenizer, optimizer); a {@link CheckpointException} names what is missing or unreadable.
-     */
-    public static DataCursor completeCheckpointCursor(Path checkpoint, JsonObject state) {
-        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, TOKENIZER_FILE,
-                OPTIMIZER_FILE)) {
-            if (!Files.isRegularFile(checkpoint.resolve(f))) {
-                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
-            }
-        }
-        try {
-            return DataCursor.fromJson(state.get("data").toString());
-        } catch (RuntimeException e) {
-            throw new CheckpointException(checkpoint.resolve(STATE_FILE) + ": bad data cursor: " + e.getMessage(), e);
-        }
     }
 
     /** Resumes from the newest complete checkpoint under {@code params.output()}, or starts when there is none. */

@@ -7,6 +7,9 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.CheckpointException;
+import io.bolmo.io.HfCheckpoint;
+import io.bolmo.io.SafetensorsWriter;
+import io.bolmo.train.data.DataCursor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +89,24 @@ public final class RunCheckpoints {
             return o;
         } catch (IOException | JsonParseException | IllegalStateException e) {
             throw new CheckpointException(file + ": unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The data cursor of a checkpoint's {@code state}, after checking that the checkpoint has every file a resume
+     * reads (model, tokenizer, optimizer); a {@link CheckpointException} names what is missing or unreadable.
+     */
+    public static DataCursor resumeCursor(Path checkpoint, JsonObject state) {
+        for (String f : List.of(HfCheckpoint.CONFIG_FILE, SafetensorsWriter.SINGLE_FILE, TOKENIZER_FILE,
+                OPTIMIZER_FILE)) {
+            if (!Files.isRegularFile(checkpoint.resolve(f))) {
+                throw new CheckpointException("checkpoint " + checkpoint + " is incomplete: " + f + " is missing");
+            }
+        }
+        try {
+            return DataCursor.fromJson(state.get("data").toString());
+        } catch (RuntimeException e) {
+            throw new CheckpointException(checkpoint.resolve(STATE_FILE) + ": bad data cursor: " + e.getMessage(), e);
         }
     }
 

@@ -106,7 +106,7 @@ public final class FinetuneRun implements TrainingRun {
         JsonObject state = RunCheckpoints.readState(checkpoint, FORMAT, List.of("step", "total_steps", "seed",
                 "batch_size", "seq_len", "max_patches", "data_format", "freeze_global", "held_out_every", "data"));
         checkMatches(checkpoint, state, params);
-        DataCursor cursor = ByteifyRun.completeCheckpointCursor(checkpoint, state);
+        DataCursor cursor = RunCheckpoints.resumeCursor(checkpoint, state);
         double best = state.has("best_loss") && !state.get("best_loss").isJsonNull()
                 ? state.get("best_loss").getAsDouble() : Double.NaN;
         long bestStep = state.has("best_step") ? state.get("best_step").getAsLong() : -1;
