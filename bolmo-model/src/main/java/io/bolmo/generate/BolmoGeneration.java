@@ -39,7 +39,7 @@ final class BolmoGeneration implements AutoCloseable {
             this.promptUnits = promptIds.length - 1;
             this.prefillPatches = seq.patches();
             this.text = new TextStream(options.stop(), listener);
-            this.loop = new DecodeLoop(new BolmoGenerator.Bytes(seq, options.boundaryBias()), forced, sampler, text,
+            this.loop = new DecodeLoop(new BolmoGenerator.Bytes(seq, options), forced, sampler, text,
                     options, listener);
             this.decodeStart = System.nanoTime();
             this.startOutcome = loop.start(logits);

@@ -36,14 +36,16 @@ public final class BolmoGenerator implements Generator {
         }
     }
 
-    /** Fused byte ids as the loop's units. */
+    /** Fused byte ids as the loop's units; with a constraint, only the ids it allows are candidates. */
     static final class Bytes implements DecodeLoop.Units {
         private final BolmoSequence seq;
         private final double boundaryBias;
+        private final ConstrainedBytes constraint; // null: unconstrained
 
-        Bytes(BolmoSequence seq, double boundaryBias) {
+        Bytes(BolmoSequence seq, GenerationOptions options) {
             this.seq = seq;
-            this.boundaryBias = boundaryBias;
+            this.boundaryBias = options.boundaryBias();
+            this.constraint = options.constraint() == null ? null : new ConstrainedBytes(options);
         }
 
         @Override
@@ -54,7 +56,17 @@ public final class BolmoGenerator implements Generator {
         @Override
         public int choose(float[] logits, Sampler sampler) {
             biasBoundaries(logits, boundaryBias);
-            return sampler.sample(logits, EMITTABLE);
+            if (constraint == null) {
+                return sampler.sample(logits, EMITTABLE);
+            }
+            int next = sampler.sample(logits, constraint.candidates());
+            constraint.chosen(next);
+            return next;
+        }
+
+        @Override
+        public boolean complete() {
+            return constraint != null && constraint.complete();
         }
 
         @Override

@@ -46,6 +46,10 @@ public final class OlmoGenerator implements Generator {
 
     /** Generates after the subword ids {@code promptIds} (at least one). */
     public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
+        if (options.constraint() != null) {
+            throw new IllegalArgumentException("constraint = " + options.constraint() + " is invalid here: constrained"
+                    + " decoding is byte-level, for Bolmo models only");
+        }
         Sampler sampler = new Sampler(options);
         TextStream text = new TextStream(options.stop(), listener);
         long start = System.nanoTime();
