@@ -3,9 +3,14 @@ package io.bolmo.generate.constraint;
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicAutomata;
 import dk.brics.automaton.BasicOperations;
+import dk.brics.automaton.State;
+import dk.brics.automaton.Transition;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * dk.brics automata over bytes: chars 0..255 stand for bytes, so brics' union, concatenation, intersection,
@@ -15,6 +20,9 @@ import java.util.List;
 final class ByteAutomata {
 
     private ByteAutomata() {}
+
+    /** Any one character, per encoding: built once (used by every string and every unanchored pattern). */
+    private static final Map<Encoding, Automaton> ALL_CHARS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** How one character of a pattern is written in the output. */
     enum Encoding {
@@ -28,6 +36,13 @@ final class ByteAutomata {
         JSON_STRING;
 
         Automaton encode(CodePoints set) {
+            if (set == CodePoints.ALL) {
+                return ALL_CHARS.computeIfAbsent(this, e -> dfa(e.build(set)));
+            }
+            return build(set);
+        }
+
+        private Automaton build(CodePoints set) {
             if (this == UTF8) {
                 return utf8(set);
             }
@@ -43,6 +58,72 @@ final class ByteAutomata {
             }
             return BasicOperations.union(parts);
         }
+    }
+
+    /**
+     * {@code min} to {@code max} ({@code max} −1: any number of) repetitions of {@code a}, built as copies of its
+     * states chained end to start: linear in the count. (brics' repeat and the determinisation it then needs take
+     * seconds for counts in the tens over a byte alphabet.)
+     */
+    static Automaton repeat(Automaton a, int min, int max) {
+        Automaton c = dfa(a);
+        Set<State> states = c.getStates();
+        State start = c.getInitialState();
+        if (start.isAccept()) { // (L ∪ ε){min,max} = L{0,max}
+            min = 0;
+        }
+        // every word now ends by a transition into the one end state, which has none out
+        State end = new State();
+        boolean nonEmpty = false;
+        for (State s : states) {
+            for (Transition t : new ArrayList<>(s.getTransitions())) {
+                if (t.getDest().isAccept()) {
+                    s.addTransition(new Transition(t.getMin(), t.getMax(), end));
+                    nonEmpty = true;
+                }
+            }
+        }
+        if (!nonEmpty || max == 0) {
+            return min == 0 ? BasicAutomata.makeEmptyString() : BasicAutomata.makeEmpty();
+        }
+        int copies = max >= 0 ? max : min + 1;
+        State[] boundary = new State[copies + 1]; // boundary[i]: i words read
+        for (int i = 0; i <= copies; i++) {
+            boundary[i] = i == copies && max < 0 ? boundary[min] : new State();
+            boundary[i].setAccept(i >= min);
+        }
+        for (int i = 0; i < copies; i++) {
+            Map<State, State> copy = new HashMap<>();
+            for (State q : states) {
+                copy.put(q, new State());
+            }
+            copy.put(end, boundary[i + 1]);
+            for (State q : states) {
+                for (Transition t : q.getTransitions()) {
+                    copy.get(q).addTransition(new Transition(t.getMin(), t.getMax(), copy.get(t.getDest())));
+                }
+            }
+            for (Transition t : start.getTransitions()) { // word i starts where word i - 1 ended
+                boundary[i].addTransition(new Transition(t.getMin(), t.getMax(), copy.get(t.getDest())));
+            }
+        }
+        Automaton out = new Automaton();
+        out.setInitialState(boundary[0]);
+        out.setDeterministic(false);
+        out.restoreInvariant();
+        return out;
+    }
+
+    /** The minimal deterministic form of {@code a} (a new automaton). */
+    static Automaton dfa(Automaton a) {
+        return ByteDfa.of(a).toAutomaton();
+    }
+
+    /** Whether {@code a} accepts nothing (brics' own check is only exact on trimmed automata). */
+    static boolean acceptsNothing(Automaton a) {
+        Automaton live = a.clone();
+        live.removeDeadTransitions();
+        return !live.getInitialState().isAccept() && live.getInitialState().getTransitions().isEmpty();
     }
 
     static Automaton range(int lo, int hi) {
@@ -63,13 +144,6 @@ final class ByteAutomata {
 
     static Automaton literal(String text) {
         return literal(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The deterministic, minimal form (a copy). */
-    static Automaton dfa(Automaton a) {
-        Automaton d = a.clone();
-        d.minimize();
-        return d;
     }
 
     /** The bytes of a literal automaton's single string ({@link #literal} inverse, for messages). */

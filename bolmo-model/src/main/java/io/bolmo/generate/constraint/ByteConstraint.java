@@ -40,15 +40,15 @@ public final class ByteConstraint {
         if (regex == null) {
             throw new ConstraintException("regex must not be null", "regex");
         }
-        Automaton a = ByteAutomata.dfa(Regex.fullMatch(regex, ByteAutomata.Encoding.UTF8, "regex"));
-        if (a.isEmpty()) {
+        Automaton a = Regex.fullMatch(regex, ByteAutomata.Encoding.UTF8, "regex");
+        if (ByteAutomata.acceptsNothing(a)) {
             throw new ConstraintException("the pattern \"" + regex + "\" matches no text", "regex");
-        }
-        if (a.isEmptyString()) {
-            throw new ConstraintException("the pattern \"" + regex + "\" matches only the empty text", "regex");
         }
         Grammar.Builder b = new Grammar.Builder(MAX_STATES);
         int start = b.rule(a);
+        if (!b.hasEdges(start)) {
+            throw new ConstraintException("the pattern \"" + regex + "\" matches only the empty text", "regex");
+        }
         return new ByteConstraint(b.build(start), "regex " + regex);
     }
 

@@ -8,10 +8,17 @@ package io.bolmo.generate.constraint;
 public class ConstraintException extends IllegalArgumentException {
 
     private final String where;
+    private final String reason;
 
-    public ConstraintException(String message, String where) {
-        super(where == null || where.isEmpty() ? message : where + ": " + message);
+    public ConstraintException(String reason, String where) {
+        super(where == null || where.isEmpty() ? reason : where + ": " + reason);
         this.where = where == null ? "" : where;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without {@link #where()}. */
+    public String reason() {
+        return reason;
     }
 
     /** The offending part (a JSON pointer such as {@code #/properties/age/minimum}, or {@code pattern position 3}). */

@@ -1,11 +1,8 @@
 package io.bolmo.generate.constraint;
 
 import dk.brics.automaton.Automaton;
-import dk.brics.automaton.State;
-import dk.brics.automaton.Transition;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,6 +242,10 @@ final class Grammar {
         int size() {
             return n;
         }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
     }
 
     /**
@@ -293,6 +294,10 @@ final class Grammar {
             es.add(lo);
             es.add(hi);
             es.add(to);
+        }
+
+        boolean hasEdges(int s) {
+            return edges.get(s).size() > 0;
         }
 
         void call(int from, int rule, int to) {
@@ -357,42 +362,37 @@ final class Grammar {
         }
 
         /**
-         * A rule from a deterministic automaton over bytes (chars 0..255): its start state. The same automaton
-         * object is imported once.
+         * A rule from an automaton over bytes (chars 0..255; deterministic or not): its start state. It is made
+         * deterministic and minimal first ({@link ByteDfa}); the same automaton object is imported once.
          */
-        int rule(Automaton dfa) {
-            Integer known = imported.get(dfa);
+        int rule(Automaton a) {
+            Integer known = imported.get(a);
             if (known != null) {
                 return known;
             }
-            Map<State, Integer> ids = new HashMap<>();
-            List<State> order = new ArrayList<>();
-            State init = dfa.getInitialState();
-            ids.put(init, newState());
-            order.add(init);
-            for (int i = 0; i < order.size(); i++) {
-                State st = order.get(i);
-                int s = ids.get(st);
-                if (st.isAccept()) {
-                    accept(s);
+            ByteDfa dfa = ByteDfa.of(a);
+            int base = states;
+            for (int s = 0; s < dfa.states(); s++) {
+                newState();
+            }
+            for (int s = 0; s < dfa.states(); s++) {
+                if (dfa.accept[s]) {
+                    accept(base + s);
                 }
-                for (Transition t : st.getSortedTransitions(false)) {
-                    State dest = t.getDest();
-                    Integer d = ids.get(dest);
-                    if (d == null) {
-                        d = newState();
-                        ids.put(dest, d);
-                        order.add(dest);
+                for (int b = 0; b < 256; ) {
+                    int t = dfa.next[s * 256 + b];
+                    int e = b;
+                    while (e + 1 < 256 && dfa.next[s * 256 + e + 1] == t) {
+                        e++;
                     }
-                    if (t.getMin() > 255) {
-                        continue;
+                    if (t >= 0) {
+                        edge(base + s, b, e, base + t);
                     }
-                    edge(s, t.getMin(), Math.min(t.getMax(), 255), d);
+                    b = e + 1;
                 }
             }
-            int start = ids.get(init);
-            imported.put(dfa, start);
-            return start;
+            imported.put(a, base);
+            return base;
         }
 
         Grammar build(int start) {

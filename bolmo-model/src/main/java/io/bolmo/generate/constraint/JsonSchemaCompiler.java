@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dk.brics.automaton.Automaton;
 import dk.brics.automaton.BasicOperations;
+import io.bolmo.tokenize.ToolCallFormat;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ final class JsonSchemaCompiler {
     /** A compiled value: a byte automaton (mergeable into unions) or a rule of the grammar. */
     private sealed interface Node permits Leaf, Rule {}
 
-    private record Leaf(Automaton dfa) implements Node {}
+    private record Leaf(Automaton automaton) implements Node {}
 
     private record Rule(int start) implements Node {}
 
@@ -72,12 +73,14 @@ final class JsonSchemaCompiler {
     private record Member(byte[] key, boolean required, Node value) {}
 
     /** How an object is written: JSON, or a Python call's keyword arguments (a tool call). */
-    record Syntax(byte[] open, byte[] close, boolean quotedKeys, byte keyValue, boolean spaceAfterKeyValue) {
-        static final Syntax JSON = new Syntax(bytes("{"), bytes("}"), true, (byte) ':', true);
+    record Syntax(byte[] open, byte[] close, boolean quotedKeys, byte keyValue, boolean spaceAfterKeyValue,
+            byte separator) {
+        static final Syntax JSON = new Syntax(bytes("{"), bytes("}"), true, (byte) ':', true, (byte) ',');
 
-        /** {@code name(key=value, key=value)}. */
+        /** {@code name(key=value, key=value)}: {@link ToolCallFormat}'s call syntax. */
         static Syntax call(String name) {
-            return new Syntax(bytes(name + "("), bytes(")"), false, (byte) '=', false);
+            return new Syntax(bytes(name + ToolCallFormat.ARGS_OPEN), bytes(ToolCallFormat.ARGS_CLOSE), false,
+                    (byte) ToolCallFormat.ARG_VALUE, false, (byte) ToolCallFormat.ARG_SEPARATOR);
         }
     }
 
@@ -155,9 +158,8 @@ final class JsonSchemaCompiler {
             return known;
         }
         List<Node> alts = new ArrayList<>();
-        alts.add(leaf("scalar", () -> BasicOperations.union(List.of(quoted(ByteAutomata.Encoding.JSON_STRING
-                .encode(CodePoints.ALL).repeat()), Numbers.any(false), ByteAutomata.literal("true"),
-                ByteAutomata.literal("false"), ByteAutomata.literal("null")))));
+        alts.add(leaf("scalar", () -> BasicOperations.union(List.of(anyString(), Numbers.any(false),
+                ByteAutomata.literal("true"), ByteAutomata.literal("false"), ByteAutomata.literal("null")))));
         if (depth < maxDepth) {
             alts.add(objectRule(Syntax.JSON, List.of(), anyValue(depth + 1)));
             alts.add(arrayRule(anyValue(depth + 1), 0, -1));
@@ -361,8 +363,8 @@ final class JsonSchemaCompiler {
         }
         Node extra = null;
         JsonElement ap = o.get("additionalProperties");
-        if (ap == null) {
-            extra = props.size() == 0 ? anyValue(depth + 1) : null;
+        if (ap == null) { // undeclared: any members for a bare object, else only the declared ones (a valid subset)
+            extra = props.size() == 0 && syntax.quotedKeys() ? anyValue(depth + 1) : null;
         } else if (ap.isJsonPrimitive() && ap.getAsJsonPrimitive().isBoolean()) {
             extra = ap.getAsBoolean() ? anyValue(depth + 1) : null;
         } else {
@@ -422,7 +424,7 @@ final class JsonSchemaCompiler {
         int extraValue = -1;
         if (extra != null) {
             extraRule = rule(leaf("key-except:" + String.join("\u0000", declared), () -> {
-                Automaton any = quoted(ByteAutomata.Encoding.JSON_STRING.encode(CodePoints.ALL).repeat());
+                Automaton any = anyString();
                 List<Automaton> names = new ArrayList<>();
                 declared.forEach(d -> names.add(ByteAutomata.literal(JsonLiterals.string(d))));
                 return names.isEmpty() ? any : any.minus(BasicOperations.union(names));
@@ -449,7 +451,7 @@ final class JsonSchemaCompiler {
                 int keyPos = from;
                 if (!isFirst) {
                     keyPos = b.newState();
-                    b.edge(from, ',', ',', keyPos);
+                    b.edge(from, syntax.separator(), syntax.separator(), keyPos);
                 }
                 for (int j = i; j < n; j++) {
                     b.literal(keyPos, members.get(j).key(), valueAt[j]);
@@ -558,7 +560,7 @@ final class JsonSchemaCompiler {
         String key = "string:" + minLen + ":" + maxLen + ":" + pattern + ":" + format;
         return leaf(key, () -> {
             Automaton ch = ByteAutomata.Encoding.JSON_STRING.encode(CodePoints.ALL);
-            Automaton content = maxLen >= 0 ? ch.repeat(minLen, maxLen) : ch.repeat(minLen);
+            Automaton content = ByteAutomata.repeat(ch, minLen, maxLen);
             if (pattern != null) {
                 content = content.intersection(Regex.search(pattern, ByteAutomata.Encoding.JSON_STRING,
                         pointer + "/pattern"));
@@ -567,7 +569,7 @@ final class JsonSchemaCompiler {
                 content = content.intersection(Regex.fullMatch(FORMATS.get(format), ByteAutomata.Encoding.JSON_STRING,
                         pointer + "/format"));
             }
-            if (content.isEmpty()) {
+            if (ByteAutomata.acceptsNothing(content)) {
                 throw new ConstraintException("no string satisfies pattern, format and length together", pointer);
             }
             return quoted(content);
@@ -615,7 +617,7 @@ final class JsonSchemaCompiler {
         boolean hs = hiStrict;
         return leaf((integer ? "integer:" : "number:") + l + ls + h + hs, () -> {
             Automaton a = Numbers.range(l, ls, h, hs, integer);
-            if (a.isEmpty()) {
+            if (ByteAutomata.acceptsNothing(a)) {
                 throw new ConstraintException("no " + (integer ? "integer" : "number") + " lies within the bounds",
                         pointer);
             }
@@ -667,7 +669,7 @@ final class JsonSchemaCompiler {
             }
             alts.add(ByteAutomata.literal(JsonLiterals.canonical(v)));
         }
-        return new Leaf(ByteAutomata.dfa(BasicOperations.union(alts)));
+        return new Leaf(BasicOperations.union(alts));
     }
 
     // ---------------------------------------------------------------- nodes
@@ -681,13 +683,13 @@ final class JsonSchemaCompiler {
         List<Node> rules = new ArrayList<>();
         for (Node n : nodes) {
             if (n instanceof Leaf l) {
-                leafAlts.add(l.dfa());
+                leafAlts.add(l.automaton());
             } else {
                 rules.add(n);
             }
         }
         if (!leafAlts.isEmpty()) {
-            rules.add(new Leaf(ByteAutomata.dfa(BasicOperations.union(leafAlts))));
+            rules.add(new Leaf(BasicOperations.union(leafAlts)));
         }
         if (rules.size() == 1) {
             return rules.get(0);
@@ -702,16 +704,21 @@ final class JsonSchemaCompiler {
     }
 
     private int rule(Node n) {
-        return n instanceof Rule r ? r.start() : b.rule(((Leaf) n).dfa());
+        return n instanceof Rule r ? r.start() : b.rule(((Leaf) n).automaton());
     }
 
     private Leaf leaf(String key, java.util.function.Supplier<Automaton> make) {
         Automaton dfa = leaves.get(key);
         if (dfa == null) {
-            dfa = ByteAutomata.dfa(make.get());
+            dfa = make.get();
             leaves.put(key, dfa);
         }
         return new Leaf(dfa);
+    }
+
+    /** Any JSON string. */
+    private static Automaton anyString() {
+        return quoted(ByteAutomata.repeat(ByteAutomata.Encoding.JSON_STRING.encode(CodePoints.ALL), 0, -1));
     }
 
     private static Automaton quoted(Automaton content) {
@@ -806,9 +813,12 @@ final class JsonSchemaCompiler {
         /** Days 29-31 only in months that have them; February 29 is left out (leap years are not regular enough). */
         static final String DATE = "[0-9]{4}-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)"
                 + "|(0[13578]|1[02])-31)";
-        static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])";
-        static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-        static final String EMAIL = "[A-Za-z0-9_%+-]{1,32}(\\.[A-Za-z0-9_%+-]{1,32}){0,3}@" + LABEL + "(\\." + LABEL
-                + "){1,3}";
+        /** Offsets within ±18:00, as java.time (and the validators built on it) accept. */
+        static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]((0[0-9]|1[0-7]):[0-5][0-9]|18:00))";
+        /** Host name labels of letters and digits, hyphens inside (up to 24 characters: compiles fast). */
+        static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,22}[A-Za-z0-9])?";
+        /** A conservative subset: a dotted local part of at most 50 characters (RFC 5321 allows 64), host labels, and one of a few common top-level domains. */
+        static final String EMAIL = "[A-Za-z0-9_%+-]{1,16}(\\.[A-Za-z0-9_%+-]{1,16}){0,2}@(" + LABEL + "\\.){1,3}"
+                + "(com|org|net|edu|gov|io|dev|eu|de|fr|uk|jp)";
     }
 }

@@ -53,7 +53,7 @@ final class Regex {
      */
     static Automaton search(String pattern, ByteAutomata.Encoding encoding, String where) {
         Regex r = new Regex(pattern, where, encoding);
-        Automaton any = encoding.encode(CodePoints.ALL).repeat();
+        Automaton any = ByteAutomata.repeat(encoding.encode(CodePoints.ALL), 0, -1);
         List<Automaton> out = new ArrayList<>();
         for (Anchored a : r.top()) {
             List<Automaton> seq = new ArrayList<>();
@@ -163,7 +163,7 @@ final class Regex {
         if (pos < cps.length && (cps[pos] == '*' || cps[pos] == '+' || cps[pos] == '?' || cps[pos] == '{') && braceOrOp()) {
             throw error(pos, "nothing to repeat");
         }
-        return max < 0 ? atom.repeat(min) : atom.repeat(min, max);
+        return ByteAutomata.repeat(atom, min, max);
     }
 
     private boolean braceOrOp() {
