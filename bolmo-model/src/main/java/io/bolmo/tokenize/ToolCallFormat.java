@@ -50,7 +50,7 @@ public record ToolCallFormat(String functionsOpen, String functionsClose, String
                     + " query. Output any function calls within <function_calls></function_calls> XML tags. Do not"
                     + " make assumptions about what values to plug into functions.");
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     /** A reply split into its text and its tool calls. */
     public record Reply(String content, List<ToolCall> calls) {

@@ -14,9 +14,18 @@ final class RandomWalk {
      * {@code endChance}. Fails (IllegalStateException) when a step allows nothing although the output cannot end.
      */
     static byte[] draw(ByteConstraint c, int budget, long seed, double endChance) {
+        return draw(c, budget, seed, endChance, "");
+    }
+
+    /** As above, after {@code prefix} (which the constraint must allow). */
+    static byte[] draw(ByteConstraint c, int budget, long seed, double endChance, String prefix) {
         SplittableRandom random = new SplittableRandom(seed);
         ConstraintMatcher m = c.matcher(budget, List.of());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte b : prefix.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            m.advance(b & 0xFF);
+            out.write(b);
+        }
         while (!m.isComplete()) {
             if (m.mayEnd() && random.nextDouble() < endChance) {
                 break;
