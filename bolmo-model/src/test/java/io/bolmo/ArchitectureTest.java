@@ -39,6 +39,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void constraintsAreAboutBytesNotTheModel() {
+        noClasses().that().resideInAPackage("io.bolmo.generate.constraint..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.io..", "io.bolmo.config..",
+                        "io.bolmo.train..", "io.bolmo.cli..", "io.bolmo.eval..", "ai.djl..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.bolmo.generate.constraint..")
+                .should().dependOnClassesThat().resideInAPackage("io.bolmo.generate")
+                .check(classes);
+    }
+
+    @Test
     void generationAndTrainingDoNotDependOnEachOtherOrOnTheCli() {
         noClasses().that().resideInAPackage("io.bolmo.generate..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.train..", "io.bolmo.cli..")
