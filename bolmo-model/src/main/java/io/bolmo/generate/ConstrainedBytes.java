@@ -6,21 +6,23 @@ import io.bolmo.generate.constraint.ConstraintMatcher;
 /**
  * A constraint on Bolmo's fused 520-way head: at each step the candidates are both ids of every byte the
  * {@link ConstraintMatcher} allows (the "ends a patch" flag stays the model's choice) and EOS where the output may
- * end; the chosen id moves the matcher on. The forced decision on the last prompt byte never comes here.
+ * end; the chosen id moves the matcher on. The forced decision on the last prompt byte never comes here. Public
+ * only so that the cost of this per-step work can be measured on its own ({@code io.bolmo.bench.ConstraintBench}).
  */
-final class ConstrainedBytes {
+public final class ConstrainedBytes {
 
     private final ConstraintMatcher matcher;
     private final boolean eos;
     private final int[] ids = new int[BolmoConfig.FUSED_VOCAB];
 
-    ConstrainedBytes(GenerationOptions options) {
+    /** For a generation with {@code options}, whose {@link GenerationOptions#constraint()} is set. */
+    public ConstrainedBytes(GenerationOptions options) {
         this.matcher = options.constraint().matcher(options.maxNewBytes(), options.stop());
         this.eos = options.stopAtEos();
     }
 
     /** The fused ids allowed now, ascending within each flag half. */
-    int[] candidates() {
+    public int[] candidates() {
         long[] mask = matcher.allowedBytes();
         int n = 0;
         for (int flag = 0; flag < 2; flag++) {
@@ -41,7 +43,7 @@ final class ConstrainedBytes {
     }
 
     /** Moves the matcher past the chosen id's byte (EOS ends the generation, nothing to move). */
-    void chosen(int fusedId) {
+    public void chosen(int fusedId) {
         int plain = fusedId >= BolmoConfig.PLAIN_VOCAB ? fusedId - BolmoConfig.PLAIN_VOCAB : fusedId;
         if (plain >= BolmoConfig.BYTE_OFFSET) {
             matcher.advance(plain - BolmoConfig.BYTE_OFFSET);
@@ -49,7 +51,7 @@ final class ConstrainedBytes {
     }
 
     /** Complete: nothing more may follow. */
-    boolean complete() {
+    public boolean complete() {
         return matcher.isComplete();
     }
 }
