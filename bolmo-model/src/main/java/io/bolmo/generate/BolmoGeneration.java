@@ -29,6 +29,7 @@ final class BolmoGeneration implements AutoCloseable {
         this.seq = new BolmoSequence(model, trie, manager);
         try {
             Sampler sampler = new Sampler(options);
+            BolmoGenerator.Bytes units = new BolmoGenerator.Bytes(seq, options); // a bad constraint fails before the prefill
             float[] logits = seq.prefill(promptIds);
             int forced = -1;
             if (promptIds.length > 1) {
@@ -39,8 +40,7 @@ final class BolmoGeneration implements AutoCloseable {
             this.promptUnits = promptIds.length - 1;
             this.prefillPatches = seq.patches();
             this.text = new TextStream(options.stop(), listener);
-            this.loop = new DecodeLoop(new BolmoGenerator.Bytes(seq, options), forced, sampler, text,
-                    options, listener);
+            this.loop = new DecodeLoop(units, forced, sampler, text, options, listener);
             this.decodeStart = System.nanoTime();
             this.startOutcome = loop.start(logits);
         } catch (RuntimeException | Error e) {

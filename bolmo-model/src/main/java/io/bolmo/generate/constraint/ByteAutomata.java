@@ -30,14 +30,14 @@ final class ByteAutomata {
         UTF8,
         /**
          * Inside a JSON string: UTF-8, except {@code "} and {@code \} as {@code \"} and {@code \\}, and the control
-         * characters as {@code \b \t \n \f \r} or <code>&#92;u00XX</code>: exactly one way per character, so a pattern
-         * over the decoded string maps onto bytes. Non-ASCII characters are raw UTF-8, never <code>&#92;u</code> escapes.
+         * characters as {@code \b \t \n \f \r} or <code>&#92;u00XX</code>: one way per character (up to the case of
+         * hex digits), so a pattern over the decoded string maps onto bytes. Non-ASCII characters are raw UTF-8, never <code>&#92;u</code> escapes.
          */
         JSON_STRING;
 
         Automaton encode(CodePoints set) {
-            if (set == CodePoints.ALL) {
-                return ALL_CHARS.computeIfAbsent(this, e -> dfa(e.build(set)));
+            if (set == CodePoints.ALL) { // a copy: brics renumbers the states of an operation's inputs
+                return ALL_CHARS.computeIfAbsent(this, e -> dfa(e.build(set))).clone();
             }
             return build(set);
         }
@@ -144,15 +144,6 @@ final class ByteAutomata {
 
     static Automaton literal(String text) {
         return literal(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The bytes of a literal automaton's single string ({@link #literal} inverse, for messages). */
-    static String text(String chars) {
-        byte[] b = new byte[chars.length()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) chars.charAt(i);
-        }
-        return new String(b, StandardCharsets.UTF_8);
     }
 
     /** JSON escape of a character that is not written raw. */

@@ -19,19 +19,38 @@ final class Numbers {
 
     private Numbers() {}
 
-    private static final Automaton DIGIT = ByteAutomata.range('0', '9');
-    private static final Automaton DIGITS = DIGIT.repeat();
-    private static final Automaton INT = ByteAutomata.literal("0").union(ByteAutomata.range('1', '9').concatenate(DIGITS));
-    private static final Automaton FRACTION = ByteAutomata.literal(".").concatenate(DIGIT.repeat(1));
-    private static final Automaton EXPONENT = ByteAutomata.range('E', 'E').union(ByteAutomata.range('e', 'e'))
-            .concatenate(ByteAutomata.range('+', '+').union(ByteAutomata.range('-', '-')).optional())
-            .concatenate(DIGIT.repeat(1));
-    private static final Automaton MINUS = ByteAutomata.literal("-");
+    // Built afresh on every use: brics renumbers the states of an operation's inputs, so a shared automaton would be
+    // written by concurrent compilations.
+    private static Automaton digit() {
+        return ByteAutomata.range('0', '9');
+    }
+
+    private static Automaton digits() {
+        return digit().repeat();
+    }
+
+    private static Automaton integerPart() {
+        return ByteAutomata.literal("0").union(ByteAutomata.range('1', '9').concatenate(digits()));
+    }
+
+    private static Automaton fraction() {
+        return ByteAutomata.literal(".").concatenate(digit().repeat(1));
+    }
+
+    private static Automaton exponent() {
+        return ByteAutomata.range('E', 'E').union(ByteAutomata.range('e', 'e'))
+                .concatenate(ByteAutomata.range('+', '+').union(ByteAutomata.range('-', '-')).optional())
+                .concatenate(digit().repeat(1));
+    }
+
+    private static Automaton minus() {
+        return ByteAutomata.literal("-");
+    }
 
     /** Any JSON number ({@code integer}: no fraction, no exponent). */
     static Automaton any(boolean integer) {
-        return integer ? MINUS.optional().concatenate(INT)
-                : MINUS.optional().concatenate(INT).concatenate(FRACTION.optional()).concatenate(EXPONENT.optional());
+        return integer ? minus().optional().concatenate(integerPart())
+                : minus().optional().concatenate(integerPart()).concatenate(fraction().optional()).concatenate(exponent().optional());
     }
 
     /**
@@ -42,7 +61,7 @@ final class Numbers {
         if (lo == null && hi == null) {
             return any(integer);
         }
-        Automaton magnitude = integer ? INT : INT.concatenate(FRACTION.optional());
+        Automaton magnitude = integer ? integerPart() : integerPart().concatenate(fraction().optional());
         List<Automaton> parts = new ArrayList<>();
         if (hi == null || hi.signum() > 0 || (hi.signum() == 0 && !hiStrict)) {
             Automaton nonNegative = magnitude;
@@ -62,7 +81,7 @@ final class Numbers {
             if (hi != null && hi.signum() < 0) {
                 m = m.intersection(atLeast(hi.negate(), hiStrict));
             }
-            parts.add(MINUS.concatenate(m));
+            parts.add(minus().concatenate(m));
         }
         return BasicOperations.union(parts);
     }
@@ -71,20 +90,20 @@ final class Numbers {
     private static Automaton atLeast(BigDecimal v, boolean strict) {
         BigInteger whole = v.setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
         String f = fractionDigits(v);
-        Automaton above = intAtLeast(whole.add(BigInteger.ONE)).concatenate(FRACTION.optional());
+        Automaton above = intAtLeast(whole.add(BigInteger.ONE)).concatenate(fraction().optional());
         Automaton frac;
         if (f.isEmpty()) {
-            frac = strict ? ByteAutomata.literal(".").concatenate(nonZeroDigits()) : FRACTION.optional();
+            frac = strict ? ByteAutomata.literal(".").concatenate(nonZeroDigits()) : fraction().optional();
         } else {
             List<Automaton> ds = new ArrayList<>();
             for (int i = 0; i < f.length(); i++) {
                 int d = f.charAt(i) - '0';
                 if (d < 9) {
                     ds.add(ByteAutomata.literal(f.substring(0, i)).concatenate(ByteAutomata.range('0' + d + 1, '9'))
-                            .concatenate(DIGITS));
+                            .concatenate(digits()));
                 }
             }
-            ds.add(ByteAutomata.literal(f).concatenate(strict ? nonZeroDigits() : DIGITS));
+            ds.add(ByteAutomata.literal(f).concatenate(strict ? nonZeroDigits() : digits()));
             frac = ByteAutomata.literal(".").concatenate(BasicOperations.union(ds));
         }
         return above.union(ByteAutomata.literal(whole.toString()).concatenate(frac));
@@ -96,7 +115,7 @@ final class Numbers {
         String g = fractionDigits(v);
         List<Automaton> parts = new ArrayList<>();
         if (whole.signum() > 0) {
-            parts.add(intAtMost(whole.subtract(BigInteger.ONE)).concatenate(FRACTION.optional()));
+            parts.add(intAtMost(whole.subtract(BigInteger.ONE)).concatenate(fraction().optional()));
         }
         Automaton frac;
         if (g.isEmpty()) {
@@ -108,7 +127,7 @@ final class Numbers {
                 int d = g.charAt(i) - '0';
                 if (d > 0) {
                     ds.add(ByteAutomata.literal(g.substring(0, i)).concatenate(ByteAutomata.range('0', '0' + d - 1))
-                            .concatenate(DIGITS));
+                            .concatenate(digits()));
                 }
                 if (i > 0) {
                     ds.add(ByteAutomata.literal(g.substring(0, i))); // a proper prefix: smaller
@@ -125,7 +144,7 @@ final class Numbers {
 
     /** Digit strings with at least one non-zero digit. */
     private static Automaton nonZeroDigits() {
-        return DIGITS.concatenate(ByteAutomata.range('1', '9')).concatenate(DIGITS);
+        return digits().concatenate(ByteAutomata.range('1', '9')).concatenate(digits());
     }
 
     /** The fraction digits of {@code v ≥ 0} without trailing zeros ("" for an integer). */
@@ -142,17 +161,17 @@ final class Numbers {
     /** Integers written without leading zeros, ≥ {@code n ≥ 0}. */
     static Automaton intAtLeast(BigInteger n) {
         if (n.signum() <= 0) {
-            return INT;
+            return integerPart();
         }
         String d = n.toString();
         int k = d.length();
         List<Automaton> parts = new ArrayList<>();
-        parts.add(ByteAutomata.range('1', '9').concatenate(DIGIT.repeat(k))); // longer
+        parts.add(ByteAutomata.range('1', '9').concatenate(digit().repeat(k))); // longer
         for (int i = 0; i < k; i++) {
             int di = d.charAt(i) - '0';
             if (di < 9) {
                 parts.add(ByteAutomata.literal(d.substring(0, i)).concatenate(ByteAutomata.range('0' + di + 1, '9'))
-                        .concatenate(DIGIT.repeat(k - i - 1, k - i - 1)));
+                        .concatenate(digit().repeat(k - i - 1, k - i - 1)));
             }
         }
         parts.add(ByteAutomata.literal(d));
@@ -166,14 +185,14 @@ final class Numbers {
         List<Automaton> parts = new ArrayList<>();
         parts.add(ByteAutomata.literal("0"));
         if (k > 1) {
-            parts.add(ByteAutomata.range('1', '9').concatenate(DIGIT.repeat(0, k - 2))); // shorter
+            parts.add(ByteAutomata.range('1', '9').concatenate(digit().repeat(0, k - 2))); // shorter
         }
         for (int i = 0; i < k; i++) {
             int di = d.charAt(i) - '0';
             int low = i == 0 ? 1 : 0;
             if (di > low) {
                 parts.add(ByteAutomata.literal(d.substring(0, i)).concatenate(ByteAutomata.range('0' + low, '0' + di - 1))
-                        .concatenate(DIGIT.repeat(k - i - 1, k - i - 1)));
+                        .concatenate(digit().repeat(k - i - 1, k - i - 1)));
             }
         }
         parts.add(ByteAutomata.literal(d));

@@ -18,7 +18,7 @@ import java.util.Map;
  *          | text? block               (auto: the model decides in its first bytes, or after some text)
  *          | block                     (required, function)
  *   block  = callsOpen call (callSeparator call)* callsClose      (one call only unless parallel)
- *   call   = name "(" key=value (", " key=value)* ")"             (properties in schema order, values JSON)
+ *   call   = name "(" key=value ("," " "? key=value)* ")"         (properties in schema order, values JSON)
  * </pre>
  *
  * After {@code callsClose} nothing may follow, so generation ends there; text ends with EOS or the turn's stop

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -114,6 +113,28 @@ class JsonSchemaConstraintTest {
         }
     }
 
+    @Test
+    void concurrentCompilationsAgree() throws Exception {
+        List<String> names = List.of("person", "formats", "springAi", "unions");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> outputs = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String schema = Schemas.get(names.get(i % names.size()));
+                outputs.add(pool.submit(() -> new String(RandomWalk.draw(ByteConstraint.jsonSchema(schema), 200, 3, 0.1),
+                        StandardCharsets.UTF_8)));
+            }
+            for (int i = 0; i < outputs.size(); i++) {
+                String schema = Schemas.get(names.get(i % names.size()));
+                String expected = new String(RandomWalk.draw(ByteConstraint.jsonSchema(schema), 200, 3, 0.1),
+                        StandardCharsets.UTF_8);
+                assertThat(outputs.get(i).get()).as("compiled concurrently, the same automaton").isEqualTo(expected);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static int depthOf(JsonElement v) {
         if (v.isJsonObject()) {
             return 1 + v.getAsJsonObject().entrySet().stream().mapToInt(e -> depthOf(e.getValue())).max().orElse(0);
@@ -126,9 +147,5 @@ class JsonSchemaConstraintTest {
             return 1 + max;
         }
         return 0;
-    }
-
-    static Map<String, String> schemas() {
-        return Schemas.all();
     }
 }
