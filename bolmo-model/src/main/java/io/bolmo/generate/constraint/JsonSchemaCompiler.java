@@ -491,15 +491,9 @@ final class JsonSchemaCompiler {
         if (depth + 1 > maxDepth) {
             return null;
         }
-        int min = count(o, "minItems", pointer, 0);
-        int max = o.has("maxItems") ? count(o, "maxItems", pointer, -1) : -1;
-        if (max >= 0 && max < min) {
-            throw new ConstraintException("maxItems " + max + " is below minItems " + min, pointer + "/maxItems");
-        }
-        if (Math.max(min, max) > Regex.MAX_REPEAT) {
-            throw new ConstraintException("item counts above " + Regex.MAX_REPEAT + " are not supported",
-                    pointer + (max > Regex.MAX_REPEAT ? "/maxItems" : "/minItems"));
-        }
+        int[] counts = counts(o, "minItems", "maxItems", "item counts", pointer);
+        int min = counts[0];
+        int max = counts[1];
         Node item = o.has("items") ? compile(o.get("items"), pointer + "/items", depth + 1) : anyValue(depth + 1);
         if (item == null) {
             return min == 0 ? leaf("[]", () -> ByteAutomata.literal("[]")) : null;
@@ -542,15 +536,9 @@ final class JsonSchemaCompiler {
     // ---------------------------------------------------------------- scalars
 
     private Node string(JsonObject o, String pointer) {
-        int minLen = count(o, "minLength", pointer, 0);
-        int maxLen = o.has("maxLength") ? count(o, "maxLength", pointer, -1) : -1;
-        if (maxLen >= 0 && maxLen < minLen) {
-            throw new ConstraintException("maxLength " + maxLen + " is below minLength " + minLen, pointer + "/maxLength");
-        }
-        if (Math.max(minLen, maxLen) > Regex.MAX_REPEAT) {
-            throw new ConstraintException("string lengths above " + Regex.MAX_REPEAT + " are not supported",
-                    pointer + (maxLen > Regex.MAX_REPEAT ? "/maxLength" : "/minLength"));
-        }
+        int[] lengths = counts(o, "minLength", "maxLength", "string lengths", pointer);
+        int minLen = lengths[0];
+        int maxLen = lengths[1];
         String pattern = o.has("pattern") ? stringOf(o, "pattern", pointer) : null;
         String format = o.has("format") ? stringOf(o, "format", pointer) : null;
         if (format != null && !FORMATS.containsKey(format)) {
@@ -781,6 +769,20 @@ final class JsonSchemaCompiler {
             throw new ConstraintException(name + " must be a string", pointer + "/" + name);
         }
         return e.getAsString();
+    }
+
+    /** {min, max} of a counted repetition ({@code max} −1: none), checked against each other and the limit. */
+    private static int[] counts(JsonObject o, String minName, String maxName, String what, String pointer) {
+        int min = count(o, minName, pointer, 0);
+        int max = count(o, maxName, pointer, -1);
+        if (max >= 0 && max < min) {
+            throw new ConstraintException(maxName + " " + max + " is below " + minName + " " + min, pointer + "/" + maxName);
+        }
+        if (Math.max(min, max) > Regex.MAX_REPEAT) {
+            throw new ConstraintException(what + " above " + Regex.MAX_REPEAT + " are not supported",
+                    pointer + "/" + (max > Regex.MAX_REPEAT ? maxName : minName));
+        }
+        return new int[] {min, max};
     }
 
     private static int count(JsonObject o, String name, String pointer, int absent) {
