@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.train.data.SubwordEncoder;
+import io.bolmo.tokenize.SubwordEncoder;
 
 /**
  * Token log-likelihoods of the subword teacher. Every sequence starts with EOS, as each document followed an EOS in

@@ -1,4 +1,4 @@
-package io.bolmo.train.data;
+package io.bolmo.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
