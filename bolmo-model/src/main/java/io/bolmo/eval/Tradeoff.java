@@ -1,5 +1,7 @@
 package io.bolmo.eval;
 
+import io.bolmo.plot.Chart;
+import io.bolmo.plot.Figure;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import io.bolmo.io.AtomicFiles;
 import java.awt.Color;

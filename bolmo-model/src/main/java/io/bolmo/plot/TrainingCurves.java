@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

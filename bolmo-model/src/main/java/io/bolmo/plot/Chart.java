@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
