@@ -3,23 +3,39 @@ package io.bolmo.plot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Rectangle;
-import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Point2D;
+import java.awt.geom.Rectangle2D;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import org.jfree.chart.ChartRenderingInfo;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYTitleAnnotation;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.block.RectangleConstraint;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.Size2D;
+import org.jfree.data.time.MovingAverage;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * One x/y panel of a {@link Figure}: line or point series, linear axes with round tick values, a legend. Java2D
- * only (headless), so the project renders its own training curves and trade-off plots without a plotting stack.
+ * One x/y panel of a {@link Figure}: line series (optionally a trailing moving average), point series, a legend
+ * inside the plot. JFreeChart draws it (number axes with 1-2-5 tick units, gridlines, shapes, the legend); this class
+ * only chooses the data range and the legend's corner. Non-finite values are gaps.
  */
 public final class Chart {
 
     /** A named series; {@code line} joins the points in order, otherwise each point is a dot. */
-    public record Series(String name, double[] x, double[] y, Color color, boolean line) {
+    public record Series(String name, double[] x, double[] y, boolean line) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series '" + name + "': " + x.length + " x values but "
@@ -28,13 +44,26 @@ public final class Chart {
         }
     }
 
+    /**
+     * Where one chart landed in the image.
+     *
+     * @param dataArea the plotting area (axes excluded), in image pixels
+     * @param legend   the legend's box, in image pixels
+     */
+    public record Drawn(Rectangle2D dataArea, Rectangle2D legend, NumberAxis xAxis, NumberAxis yAxis) {
+
+        /** The pixel a data point maps to. */
+        public Point2D pixel(double x, double y) {
+            return new Point2D.Double(xAxis.valueToJava2D(x, dataArea, RectangleEdge.BOTTOM),
+                    yAxis.valueToJava2D(y, dataArea, RectangleEdge.LEFT));
+        }
+    }
+
     static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
         new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b)};
-    private static final int LEFT = 58;
-    private static final int RIGHT = 12;
-    private static final int TOP = 26;
-    private static final int BOTTOM = 40;
-    private static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    private static final double DOT = 9;
+    /** How close (pixels) a point may come to the legend's box before it counts as hidden. */
+    private static final double NEAR = 6;
 
     private final String title;
     private final String xLabel;
@@ -49,11 +78,38 @@ public final class Chart {
     }
 
     public Chart line(String name, double[] x, double[] y) {
-        return add(new Series(name, x, y, PALETTE[series.size() % PALETTE.length], true));
+        return add(new Series(name, x, y, true));
     }
 
     public Chart points(String name, double[] x, double[] y) {
-        return add(new Series(name, x, y, PALETTE[series.size() % PALETTE.length], false));
+        return add(new Series(name, x, y, false));
+    }
+
+    /**
+     * A line through the trailing moving average of {@code (x, y)}: at each x, the mean of the finite y whose x lies
+     * in {@code (x − window, x]} (JFreeChart's {@link MovingAverage}); a gap where there is none. With one point
+     * per step, a window of w steps averages the last w points.
+     */
+    public Chart movingAverage(String name, double[] x, double[] y, double window) {
+        if (!(window > 0)) {
+            throw new IllegalArgumentException("moving-average window = " + window + " must be > 0");
+        }
+        Series raw = new Series(name, x, y, true); // checks the lengths
+        XYSeries source = new XYSeries(name, true, true);
+        for (int i = 0; i < raw.x().length; i++) {
+            if (Double.isFinite(x[i])) {
+                source.add(x[i], Double.isFinite(y[i]) ? (Double) y[i] : null);
+            }
+        }
+        XYSeries average = MovingAverage.createMovingAverage(new XYSeriesCollection(source), 0, name, window, 0);
+        double[] ax = new double[average.getItemCount()];
+        double[] ay = new double[ax.length];
+        for (int i = 0; i < ax.length; i++) {
+            ax[i] = average.getX(i).doubleValue();
+            Number v = average.getY(i);
+            ay[i] = v == null ? Double.NaN : v.doubleValue();
+        }
+        return add(new Series(name, ax, ay, true));
     }
 
     public Chart add(Series s) {
@@ -74,15 +130,9 @@ public final class Chart {
         return List.copyOf(series);
     }
 
-    /** The plotting area inside {@code bounds} (axes excluded): where data points land. */
-    public static Rectangle plotArea(Rectangle bounds) {
-        return new Rectangle(bounds.x + LEFT, bounds.y + TOP, bounds.width - LEFT - RIGHT,
-                bounds.height - TOP - BOTTOM);
-    }
-
     /**
-     * Data range {xmin, xmax, ymin, ymax} over all finite points, padded when flat and by {@link #padded}; {0,1,0,1}
-     * when empty.
+     * Data range {xmin, xmax, ymin, ymax} over all finite points, widened to a unit when flat and by
+     * {@link #padded}; {0, 1, 0, 1} when empty.
      */
     public double[] range() {
         double[] r = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
@@ -112,175 +162,128 @@ public final class Chart {
         return r;
     }
 
-    void draw(Graphics2D g, Rectangle bounds) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        Rectangle area = plotArea(bounds);
-        double[] r = range();
-        drawAxes(g, bounds, area, r);
-        java.awt.Shape clip = g.getClip();
-        g.clip(area);
-        for (Series s : series) {
-            drawSeries(g, s, area, r);
+    /**
+     * Draws the chart into {@code bounds}. The legend goes into the first of the plot's corners (top right, bottom
+     * right, top left, bottom left) whose box comes near the fewest data points, so it hides none where a corner is
+     * free: a first pass with nothing painted gives the data area the axes leave, the second draws.
+     */
+    Drawn draw(Graphics2D g, Rectangle bounds) {
+        JFreeChart chart = build();
+        XYPlot plot = chart.getXYPlot();
+        LegendTitle legend = legend(plot);
+        ChartRenderingInfo info = new ChartRenderingInfo();
+        Size2D size;
+        Graphics2D measure = (Graphics2D) g.create();
+        try {
+            measure.setClip(new Rectangle());
+            chart.draw(measure, bounds, info); // sets the chart's rendering hints, which text sizes depend on
+            size = legend.arrange(measure, RectangleConstraint.NONE);
+        } finally {
+            measure.dispose();
         }
-        g.setClip(clip);
-        g.setFont(LEGEND_FONT);
-        drawLegend(g, legendBox(g.getFontMetrics(), area));
+        Rectangle2D area = (Rectangle2D) info.getPlotInfo().getDataArea().clone();
+        NumberAxis xAxis = (NumberAxis) plot.getDomainAxis();
+        NumberAxis yAxis = (NumberAxis) plot.getRangeAxis();
+        RectangleAnchor corner = legendCorner(new Drawn(area, null, xAxis, yAxis), size);
+        if (!series.isEmpty()) {
+            boolean left = corner == RectangleAnchor.TOP_LEFT || corner == RectangleAnchor.BOTTOM_LEFT;
+            boolean top = corner == RectangleAnchor.TOP_LEFT || corner == RectangleAnchor.TOP_RIGHT;
+            // relative coordinates: (0, 0) is the data area's bottom left, (1, 1) its top right
+            plot.addAnnotation(new XYTitleAnnotation(left ? 0 : 1, top ? 1 : 0, legend, corner), false);
+        }
+        chart.draw(g, bounds);
+        return new Drawn(area, box(area, size, corner), xAxis, yAxis);
     }
 
-    /**
-     * Where the legend goes: the first of the plot area's corners (top right, bottom right, top left, bottom left)
-     * whose box covers the fewest data points, so that it hides none where a corner is free.
-     */
-    Rectangle legendBox(FontMetrics fm, Rectangle area) {
-        int width = 0;
-        for (Series s : series) {
-            width = Math.max(width, fm.stringWidth(s.name()));
+    private JFreeChart build() {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer();
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            // keys must be unique in a collection; the legend shows the description, which is the name
+            XYSeries xy = new XYSeries(i, false, true);
+            xy.setDescription(s.name());
+            for (int j = 0; j < s.x().length; j++) {
+                xy.add(s.x()[j], Double.isFinite(s.x()[j]) && Double.isFinite(s.y()[j]) ? s.y()[j] : Double.NaN);
+            }
+            data.addSeries(xy);
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+            renderer.setSeriesLinesVisible(i, s.line());
+            renderer.setSeriesShapesVisible(i, !s.line());
+            renderer.setSeriesStroke(i, new BasicStroke(1.6f));
+            renderer.setSeriesShape(i, new Ellipse2D.Double(-DOT / 2, -DOT / 2, DOT, DOT));
         }
-        width += 24;
-        int height = 15 * series.size();
-        int left = area.x + 6;
-        int right = area.x + area.width - width - 4;
-        int top = area.y + 3;
-        int bottom = area.y + area.height - height - 3;
-        Rectangle best = null;
+        renderer.setLegendItemLabelGenerator((dataset, index) -> series.get(index).name());
+        double[] r = range();
+        NumberAxis x = axis(xLabel, r[0], r[1]);
+        NumberAxis y = axis(yLabel, r[2], r[3]);
+        XYPlot plot = new XYPlot(data, x, y, renderer);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setOutlinePaint(Color.GRAY);
+        plot.setDomainGridlinePaint(new Color(0xe8e8e8));
+        plot.setRangeGridlinePaint(new Color(0xe8e8e8));
+        plot.setDomainGridlineStroke(new BasicStroke(1f));
+        plot.setRangeGridlineStroke(new BasicStroke(1f));
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 13), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(4, 4, 4, 8));
+        return chart;
+    }
+
+    private static NumberAxis axis(String label, double lo, double hi) {
+        NumberAxis axis = new NumberAxis(label);
+        axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        axis.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        axis.setRange(lo, hi);
+        return axis;
+    }
+
+    private static LegendTitle legend(XYPlot plot) {
+        LegendTitle legend = new LegendTitle(plot);
+        legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        legend.setBackgroundPaint(new Color(255, 255, 255, 210));
+        legend.setFrame(new BlockBorder(new Color(0xcccccc)));
+        legend.setMargin(new RectangleInsets(4, 4, 4, 4));
+        legend.setPosition(RectangleEdge.RIGHT); // one item per row
+        return legend;
+    }
+
+    private RectangleAnchor legendCorner(Drawn layout, Size2D size) {
+        RectangleAnchor best = RectangleAnchor.TOP_RIGHT;
         int fewest = Integer.MAX_VALUE;
-        for (int[] corner : new int[][] {{right, top}, {right, bottom}, {left, top}, {left, bottom}}) {
-            Rectangle box = new Rectangle(corner[0], corner[1], width, height);
-            int covered = pointsNear(box, area);
+        for (RectangleAnchor corner : List.of(RectangleAnchor.TOP_RIGHT, RectangleAnchor.BOTTOM_RIGHT,
+                RectangleAnchor.TOP_LEFT, RectangleAnchor.BOTTOM_LEFT)) {
+            int covered = pointsNear(layout, box(layout.dataArea(), size, corner));
             if (covered < fewest) {
-                best = box;
+                best = corner;
                 fewest = covered;
             }
         }
         return best;
     }
 
-    /** Data points within 6 pixels of {@code box} (a dot's radius and some air). */
-    private int pointsNear(Rectangle box, Rectangle area) {
-        Rectangle near = new Rectangle(box.x - 6, box.y - 6, box.width + 12, box.height + 12);
-        double[] r = range();
+    /** The legend's box in {@code corner} of the data area, as {@link XYTitleAnnotation} places it. */
+    private static Rectangle2D box(Rectangle2D area, Size2D size, RectangleAnchor corner) {
+        boolean left = corner == RectangleAnchor.TOP_LEFT || corner == RectangleAnchor.BOTTOM_LEFT;
+        boolean top = corner == RectangleAnchor.TOP_LEFT || corner == RectangleAnchor.TOP_RIGHT;
+        return new Rectangle2D.Double(left ? area.getMinX() : area.getMaxX() - size.getWidth(),
+                top ? area.getMinY() : area.getMaxY() - size.getHeight(), size.getWidth(), size.getHeight());
+    }
+
+    /** Data points within {@link #NEAR} pixels of {@code box} (a dot's radius and some air). */
+    private int pointsNear(Drawn layout, Rectangle2D box) {
+        Rectangle2D near = new Rectangle2D.Double(box.getX() - NEAR, box.getY() - NEAR, box.getWidth() + 2 * NEAR,
+                box.getHeight() + 2 * NEAR);
         int n = 0;
         for (Series s : series) {
             for (int i = 0; i < s.x().length; i++) {
                 if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])
-                        && near.contains(pxD(s.x()[i], area, r), pyD(s.y()[i], area, r))) {
+                        && near.contains(layout.pixel(s.x()[i], s.y()[i]))) {
                     n++;
                 }
             }
         }
         return n;
-    }
-
-    private void drawAxes(Graphics2D g, Rectangle bounds, Rectangle area, double[] r) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        for (double t : ticks(r[0], r[1])) {
-            int px = px(t, area, r);
-            g.setColor(new Color(0xe8e8e8));
-            g.drawLine(px, area.y, px, area.y + area.height);
-            g.setColor(Color.DARK_GRAY);
-            String label = label(t);
-            g.drawString(label, px - g.getFontMetrics().stringWidth(label) / 2, area.y + area.height + 14);
-        }
-        for (double t : ticks(r[2], r[3])) {
-            int py = py(t, area, r);
-            g.setColor(new Color(0xe8e8e8));
-            g.drawLine(area.x, py, area.x + area.width, py);
-            g.setColor(Color.DARK_GRAY);
-            String label = label(t);
-            g.drawString(label, area.x - 4 - g.getFontMetrics().stringWidth(label), py + 4);
-        }
-        g.setColor(Color.GRAY);
-        g.drawRect(area.x, area.y, area.width, area.height);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        g.drawString(title, area.x, bounds.y + 17);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(xLabel, area.x + (area.width - g.getFontMetrics().stringWidth(xLabel)) / 2,
-                bounds.y + bounds.height - 8);
-        Graphics2D rotated = (Graphics2D) g.create();
-        rotated.rotate(-Math.PI / 2);
-        rotated.drawString(yLabel, -(area.y + (area.height + g.getFontMetrics().stringWidth(yLabel)) / 2),
-                bounds.x + 12);
-        rotated.dispose();
-    }
-
-    private static void drawSeries(Graphics2D g, Series s, Rectangle area, double[] r) {
-        g.setColor(s.color());
-        if (s.line()) {
-            g.setStroke(new BasicStroke(1.6f));
-            Path2D.Double path = new Path2D.Double();
-            boolean open = false;
-            for (int i = 0; i < s.x().length; i++) {
-                if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i])) {
-                    open = false; // a gap, not a jump across it
-                    continue;
-                }
-                double px = pxD(s.x()[i], area, r);
-                double py = pyD(s.y()[i], area, r);
-                if (open) {
-                    path.lineTo(px, py);
-                } else {
-                    path.moveTo(px, py);
-                    open = true;
-                }
-            }
-            g.draw(path);
-        } else {
-            for (int i = 0; i < s.x().length; i++) {
-                if (Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])) {
-                    g.fillOval(px(s.x()[i], area, r) - 4, py(s.y()[i], area, r) - 4, 9, 9);
-                }
-            }
-        }
-    }
-
-    private void drawLegend(Graphics2D g, Rectangle box) {
-        g.setColor(new Color(255, 255, 255, 210));
-        g.fillRect(box.x, box.y, box.width, box.height);
-        int y = box.y + 11;
-        for (Series s : series) {
-            g.setColor(s.color());
-            g.fillRect(box.x + 2, y - 6, 14, 4);
-            g.setColor(Color.BLACK);
-            g.drawString(s.name(), box.x + 20, y);
-            y += 15;
-        }
-    }
-
-    static int px(double x, Rectangle area, double[] r) {
-        return (int) Math.round(pxD(x, area, r));
-    }
-
-    static int py(double y, Rectangle area, double[] r) {
-        return (int) Math.round(pyD(y, area, r));
-    }
-
-    private static double pxD(double x, Rectangle area, double[] r) {
-        return area.x + (x - r[0]) / (r[1] - r[0]) * area.width;
-    }
-
-    private static double pyD(double y, Rectangle area, double[] r) {
-        return area.y + area.height - (y - r[2]) / (r[3] - r[2]) * area.height;
-    }
-
-    /** About five round tick values (1, 2 or 5 times a power of ten apart) within [lo, hi]. */
-    static List<Double> ticks(double lo, double hi) {
-        double raw = (hi - lo) / 5;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        List<Double> out = new ArrayList<>();
-        for (double t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-            out.add(Math.abs(t) < step * 1e-9 ? 0 : t);
-        }
-        return out;
-    }
-
-    private static String label(double v) {
-        double a = Math.abs(v);
-        if (a != 0 && (a >= 1e5 || a < 1e-3)) {
-            return String.format(Locale.ROOT, "%.0e", v);
-        }
-        String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 }
