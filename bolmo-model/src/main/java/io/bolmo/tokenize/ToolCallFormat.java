@@ -133,6 +133,57 @@ public record ToolCallFormat(String functionsOpen, String functionsClose, String
         return new Reply(content.toString().strip(), calls);
     }
 
+    /**
+     * For streaming a reply that may end in calls: passes the text through and holds back from where the calls
+     * block may begin, so a listener shows the content and never the block (parse the whole reply for the calls).
+     */
+    public ContentFilter contentFilter() {
+        return new ContentFilter(callsOpen);
+    }
+
+    /** See {@link #contentFilter()}. Not thread-safe: one per generation. */
+    public static final class ContentFilter {
+        private final String marker;
+        private final StringBuilder held = new StringBuilder();
+        private boolean inCalls;
+
+        private ContentFilter(String marker) {
+            this.marker = marker;
+        }
+
+        /** The part of {@code piece} (with what was held back) that is surely content. */
+        public String push(String piece) {
+            if (inCalls) {
+                return "";
+            }
+            held.append(piece);
+            int at = held.indexOf(marker);
+            if (at >= 0) {
+                inCalls = true;
+                return take(at);
+            }
+            int keep = 0; // the longest end of held that starts the marker
+            for (int k = Math.min(marker.length() - 1, held.length()); k > 0; k--) {
+                if (held.regionMatches(held.length() - k, marker, 0, k)) {
+                    keep = k;
+                    break;
+                }
+            }
+            return take(held.length() - keep);
+        }
+
+        /** At the end: what is still held back is content unless the calls block began. */
+        public String flush() {
+            return inCalls ? "" : take(held.length());
+        }
+
+        private String take(int n) {
+            String out = held.substring(0, n);
+            held.delete(0, inCalls ? held.length() : n);
+            return out;
+        }
+    }
+
     /** JSON with Python's {@code json.dumps} separators ({@code ", "}, {@code ": "}), as Hugging Face's tojson writes. */
     static String spaced(JsonElement e) {
         if (e.isJsonObject()) {

@@ -88,4 +88,21 @@ class ToolCallFormatTest {
         assertThatThrownBy(() -> new ChatMessage("user", "x", List.of(new ToolCall("f", "{}"))))
                 .hasMessageContaining("only assistant turns call tools");
     }
+
+    @Test
+    void aStreamShowsTheContentAndNeverTheCallsBlock() {
+        String reply = "Let me <b>check</b>.<function_calls>get_weather(city=\"Oslo\")</function_calls>";
+        for (int size = 1; size <= 7; size++) {
+            ToolCallFormat.ContentFilter filter = F.contentFilter();
+            StringBuilder shown = new StringBuilder();
+            for (int i = 0; i < reply.length(); i += size) {
+                shown.append(filter.push(reply.substring(i, Math.min(reply.length(), i + size))));
+            }
+            shown.append(filter.flush());
+            assertThat(shown.toString()).as("pieces of %d", size).isEqualTo("Let me <b>check</b>.");
+        }
+        ToolCallFormat.ContentFilter plain = F.contentFilter();
+        assertThat(plain.push("a <func")).isEqualTo("a ");
+        assertThat(plain.flush()).as("never completed: content after all").isEqualTo("<func");
+    }
 }

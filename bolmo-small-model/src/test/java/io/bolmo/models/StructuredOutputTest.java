@@ -115,12 +115,11 @@ class StructuredOutputTest {
         Map<String, SchemaCheck> checks = TOOLS.stream()
                 .collect(Collectors.toMap(ToolDefinition::name, t -> new SchemaCheck(t.parameters())));
         List<ChatMessage> conversation = List.of(ChatMessage.user("What is the weather in Strasbourg this week?"));
-        String prompt = template.render(conversation, TOOLS);
         for (ToolChoice choice : List.of(ToolChoice.required(), ToolChoice.function("get_weather"), ToolChoice.auto(),
                 ToolChoice.none())) {
             ByteConstraint c = ToolCallConstraint.of(format, TOOLS, choice, true, 4);
-            GenerationOptions o = options(c, 90, 5L).mutate().stop(List.of(template.stopSequence())).build();
-            GenerationResult r = bolmo.generate(prompt, o, GenerationListener.NONE);
+            GenerationResult r = bolmo.chat(bolmo.generator(), conversation, TOOLS, options(c, 90, 5L),
+                    GenerationListener.NONE);
             ToolCallFormat.Reply reply = format.parse(r.text());
             for (ToolCall call : reply.calls()) {
                 assertThat(checks.get(call.name()).problem(call.arguments().getBytes(StandardCharsets.UTF_8)))
@@ -141,8 +140,8 @@ class StructuredOutputTest {
         ChatTemplate template = bolmo.template();
         ByteConstraint c = ToolCallConstraint.of(template.tools(), List.of(Tools.WEATHER), ToolChoice.required(), false, 4);
         List<ChatMessage> conversation = new ArrayList<>(List.of(ChatMessage.user("Weather in Strasbourg?")));
-        GenerationOptions o = options(c, 80, null).mutate().stop(List.of(template.stopSequence())).build();
-        GenerationResult first = bolmo.generate(template.render(conversation, List.of(Tools.WEATHER)), o, GenerationListener.NONE);
+        GenerationResult first = bolmo.chat(bolmo.generator(), conversation, List.of(Tools.WEATHER), options(c, 80, null),
+                GenerationListener.NONE);
         ToolCallFormat.Reply reply = template.tools().parse(first.text());
         assertThat(reply.calls()).hasSize(1);
         conversation.add(ChatMessage.assistant(reply.content(), reply.calls()));

@@ -400,74 +400,69 @@ final class JsonSchemaCompiler {
      * {@code {m0, m1, ...}}: members in order, optional ones skippable, then (with {@code extra}) any further
      * members whose keys are none of {@code declared}, valued by {@code extra}.
      *
-     * <p>States: {@code ready[i]} = the members before i are decided and at least one was written (for i = 0: just
-     * after the opening); from it the close (when all of i.. are optional), a separator, then the key of i or of a
-     * later member reachable by skipping optional ones. After a key comes the value rule, returning to
-     * {@code ready[j + 1]}.
+     * <p>States: {@code first}, just after the opening; {@code ready[i]}, the members before i decided and at least
+     * one written (an extra member returns to {@code ready[n]}). From each: the close (when all of i.. are optional),
+     * or (after a separator, from {@code ready[i]}) the key of i or of a later member reachable by skipping optional
+     * ones, then that member's value, returning to {@code ready[j + 1]}.
      */
     private Node objectRule(Syntax syntax, List<Member> members, Node extra, Set<String> declared) {
         int n = members.size();
         int start = b.newState();
         int end = b.newState();
         b.accept(end);
+        int first = b.newState();
+        b.literal(start, syntax.open(), first);
         int[] ready = new int[n + 1];
         for (int i = 0; i <= n; i++) {
             ready[i] = b.newState();
         }
-        int first = b.newState(); // right after the opening
-        b.literal(start, syntax.open(), first);
-        int[] valueAt = new int[n]; // after member j's key (and separator): the value follows
+        int[] valueAt = new int[n]; // after member j's key (and the separator after it): its value
         for (int j = 0; j < n; j++) {
             valueAt[j] = valuePosition(syntax, members.get(j).value(), ready[j + 1]);
         }
-        int extraRule = -1;
-        int extraValue = -1;
+        int[] extraKey = null; // {rule of an extra key, the state after it}
         if (extra != null) {
-            extraRule = rule(leaf("key-except:" + String.join("\u0000", declared), () -> {
+            int rule = rule(leaf("key-except:" + String.join("\u0000", declared), () -> {
                 Automaton any = anyString();
                 List<Automaton> names = new ArrayList<>();
                 declared.forEach(d -> names.add(ByteAutomata.literal(JsonLiterals.string(d))));
                 return names.isEmpty() ? any : any.minus(BasicOperations.union(names));
             }));
-            int colon = b.newState();
-            extraValue = colon;
-            int v = valuePosition(syntax, extra, ready[n]);
-            b.edge(colon, syntax.keyValue(), syntax.keyValue(), v);
+            int afterKey = b.newState();
+            b.edge(afterKey, syntax.keyValue(), syntax.keyValue(), valuePosition(syntax, extra, ready[n]));
+            extraKey = new int[] {rule, afterKey};
         }
-        for (int i = 0; i <= n; i++) {
-            boolean restOptional = true;
-            for (int j = i; j < n; j++) {
-                restOptional &= !members.get(j).required();
-            }
-            for (int pass = 0; pass < 2; pass++) {
-                boolean isFirst = pass == 0;
-                if (isFirst && i > 0) {
-                    continue;
-                }
-                int from = isFirst ? first : ready[i];
-                if (restOptional) {
-                    b.literal(from, syntax.close(), end);
-                }
-                int keyPos = from;
-                if (!isFirst) {
-                    keyPos = b.newState();
-                    b.edge(from, syntax.separator(), syntax.separator(), keyPos);
-                }
-                for (int j = i; j < n; j++) {
-                    b.literal(keyPos, members.get(j).key(), valueAt[j]);
-                    if (members.get(j).required()) {
-                        break;
-                    }
-                }
-                if (extra != null && restOptional) {
-                    b.call(keyPos, extraRule, extraValue);
-                }
-                if (!isFirst) {
-                    optionalSpace(keyPos);
-                }
-            }
+        memberChoices(syntax, members, first, 0, false, end, valueAt, extraKey);
+        for (int i = Math.min(1, n); i <= n; i++) {
+            memberChoices(syntax, members, ready[i], i, true, end, valueAt, extraKey);
         }
         return new Rule(start);
+    }
+
+    /** From {@code from} with members i.. undecided: the close, or (a separator first if needed) the next key. */
+    private void memberChoices(Syntax syntax, List<Member> members, int from, int i, boolean separated, int end,
+            int[] valueAt, int[] extraKey) {
+        boolean restOptional = members.subList(i, members.size()).stream().noneMatch(Member::required);
+        if (restOptional) {
+            b.literal(from, syntax.close(), end);
+        }
+        int keyPos = from;
+        if (separated) {
+            keyPos = b.newState();
+            b.edge(from, syntax.separator(), syntax.separator(), keyPos);
+        }
+        for (int j = i; j < members.size(); j++) {
+            b.literal(keyPos, members.get(j).key(), valueAt[j]);
+            if (members.get(j).required()) {
+                break;
+            }
+        }
+        if (extraKey != null && restOptional) {
+            b.call(keyPos, extraKey[0], extraKey[1]);
+        }
+        if (separated) {
+            optionalSpace(keyPos);
+        }
     }
 
     /** The state where {@code value} is read, returning to {@code then}; with the optional space before it. */
