@@ -164,7 +164,7 @@ public record ToolCallFormat(String functionsOpen, String functionsClose, String
             }
             int keep = 0; // the longest end of held that starts the marker
             for (int k = Math.min(marker.length() - 1, held.length()); k > 0; k--) {
-                if (held.regionMatches(held.length() - k, marker, 0, k)) {
+                if (held.substring(held.length() - k).equals(marker.substring(0, k))) {
                     keep = k;
                     break;
                 }
