@@ -73,14 +73,27 @@ final class JobTestSupport {
     }
 
     /** The application in a fresh JVM with this test's class path, output to {@code log}. */
-    private static Process launch(List<String> args, Path log) throws IOException {
+    static Process launch(List<String> args, Path log) throws IOException {
+        return launch(args, null, log);
+    }
+
+    /**
+     * The application in a fresh JVM with this test's class path, output to {@code log}; with a {@code fault}
+     * ({@link FaultInjectingApplication}) it halts itself at that point.
+     */
+    static Process launch(List<String> args, String fault, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
         String cache = System.getProperty("DJL_CACHE_DIR");
         if (cache != null) {
             cmd.add("-DDJL_CACHE_DIR=" + cache);
         }
-        cmd.add(BolmoBatchApplication.class.getName());
+        if (fault != null) {
+            cmd.add("-D" + FaultInjectingApplication.PROPERTY + "=" + fault);
+            cmd.add(FaultInjectingApplication.class.getName());
+        } else {
+            cmd.add(BolmoBatchApplication.class.getName());
+        }
         cmd.addAll(args);
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

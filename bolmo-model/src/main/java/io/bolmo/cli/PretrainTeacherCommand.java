@@ -201,7 +201,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
         return build(() -> PretrainParameters.builder(workDir).seed(seed).steps(steps).batchSize(batchSize)
                 .seqLen(seqLen).lr(lr).hidden(hidden).layers(layers).heads(heads).window(window)
                 .intermediate(intermediate).heldOutEvery(heldOutEvery).evalBatches(evalBatches).tokenizer(tokenizer)
-                .dtype(dtype).device(device));
+                .dtype(dtype).device(device).validate());
     }
 
     /** {@code what}, with a bad parameter reported as a usage error naming the option. */

@@ -52,7 +52,7 @@ public final class ByteifyRun extends StudentRun {
      * when a file is missing or unreadable) a {@link CheckpointException} names the checkpoint and the difference.
      */
     public static ByteifyRun resume(Path checkpoint, ByteifyParameters params) {
-        JsonObject state = readState(checkpoint, FORMAT, params.identity(), "data");
+        JsonObject state = readState(checkpoint, FORMAT, () -> params.identity(), "data");
         DataCursor cursor = RunCheckpoints.resumeCursor(checkpoint, state);
         return withOptimizerOf(new ByteifyRun(params.withTokenizer(checkpoint.resolve(TOKENIZER_FILE)), checkpoint,
                 cursor), checkpoint, state);

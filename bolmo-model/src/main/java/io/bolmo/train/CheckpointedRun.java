@@ -1,10 +1,12 @@
 package io.bolmo.train;
 
 import com.google.gson.JsonObject;
+import io.bolmo.io.CheckpointException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The skeleton every training run shares: where it writes, the checkpoint ({@link RunCheckpoints}: the run's files,
@@ -57,16 +59,24 @@ public abstract class CheckpointedRun implements TrainingRun {
     }
 
     /**
-     * The {@code state.json} of {@code checkpoint}, after checking that it is of {@code format}, has the keys of
-     * {@code identity} and {@code required}, and was written with the same parameters; a {@link
-     * io.bolmo.io.CheckpointException} names the checkpoint and the difference.
+     * The {@code state.json} of {@code checkpoint}, after checking that it is of {@code format}, has the keys of the
+     * identity and of {@code required}, and was written with the same parameters as {@code identity} (asked for
+     * once the checkpoint is known to exist); a {@link io.bolmo.io.CheckpointException} names the checkpoint and the
+     * difference.
      */
-    protected static JsonObject readState(Path checkpoint, String format, RunIdentity identity, String... required) {
+    protected static JsonObject readState(Path checkpoint, String format, Supplier<RunIdentity> identity,
+            String... required) {
         List<String> keys = new ArrayList<>(List.of("step"));
-        keys.addAll(identity.requiredKeys());
         keys.addAll(List.of(required));
         JsonObject state = RunCheckpoints.readState(checkpoint, format, keys);
-        identity.requireSame(checkpoint, state);
+        RunIdentity id = identity.get();
+        for (String k : id.requiredKeys()) {
+            if (!state.has(k)) {
+                throw new CheckpointException(checkpoint.resolve(RunCheckpoints.STATE_FILE) + ": missing \"" + k
+                        + "\"");
+            }
+        }
+        id.requireSame(checkpoint, state);
         return state;
     }
 

@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -50,9 +53,9 @@ public final class RunDirectory {
         }
         if (!overwrite) {
             if (previous != null) {
-                throw new IllegalArgumentException("output " + output + " belongs to another run (" + describe(previous)
-                        + "); choose another output, or pass overwrite=true to replace that run's checkpoints and"
-                        + " models");
+                throw new IllegalArgumentException("output " + output + " belongs to another run ("
+                        + difference(previous, owner) + "); choose another output, or pass overwrite=true to replace"
+                        + " that run's checkpoints and models");
             }
             if (!isEmpty(output)) {
                 throw new IllegalArgumentException("output " + output + " is not empty and no run claims it (no "
@@ -168,9 +171,33 @@ public final class RunDirectory {
         }
     }
 
-    private static String describe(JsonObject owner) {
-        String s = owner.toString();
-        return s.length() <= 400 ? s : s.substring(0, 400) + "…";
+    /** How the owner {@code there} differs from {@code here}: the differing parameters, or the whole record. */
+    private static String difference(JsonObject there, JsonObject here) {
+        JsonObject a = there.has("parameters") && there.get("parameters").isJsonObject()
+                ? there.getAsJsonObject("parameters") : null;
+        JsonObject b = here.has("parameters") && here.get("parameters").isJsonObject()
+                ? here.getAsJsonObject("parameters") : null;
+        String who = there.has("job") ? "job " + there.get("job").getAsString()
+                : there.has("command") ? there.get("command").getAsString() : "";
+        if (a == null || b == null || !Objects.equals(there.get("job"), here.get("job"))) {
+            String s = there.toString();
+            return s.length() <= 300 ? s : s.substring(0, 300) + "…";
+        }
+        List<String> diffs = new ArrayList<>();
+        Set<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        for (String k : keys) {
+            if (!Objects.equals(a.get(k), b.get(k))) {
+                diffs.add(k + "=" + text(a, k) + " there, " + text(b, k) + " here");
+            }
+        }
+        return who + " with other parameters: " + String.join("; ", diffs.subList(0, Math.min(diffs.size(), 6)))
+                + (diffs.size() > 6 ? "; …" : "");
+    }
+
+    private static String text(JsonObject o, String key) {
+        String v = o.has(key) ? o.get(key).getAsString() : "(none)";
+        return v.length() <= 80 ? v : v.substring(0, 80) + "…";
     }
 
     private static boolean isEmpty(Path dir) {

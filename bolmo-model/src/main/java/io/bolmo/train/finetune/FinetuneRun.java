@@ -61,7 +61,7 @@ public final class FinetuneRun extends StudentRun {
 
     /** Continues from a checkpoint of {@link #saveCheckpoint} written with the same parameters. */
     public static FinetuneRun resume(Path checkpoint, FinetuneParameters params) {
-        JsonObject state = readState(checkpoint, FORMAT, params.identity(), "data");
+        JsonObject state = readState(checkpoint, FORMAT, () -> params.identity(), "data");
         DataCursor cursor = RunCheckpoints.resumeCursor(checkpoint, state);
         double best = state.has("best_loss") && !state.get("best_loss").isJsonNull()
                 ? state.get("best_loss").getAsDouble() : Double.NaN;

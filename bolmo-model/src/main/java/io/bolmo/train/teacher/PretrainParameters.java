@@ -233,10 +233,7 @@ public record PretrainParameters(Path output, List<Path> corpus, Path tokenizer,
          * ({@link PlainChatMarkers}).
          */
         public PretrainParameters build() {
-            check(hidden % heads == 0 && (hidden / heads) % 2 == 0, "heads", heads,
-                    "must divide hidden = " + hidden + " into an even head size");
-            check(format != DataFormat.CHAT || !corpus.isEmpty(), "corpus", null,
-                    "format=chat needs the conversations (JSONL, e.g. from bolmo make-chat-data)");
+            validate();
             TeacherSettings settings = TeacherSettings.recipe(batchSize, seqLen, steps, lr, seed, heldOutEvery,
                     format, freezeEmbeddings);
             OlmoConfig config = TeacherShapes.olmo3(TeacherShapes.VOCAB, hidden,
@@ -245,6 +242,15 @@ public record PretrainParameters(Path output, List<Path> corpus, Path tokenizer,
             List<Path> data = corpus.isEmpty() ? List.of(EuroparlCorpus.materialise(work, 0)) : corpus;
             return new PretrainParameters(output, data, resolveTokenizer(work), init, config, settings, evalBatches,
                     dtype, device);
+        }
+
+        /** Checks what depends on several parameters; {@link #build} does too, before it writes anything. */
+        public Builder validate() {
+            InvalidParameterException.check(hidden % heads == 0 && (hidden / heads) % 2 == 0, "heads", heads,
+                    "must divide hidden = " + hidden + " into an even head size");
+            InvalidParameterException.check(format != DataFormat.CHAT || !corpus.isEmpty(), "corpus", null,
+                    "format=chat needs the conversations (JSONL, e.g. from bolmo make-chat-data)");
+            return this;
         }
 
         private Path resolveTokenizer(Path work) {

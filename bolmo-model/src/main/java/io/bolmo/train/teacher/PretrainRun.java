@@ -79,7 +79,7 @@ public final class PretrainRun extends CheckpointedRun {
      * difference is a {@link CheckpointException} naming both.
      */
     public static PretrainRun resume(Path checkpoint, PretrainParameters params) {
-        readState(checkpoint, FORMAT, new RunIdentity());
+        readState(checkpoint, FORMAT, RunIdentity::new);
         TeacherSettings saved;
         try {
             saved = TeacherSettings.fromJson(Files.readString(
