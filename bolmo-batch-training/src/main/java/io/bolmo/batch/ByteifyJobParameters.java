@@ -13,7 +13,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * conversion to {@link ByteifyParameters} per stage. Values may be strings or typed parameters; every error names
  * the parameter, the bad value and what is allowed.
  */
-public final class ByteifyJobParameters {
+public final class ByteifyJobParameters extends TrainingJobParameters {
 
     /** The parameters of {@code byteify}: names, defaults, which are paths. Order is the documentation order. */
     public static final JobDescription JOB = new JobDescription(ByteifyJobConfiguration.JOB_NAME, List.of(
@@ -49,10 +49,8 @@ public final class ByteifyJobParameters {
     /** Name → default ({@code null}: required). Order is the documentation order. */
     public static final Map<String, String> DEFAULTS = JOB.defaults();
 
-    private final JobParameterValues values;
-
     private ByteifyJobParameters(JobParameterValues values) {
-        this.values = values;
+        super(values);
     }
 
     /** Reads {@code params}; unknown names are refused so that a typo does not silently fall back to a default. */
@@ -141,23 +139,8 @@ public final class ByteifyJobParameters {
         return values.path("output").resolve(s == Stage.STAGE1 ? "stage1" : "stage2");
     }
 
-    /** The parsed values, defaults filled in. */
-    JobParameterValues values() {
-        return values;
-    }
-
     /** The directories the stages write into (what {@code overwrite=true} clears of another run's artifacts). */
     List<Path> runOutputs() {
         return List.of(stageOutput(Stage.STAGE1), stageOutput(Stage.STAGE2));
     }
-
-    /** Optimizer steps per Spring Batch chunk (one transaction, one checkpoint). */
-    public int chunkSize() {
-        return values.positiveInt("chunk-size");
-    }
-
-    public int keepCheckpoints() {
-        return values.positiveInt("keep-checkpoints");
-    }
-
 }

@@ -10,7 +10,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * The job parameters of {@code finetune}, their defaults and their conversion to {@link FinetuneParameters}. Every
  * error names the parameter, the bad value and what is allowed; unknown names are refused.
  */
-public final class FinetuneJobParameters {
+public final class FinetuneJobParameters extends TrainingJobParameters {
 
     /** The parameters of {@code finetune}: names, defaults, which are paths. Order is the documentation order. */
     public static final JobDescription JOB = new JobDescription(FinetuneJobConfiguration.JOB_NAME, List.of(
@@ -37,10 +37,8 @@ public final class FinetuneJobParameters {
     /** Name → default ({@code null}: required). Order is the documentation order. */
     public static final Map<String, String> DEFAULTS = JOB.defaults();
 
-    private final JobParameterValues values;
-
     private FinetuneJobParameters(JobParameterValues values) {
-        this.values = values;
+        super(values);
     }
 
     public static FinetuneJobParameters of(JobParameters params) {
@@ -60,19 +58,6 @@ public final class FinetuneJobParameters {
             throw e.getMessage().startsWith("job parameter") ? e
                     : new IllegalArgumentException("job parameter " + e.getMessage(), e);
         }
-    }
-
-    /** The parsed values, defaults filled in. */
-    JobParameterValues values() {
-        return values;
-    }
-
-    public int chunkSize() {
-        return values.positiveInt("chunk-size");
-    }
-
-    public int keepCheckpoints() {
-        return values.positiveInt("keep-checkpoints");
     }
 
     private DataFormat format() {

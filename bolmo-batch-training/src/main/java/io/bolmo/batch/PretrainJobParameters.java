@@ -16,7 +16,7 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * parameters, defaults and checks (those of {@code bolmo pretrain-teacher}: Olmo 3 shape, d 128, 4 layers, on
  * Lucene's Europarl sample) plus the output and the chunking of the job.
  */
-public final class PretrainJobParameters {
+public final class PretrainJobParameters extends TrainingJobParameters {
 
     private static final Set<String> INPUTS = Set.of("corpus", "tokenizer", "init");
 
@@ -26,10 +26,8 @@ public final class PretrainJobParameters {
     /** Name → default ({@code null}: required). Order is the documentation order. */
     public static final Map<String, String> DEFAULTS = JOB.defaults();
 
-    private final JobParameterValues values;
-
     private PretrainJobParameters(JobParameterValues values) {
-        this.values = values;
+        super(values);
     }
 
     private static List<JobParameterDefinition> definitions() {
@@ -85,18 +83,5 @@ public final class PretrainJobParameters {
 
     private Path optionalPath(String name) {
         return values.string(name).isEmpty() ? null : values.path(name);
-    }
-
-    /** The parsed values, defaults filled in. */
-    JobParameterValues values() {
-        return values;
-    }
-
-    public int chunkSize() {
-        return values.positiveInt("chunk-size");
-    }
-
-    public int keepCheckpoints() {
-        return values.positiveInt("keep-checkpoints");
     }
 }
