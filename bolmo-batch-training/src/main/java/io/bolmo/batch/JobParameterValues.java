@@ -58,11 +58,6 @@ final class JobParameterValues {
         return of(params, job.defaults(), job::describe);
     }
 
-    /** Every parameter with its value (defaults filled in), in documentation order. */
-    Map<String, String> all() {
-        return java.util.Collections.unmodifiableMap(values);
-    }
-
     String string(String name) {
         return values.get(name);
     }

@@ -39,7 +39,7 @@ abstract class JobValidator implements JobParametersValidator {
             }
             List<Path> runOutputs = check(parameters);
             if (runOutputs != null) {
-                TrainingJobs.claimOutput(job, values, runOutputs);
+                TrainingJobs.claimOutput(job, parameters, values, runOutputs);
             }
         } catch (IllegalArgumentException e) {
             throw new InvalidJobParametersException(e.getMessage());

@@ -1,6 +1,7 @@
 package io.bolmo.batch;
 
 import com.google.gson.JsonObject;
+import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.RunDirectory;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameter;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.JobExecutionListener;
 
 /**
@@ -22,15 +24,17 @@ public final class TrainingJobs {
     private TrainingJobs() {}
 
     /**
-     * Claims the job's {@code output} for this run of {@code job}: the owner is the job's name and all its
-     * parameters (defaults filled in), so a restart is the same owner and any other run is another.
+     * Claims the job's {@code output} for this run of {@code job}: the owner is the job's name and the parameters as
+     * given (what makes a Batch job instance; a default that a later version changes does not make an old run
+     * another one), so a restart is the same owner and any other run is another.
      */
-    static void claimOutput(JobDescription job, JobParameterValues values, List<Path> runOutputs) {
+    static void claimOutput(JobDescription job, JobParameters given, JobParameterValues values,
+            List<Path> runOutputs) {
         JsonObject owner = new JsonObject();
         owner.addProperty("job", job.job());
-        JsonObject parameters = new JsonObject();
-        new TreeMap<>(values.all()).forEach(parameters::addProperty);
-        owner.add("parameters", parameters);
+        Map<String, String> parameters = new TreeMap<>();
+        given.parameters().forEach(p -> parameters.put(p.name(), String.valueOf(p.value()).trim()));
+        owner.add("parameters", RunCheckpoints.JSON.toJsonTree(parameters));
         RunDirectory.claim(values.path("output"), owner, values.bool("overwrite"), runOutputs);
     }
 
