@@ -79,4 +79,11 @@ class ArchitectureTest {
                         .and(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(runMachinery))))
                 .check(classes);
     }
+
+    @Test
+    void chartsAreAFrontEndOnlyTheCommandLineUses() {
+        noClasses().that().resideOutsideOfPackages("io.bolmo.plot..", "io.bolmo.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.plot..", "org.jfree..")
+                .check(classes);
+    }
 }

@@ -24,7 +24,7 @@ import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.DocumentEncoder;
-import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.TrainingBatch;
 import java.io.IOException;

@@ -13,7 +13,7 @@ import io.bolmo.train.RunOpener;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataFormat;
-import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
