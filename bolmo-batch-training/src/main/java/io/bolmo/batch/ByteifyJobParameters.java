@@ -2,6 +2,7 @@ package io.bolmo.batch;
 
 import io.bolmo.train.ByteifyParameters;
 import io.bolmo.train.Stage;
+import io.bolmo.train.TrainingSettings;
 import io.bolmo.train.data.PatchCompression;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,13 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  */
 public final class ByteifyJobParameters extends TrainingJobParameters {
 
-    /** The parameters of {@code byteify}: names, defaults, which are paths. Order is the documentation order. */
+    private static final TrainingSettings STAGE1 = TrainingSettings.stage1(1);
+    private static final TrainingSettings STAGE2 = TrainingSettings.stage2(1);
+
+    /**
+     * The parameters of {@code byteify}: names, defaults (the recipe's from the library where it has them), which are
+     * paths. Order is the documentation order.
+     */
     public static final JobDescription JOB = new JobDescription(ByteifyJobConfiguration.JOB_NAME, List.of(
             JobParameterDefinition.input("teacher", "", "the subword teacher's Hugging Face directory"),
             JobParameterDefinition.input("corpus", null,
@@ -27,15 +34,15 @@ public final class ByteifyJobParameters extends TrainingJobParameters {
             JobParameterDefinition.value("batch-size", "32"),
             JobParameterDefinition.value("seq-len", "24576"),
             JobParameterDefinition.value("max-patches", "4096"),
-            JobParameterDefinition.value("stage1-lr", "7e-4"),
-            JobParameterDefinition.value("stage2-lr", "5.2e-5"),
-            JobParameterDefinition.value("global-lr-multiplier", "0.5"),
-            JobParameterDefinition.value("boundary-weight", "4"),
+            JobParameterDefinition.value("stage1-lr", text(STAGE1.peakLr())),
+            JobParameterDefinition.value("stage2-lr", text(STAGE2.peakLr())),
+            JobParameterDefinition.value("global-lr-multiplier", text(STAGE2.globalLrMultiplier())),
+            JobParameterDefinition.value("boundary-weight", text(STAGE1.weights().boundary())),
             JobParameterDefinition.value("seed", "1234"),
             JobParameterDefinition.value("chunk-size", "500"),
             JobParameterDefinition.value("keep-checkpoints", "2"),
-            JobParameterDefinition.value("encoder-layers", "1"),
-            JobParameterDefinition.value("decoder-layers", "4"),
+            JobParameterDefinition.value("encoder-layers", text(ByteifyParameters.LocalShape.DEFAULT.encoderLayers())),
+            JobParameterDefinition.value("decoder-layers", text(ByteifyParameters.LocalShape.DEFAULT.decoderLayers())),
             JobParameterDefinition.value("local-heads", "0"),
             JobParameterDefinition.value("local-intermediate", "0"),
             JobParameterDefinition.value("held-out-every", "1000"),
@@ -51,6 +58,11 @@ public final class ByteifyJobParameters extends TrainingJobParameters {
 
     private ByteifyJobParameters(JobParameterValues values) {
         super(values);
+    }
+
+    /** A default as text: whole numbers without a fraction ("4", not "4.0"). */
+    static String text(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Reads {@code params}; unknown names are refused so that a typo does not silently fall back to a default. */

@@ -1,5 +1,6 @@
 package io.bolmo.batch;
 
+import io.bolmo.train.TrainingSettings;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.finetune.FinetuneParameters;
 import java.util.List;
@@ -24,8 +25,9 @@ public final class FinetuneJobParameters extends TrainingJobParameters {
             JobParameterDefinition.value("batch-size", "8"),
             JobParameterDefinition.value("seq-len", "1024"),
             JobParameterDefinition.value("max-patches", "256"),
-            JobParameterDefinition.value("lr", "5.2e-5"),
-            JobParameterDefinition.value("global-lr-multiplier", "0.5"),
+            JobParameterDefinition.value("lr", ByteifyJobParameters.text(TrainingSettings.stage2(1).peakLr())),
+            JobParameterDefinition.value("global-lr-multiplier",
+                    ByteifyJobParameters.text(TrainingSettings.stage2(1).globalLrMultiplier())),
             JobParameterDefinition.value("freeze-global", "false"),
             JobParameterDefinition.value("seed", "1234"),
             JobParameterDefinition.value("chunk-size", "100"),
