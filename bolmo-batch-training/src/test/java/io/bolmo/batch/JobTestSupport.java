@@ -46,11 +46,31 @@ final class JobTestSupport {
         });
         awaitFile(file, first);
         for (Long id : operator.getRunningExecutions(job.getName())) {
-            operator.stop(id);
+            stop(operator, id);
         }
         JobExecution stopped = first.get(60, TimeUnit.SECONDS);
         assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
         return stopped;
+    }
+
+    /**
+     * {@code JobOperator.stop}, retried when it races with the running step's chunk commit in this JVM (both update
+     * the step execution; the loser gets an optimistic-locking failure).
+     */
+    static void stop(JobOperator operator, long id) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                operator.stop(id);
+                return;
+            } catch (org.springframework.batch.core.launch.JobExecutionNotRunningException e) {
+                return; // it ended meanwhile
+            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**

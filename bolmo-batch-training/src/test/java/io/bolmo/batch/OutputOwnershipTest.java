@@ -90,7 +90,7 @@ class OutputOwnershipTest extends JobRepositoryTestBase {
                     .hasMessageContaining("is still running: its output " + out + " is locked by a live process");
         } finally {
             for (Long id : operator.getRunningExecutions("byteify")) {
-                operator.stop(id);
+                JobTestSupport.stop(operator, id);
             }
             assertThat(running.get(120, TimeUnit.SECONDS).getStatus()).isEqualTo(BatchStatus.STOPPED);
         }
