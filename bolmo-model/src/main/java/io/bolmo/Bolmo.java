@@ -1,7 +1,6 @@
 package io.bolmo;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.generate.BolmoGenerator;
@@ -12,6 +11,7 @@ import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.Generator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.Devices;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ByteTokenizer;
 import io.bolmo.tokenize.ChatMessage;
@@ -102,25 +102,9 @@ public final class Bolmo implements AutoCloseable {
         }
     }
 
-    /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that is not there is an error, not a fallback. */
+    /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} ({@link Devices#resolve}). */
     public static Device resolveDevice(String name) {
-        String n = name == null ? "auto" : name.trim().toLowerCase(java.util.Locale.ROOT);
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
-        if (n.equals("auto")) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
-        }
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.equals("gpu") || n.startsWith("gpu:")) {
-            int id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
-            if (id >= gpus) {
-                throw new IllegalArgumentException("device = '" + name + "' is not available: this machine has " + gpus
-                        + " GPU(s) visible to PyTorch; use 'cpu' or 'auto'");
-            }
-            return Device.gpu(id);
-        }
-        throw new IllegalArgumentException("device = '" + name + "' is invalid; allowed: auto, cpu, gpu, gpu:N");
+        return Devices.resolve(name);
     }
 
     /** Continues {@code prompt} (a BOS is added in front). */

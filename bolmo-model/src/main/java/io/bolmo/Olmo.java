@@ -7,7 +7,7 @@ import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.OlmoGenerator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
+import io.bolmo.nn.Devices;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.HfSubwordEncoder;
@@ -49,12 +49,12 @@ public final class Olmo implements AutoCloseable {
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new IllegalArgumentException("tokenizer = '" + tokenizerFile + "' is not a file");
         }
-        NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+        NDManager manager = NDManager.newBaseManager(Devices.resolve(device), "PyTorch");
         HfSubwordEncoder tokenizer = null;
-        try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
+        try {
             SubwordVocabulary vocab = SubwordVocabulary.load(tokenizerFile);
             tokenizer = HfSubwordEncoder.open(tokenizerFile);
-            OlmoModel model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
+            OlmoModel model = HfCheckpoint.loadOlmo(modelDir, manager);
             return new Olmo(manager, model, tokenizer, vocab);
         } catch (RuntimeException e) {
             if (tokenizer != null) {

@@ -2,9 +2,16 @@ package io.bolmo;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaCall;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.bolmo.train.RunCheckpoints;
+import io.bolmo.train.TrainingRun;
 import org.junit.jupiter.api.Test;
 
 /** The dependency direction of docs/architecture.md: everything points inward to the model. */
@@ -45,6 +52,31 @@ class ArchitectureTest {
                 .check(classes);
         noClasses().that().resideInAPackage("io.bolmo.train..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.generate..", "io.bolmo.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void trainingDoesNotReachTheApplicationFacades() {
+        // the facades load models for applications; training loads them through io.bolmo.io (HfCheckpoint)
+        noClasses().that().resideInAPackage("io.bolmo.train..")
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.bolmo")
+                        .and(JavaClass.Predicates.simpleNameStartingWith("Bolmo")
+                                .or(JavaClass.Predicates.simpleNameStartingWith("Olmo"))))
+                .check(classes);
+    }
+
+    @Test
+    void theCliHasNoTrainingLoop() {
+        // a command parses, hands the run to the library's RunDriver and prints: it never steps, checkpoints or prunes
+        // a run itself (the training benchmark, which times raw trainer steps, is the one exception)
+        DescribedPredicate<JavaClass> runMachinery = JavaClass.Predicates.assignableTo(TrainingRun.class)
+                .or(JavaClass.Predicates.equivalentTo(RunCheckpoints.class))
+                .or(JavaClass.Predicates.simpleNameEndingWith("Trainer"));
+        noClasses().that().resideInAPackage("io.bolmo.cli..")
+                .and().haveSimpleNameNotEndingWith("BenchCommand")
+                .should().callMethodWhere(JavaCall.Predicates.target(HasName.Predicates.nameMatching(
+                        "step|saveCheckpoint|prune|write|resume|restoreOptimizer"))
+                        .and(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(runMachinery))))
                 .check(classes);
     }
 

@@ -11,7 +11,6 @@ import io.bolmo.eval.TeacherScorer;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.SubwordTokenizer;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
@@ -210,9 +209,8 @@ final class EvalCommand implements Callable<Integer> {
 
         static Teacher load(Path dir, String device) {
             NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
-            try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
-                return new Teacher(manager, OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager,
-                        checkpoint)));
+            try {
+                return new Teacher(manager, HfCheckpoint.loadOlmo(dir, manager));
             } catch (RuntimeException e) {
                 manager.close();
                 throw e;
