@@ -1,8 +1,6 @@
 package io.bolmo.engine.djl;
 
 import ai.djl.ndarray.NDManager;
-import io.bolmo.engine.DeviceSpec;
-import io.bolmo.engine.Engine;
 import io.bolmo.engine.Prompts;
 import io.bolmo.engine.Scores;
 import io.bolmo.nn.BolmoModel;
@@ -15,27 +13,15 @@ import java.util.function.BooleanSupplier;
  * of {@link #prefillChunk()} bytes ({@link ChunkedPass}); decoding steps batch many sequences
  * ({@link DjlBolmoBatch}).
  */
-public final class DjlBolmoEngine implements Engine {
-
-    /**
-     * Bytes per prefill chunk by default: long enough that each chunk's matrix products stay efficient (a multiple
-     * of the mLSTM's own 64-position chunks), short enough that a chunk's attention over the cache stays small.
-     */
-    public static final int DEFAULT_PREFILL_CHUNK = 512;
+public final class DjlBolmoEngine extends DjlEngine {
 
     private final BolmoModel model;
     private final NDManager manager;
-    private final int chunk;
-    private final Runnable release;
 
     private DjlBolmoEngine(BolmoModel model, int chunk, Runnable release) {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("prefill chunk = " + chunk + " bytes is invalid: must be >= 1");
-        }
+        super(model.weights(), chunk, release);
         this.model = model;
         this.manager = model.weights().manager();
-        this.chunk = chunk;
-        this.release = release;
     }
 
     /** An engine over a model someone else owns (tests, benchmarks, training): closing it frees only its own. */
@@ -59,14 +45,8 @@ public final class DjlBolmoEngine implements Engine {
     @Override
     public Sequence prefill(int[] ids, int[] subwordRows, BooleanSupplier cancelled) {
         checkPrompt(ids, subwordRows);
-        DjlBolmoSequence seq = new DjlBolmoSequence(model, manager);
-        try (GradMode g = GradMode.off()) {
-            seq.prefill(model, ids, subwordRows, chunk, cancelled);
-            return seq;
-        } catch (RuntimeException | Error e) {
-            seq.close();
-            throw e;
-        }
+        return prefilled(new DjlBolmoSequence(model, manager),
+                seq -> seq.prefill(model, ids, subwordRows, prefillChunk(), cancelled));
     }
 
     @Override
@@ -80,7 +60,7 @@ public final class DjlBolmoEngine implements Engine {
         try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
             List<KvCache> caches = model.global().newCaches(scope);
             ChunkedPass pass = new ChunkedPass(model, scope, caches, true);
-            pass.run(ids, subwordRows, ids.length, chunk, () -> false);
+            pass.run(ids, subwordRows, ids.length, prefillChunk(), () -> false);
             caches.forEach(KvCache::close);
             return new Scores(ids.length, model.config().vocabSize(), pass.logits(), pass.logProbs(),
                     pass.boundaries(), model.config().hiddenSize(), pass.hidden());
@@ -96,33 +76,8 @@ public final class DjlBolmoEngine implements Engine {
         }
     }
 
-    @Override
-    public long parameterCount() {
-        return model.weights().parameterCount();
-    }
-
-    @Override
-    public DeviceSpec device() {
-        return DjlEngines.spec(manager.getDevice());
-    }
-
-    @Override
-    public String describe() {
-        return "djl " + manager.getDevice() + " f32";
-    }
-
-    /** Bytes per prefill chunk. */
-    public int prefillChunk() {
-        return chunk;
-    }
-
     /** The DJL model itself, for DJL-only work (training, benchmarks of single components). */
     public BolmoModel model() {
         return model;
-    }
-
-    @Override
-    public void close() {
-        release.run();
     }
 }

@@ -10,6 +10,7 @@ import io.bolmo.engine.DeviceSpec;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
+import java.util.function.Function;
 
 /** Loading models onto DJL/PyTorch: devices as PyTorch sees them, weights as float32 on the chosen device. */
 public final class DjlEngines {
@@ -34,20 +35,19 @@ public final class DjlEngines {
 
     /** Bolmo's weights from {@code source} on {@code device}; the engine owns them. */
     public static DjlBolmoEngine bolmo(BolmoConfig config, Weights.Source source, DeviceSpec device, int threads) {
-        NDManager manager = baseManager(device, threads);
-        try {
-            return DjlBolmoEngine.owning(BolmoModel.create(config, Weights.from(manager, source)), manager);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return load(device, threads, m -> DjlBolmoEngine.owning(BolmoModel.create(config, Weights.from(m, source)), m));
     }
 
     /** The subword model's weights from {@code source} on {@code device}; the engine owns them. */
     public static DjlOlmoEngine olmo(OlmoConfig config, Weights.Source source, DeviceSpec device, int threads) {
+        return load(device, threads, m -> DjlOlmoEngine.owning(OlmoModel.create(config, Weights.from(m, source)), m));
+    }
+
+    /** A base manager on {@code device} for {@code engine}, closed when creating the engine fails. */
+    private static <E extends DjlEngine> E load(DeviceSpec device, int threads, Function<NDManager, E> engine) {
         NDManager manager = baseManager(device, threads);
         try {
-            return DjlOlmoEngine.owning(OlmoModel.create(config, Weights.from(manager, source)), manager);
+            return engine.apply(manager);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -3,8 +3,6 @@ package io.bolmo.engine.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.bolmo.engine.DeviceSpec;
-import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
 import io.bolmo.nn.KvCache;
 import io.bolmo.nn.OlmoModel;
@@ -14,28 +12,22 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The subword Olmo model on DJL/PyTorch (float32): token ids in, logits over its vocabulary out; prefill and scoring
- * in chunks of {@link DjlBolmoEngine#DEFAULT_PREFILL_CHUNK} tokens against the KV caches. Subword rows are ignored.
+ * in chunks of {@link #prefillChunk()} tokens against the KV caches. Subword rows are ignored.
  */
-public final class DjlOlmoEngine implements Engine {
+public final class DjlOlmoEngine extends DjlEngine {
 
     private final OlmoModel model;
     private final NDManager manager;
-    private final int chunk;
-    private final Runnable release;
 
     private DjlOlmoEngine(OlmoModel model, int chunk, Runnable release) {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("prefill chunk = " + chunk + " tokens is invalid: must be >= 1");
-        }
+        super(model.weights(), chunk, release);
         this.model = model;
         this.manager = model.weights().manager();
-        this.chunk = chunk;
-        this.release = release;
     }
 
     /** An engine over a model someone else owns: closing it frees only its own. */
     public static DjlOlmoEngine over(OlmoModel model) {
-        return over(model, DjlBolmoEngine.DEFAULT_PREFILL_CHUNK);
+        return over(model, DEFAULT_PREFILL_CHUNK);
     }
 
     public static DjlOlmoEngine over(OlmoModel model, int chunk) {
@@ -43,7 +35,7 @@ public final class DjlOlmoEngine implements Engine {
     }
 
     static DjlOlmoEngine owning(OlmoModel model, NDManager base) {
-        return new DjlOlmoEngine(model, DjlBolmoEngine.DEFAULT_PREFILL_CHUNK, () -> {
+        return new DjlOlmoEngine(model, DEFAULT_PREFILL_CHUNK, () -> {
             model.close();
             base.close();
         });
@@ -52,14 +44,8 @@ public final class DjlOlmoEngine implements Engine {
     @Override
     public Sequence prefill(int[] tokens, int[] subwordRows, BooleanSupplier cancelled) {
         checkTokens(tokens);
-        DjlOlmoSequence seq = new DjlOlmoSequence(model, manager);
-        try (GradMode g = GradMode.off()) {
-            seq.prefill(model, tokens, chunk, cancelled);
-            return seq;
-        } catch (RuntimeException | Error e) {
-            seq.close();
-            throw e;
-        }
+        return prefilled(new DjlOlmoSequence(model, manager),
+                seq -> seq.prefill(model, tokens, prefillChunk(), cancelled));
     }
 
     @Override
@@ -75,8 +61,8 @@ public final class DjlOlmoEngine implements Engine {
         float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
         try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
             List<KvCache> caches = model.blocks().newCaches(scope);
-            for (int s = 0; s < tokens.length; s += chunk) {
-                int e = Math.min(tokens.length, s + chunk);
+            for (int s = 0; s < tokens.length; s += prefillChunk()) {
+                int e = Math.min(tokens.length, s + prefillChunk());
                 try (NDManager step = scope.newSubManager()) {
                     NDArray x = model.embed(step.create(Arrays.copyOfRange(tokens, s, e), new Shape(1, e - s)));
                     float[] part = model.lmHead().forward(model.blocks().forward(x, s, caches)).toFloatArray();
@@ -104,28 +90,8 @@ public final class DjlOlmoEngine implements Engine {
         }
     }
 
-    @Override
-    public long parameterCount() {
-        return model.weights().parameterCount();
-    }
-
-    @Override
-    public DeviceSpec device() {
-        return DjlEngines.spec(manager.getDevice());
-    }
-
-    @Override
-    public String describe() {
-        return "djl " + manager.getDevice() + " f32";
-    }
-
     /** The DJL model itself, for DJL-only work. */
     public OlmoModel model() {
         return model;
-    }
-
-    @Override
-    public void close() {
-        release.run();
     }
 }
