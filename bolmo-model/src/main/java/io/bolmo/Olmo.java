@@ -1,6 +1,5 @@
 package io.bolmo;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
@@ -12,12 +11,10 @@ import io.bolmo.generate.OlmoGenerator;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -29,10 +26,10 @@ public final class Olmo implements AutoCloseable {
 
     private final Engine engine;
     private final OlmoConfig config;
-    private final HuggingFaceTokenizer tokenizer;
+    private final HfSubwordEncoder tokenizer;
     private final OlmoGenerator generator;
 
-    private Olmo(Engine engine, OlmoConfig config, HuggingFaceTokenizer tokenizer, SubwordVocabulary vocab) {
+    private Olmo(Engine engine, OlmoConfig config, HfSubwordEncoder tokenizer, SubwordVocabulary vocab) {
         this.engine = engine;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -66,7 +63,7 @@ public final class Olmo implements AutoCloseable {
             OlmoConfig config = checkpoint.olmoConfig();
             Engine engine = Engines.olmo(checkpoint, config, options);
             try {
-                return new Olmo(engine, config, tokenizer(tokenizerFile), vocab);
+                return new Olmo(engine, config, HfSubwordEncoder.open(tokenizerFile), vocab);
             } catch (RuntimeException e) {
                 engine.close();
                 throw e;
@@ -74,19 +71,9 @@ public final class Olmo implements AutoCloseable {
         }
     }
 
-    /** The subword tokenizer as the source model was trained: no special tokens added, no truncation. */
-    public static HuggingFaceTokenizer tokenizer(Path tokenizerJson) {
-        try {
-            return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
-                    .optTruncation(false).optPadding(false).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
-        }
-    }
-
     /** The subword ids of {@code text} (no special tokens). */
     public int[] encode(String text) {
-        return Arrays.stream(tokenizer.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+        return tokenizer.encode(text);
     }
 
     /** Continues {@code prompt} (nothing is added in front). */

@@ -2,7 +2,7 @@ package io.bolmo.eval;
 
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
-import io.bolmo.train.data.SubwordEncoder;
+import io.bolmo.tokenize.SubwordEncoder;
 import java.util.Arrays;
 
 /**

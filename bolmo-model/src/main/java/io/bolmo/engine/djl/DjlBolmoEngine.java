@@ -5,6 +5,7 @@ import io.bolmo.engine.Prompts;
 import io.bolmo.engine.Scores;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.KvCache;
+import io.bolmo.nn.NoGrad;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -57,7 +58,7 @@ public final class DjlBolmoEngine extends DjlEngine {
     @Override
     public Scores score(int[] ids, int[] subwordRows) {
         checkPrompt(ids, subwordRows);
-        try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
+        try (NoGrad g = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
             List<KvCache> caches = model.global().newCaches(scope);
             ChunkedPass pass = new ChunkedPass(model, scope, caches, true);
             pass.run(ids, subwordRows, ids.length, prefillChunk(), () -> false);

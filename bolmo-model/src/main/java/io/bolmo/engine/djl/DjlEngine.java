@@ -2,6 +2,7 @@ package io.bolmo.engine.djl;
 
 import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.Weights;
 import java.util.function.Consumer;
 
@@ -30,7 +31,7 @@ public abstract sealed class DjlEngine implements Engine permits DjlBolmoEngine,
 
     /** Prefills {@code seq} with autograd off; the sequence is closed when that fails (cancelled included). */
     static <S extends Sequence> S prefilled(S seq, Consumer<S> prefill) {
-        try (GradMode g = GradMode.off()) {
+        try (NoGrad g = NoGrad.enter()) {
             prefill.accept(seq);
             return seq;
         } catch (RuntimeException | Error e) {

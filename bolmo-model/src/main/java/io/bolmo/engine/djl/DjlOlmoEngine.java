@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.engine.Scores;
 import io.bolmo.nn.KvCache;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.OlmoModel;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class DjlOlmoEngine extends DjlEngine {
         checkTokens(tokens);
         int vocab = model.config().vocabSize();
         float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
-        try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
+        try (NoGrad g = NoGrad.enter(); NDManager scope = manager.newSubManager()) {
             List<KvCache> caches = model.blocks().newCaches(scope);
             for (int s = 0; s < tokens.length; s += prefillChunk()) {
                 int e = Math.min(tokens.length, s + prefillChunk());
