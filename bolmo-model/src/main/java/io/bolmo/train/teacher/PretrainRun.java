@@ -3,7 +3,8 @@ package io.bolmo.train.teacher;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.CheckpointException;
-import io.bolmo.nn.Devices;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.djl.DjlEngines;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.CheckpointedRun;
@@ -43,7 +44,7 @@ public final class PretrainRun extends CheckpointedRun {
     private PretrainRun(PretrainParameters params, Path checkpoint) {
         super(FORMAT, params.output());
         this.params = params;
-        NDManager m = NDManager.newBaseManager(Devices.resolve(params.device()), "PyTorch");
+        NDManager m = NDManager.newBaseManager(DjlEngines.device(DeviceSpec.parse(params.device())), "PyTorch");
         List<AutoCloseable> opened = new ArrayList<>(List.of(m));
         try {
             this.corpus = Corpus.open(params.corpus(), params.settings().format().corpusOptions());
