@@ -37,6 +37,13 @@ public final class TestModels {
         public final AtomicInteger submitted = new AtomicInteger();
         public final AtomicInteger steps = new AtomicInteger();
         public final AtomicInteger running = new AtomicInteger();
+        /** Fused ids chosen, the forced decision on the last prompt byte included: 0 while the prefill runs. */
+        public final AtomicInteger fusedSteps = new AtomicInteger();
+        /**
+         * Runs on the engine's thread at the first cancellation check of each generation (made before its prefill),
+         * after that check has read the flag: a stop it requests is seen by the next check only.
+         */
+        public volatile Runnable onFirstCheck = () -> {};
         public final BlockingQueue<GenerationResult> results = new LinkedBlockingQueue<>();
 
         public WatchedEngine(BolmoEngine delegate) {
@@ -56,13 +63,26 @@ public final class TestModels {
             CompletableFuture<GenerationResult> done;
             try {
                 done = delegate.submit(messages, options, new GenerationListener() {
+                    private boolean checked;
+
                     @Override
                     public void onText(String piece) {
                         listener.onText(piece);
                     }
 
                     @Override
+                    public void onStep(int fusedId) {
+                        fusedSteps.incrementAndGet();
+                    }
+
+                    @Override
                     public boolean isCancelled() {
+                        if (!checked) {
+                            checked = true;
+                            boolean cancelled = listener.isCancelled();
+                            onFirstCheck.run();
+                            return cancelled;
+                        }
                         steps.incrementAndGet();
                         if (stepDelayMillis > 0) {
                             try {

@@ -2,27 +2,24 @@ package io.bolmo.spring.ai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bolmo.Bolmo;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.FinishReason;
-import io.bolmo.generate.GenerationListener;
-import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.spring.TestModels;
 import io.bolmo.spring.TestModels.WatchedEngine;
 import io.bolmo.spring.autoconfigure.Resilience4jGenerationGuard;
-import io.bolmo.tokenize.ChatMessage;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,38 +28,30 @@ import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.Disposable;
 
 /**
- * The time limit and a client's cancellation while a long prompt is being prefilled. The prompt is chosen so that
- * its prefill alone takes at least a second on this machine ({@link #prefill}); each test then asks for something
- * to happen in well under half of that.
+ * The time limit and a client's cancellation around the prefill, made deterministic by the engine's first
+ * cancellation check, which the scheduler makes just before it prefills: the tests hold the engine there, or request
+ * the stop from there, so the prefill starts with the stop already requested.
  *
- * <p>The two tests named {@code ...FreesItsSlotPromptly} need the model to check cancellation between prefill
- * chunks (chunked prefill in bolmo-model); against a prefill that cannot be interrupted they fail, because the slot
- * stays busy until the whole prompt has been prefilled.
+ * <p>The two tests named {@code ...DuringThePrefill...} need the model to check cancellation between prefill chunks
+ * (chunked prefill in bolmo-model). Against a prefill that cannot be interrupted they fail: the model prefills the
+ * whole prompt and makes the forced decision on its last byte before it sees the stop, and until then the slot stays
+ * busy (seconds for a long prompt).
  */
 class PrefillCancellationTests {
 
+    /** About 4 KB: several prefill chunks. */
+    private static final String LONG_TEXT = "The Parliament adopted the resolution. ".repeat(100);
+
     private static Bolmo bolmo;
     private static BolmoScheduler scheduler;
-    private static String longText;
-    private static Duration prefill;
     private WatchedEngine engine;
     private BolmoChatModel model;
     private Resilience4jGenerationGuard guard;
 
     @BeforeAll
-    static void loadAndFindASlowPrompt() {
+    static void load() {
         bolmo = Bolmo.load(TestModels.tinyModel(), Bolmo.Options.defaults().withDevice("cpu"));
         scheduler = bolmo.scheduler(BolmoScheduler.Options.of(2));
-        bolmo.chat(List.of(ChatMessage.user("warm up")), GenerationOptions.greedy(1), GenerationListener.NONE);
-        for (int bytes = 4000; bytes <= 16000; bytes *= 2) {
-            longText = "The Parliament adopted the resolution. ".repeat(bytes / 39);
-            GenerationResult r = bolmo.chat(List.of(ChatMessage.user(longText)), GenerationOptions.greedy(1),
-                    GenerationListener.NONE);
-            prefill = Duration.ofNanos(r.prefillNanos());
-            if (prefill.toMillis() >= 1000) {
-                break;
-            }
-        }
     }
 
     @AfterAll
@@ -73,17 +62,13 @@ class PrefillCancellationTests {
 
     @AfterEach
     void closeModel() {
-        // a prefill that could not be interrupted still runs: let it end before the next test measures
-        await().atMost(Duration.ofSeconds(60)).until(() -> scheduler.admitted() == 0);
-        if (model != null) {
-            model.close();
-            guard.close();
-        }
+        // a prefill that could not be interrupted may still run: let it end before the next test
+        await().atMost(Duration.ofSeconds(120)).until(() -> scheduler.admitted() == 0);
+        model.close();
+        guard.close();
     }
 
     private BolmoChatModel model(Duration timeout) {
-        assumeThat(prefill).as("prefill of the longest prompt tried (16 KB) is too fast to observe").isGreaterThan(
-                Duration.ofMillis(1000));
         guard = new Resilience4jGenerationGuard(CircuitBreaker.ofDefaults("bolmo"),
                 Bulkhead.of("bolmo", BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO)
                         .build()),
@@ -94,50 +79,85 @@ class PrefillCancellationTests {
     }
 
     private static Prompt longPrompt() {
-        return new Prompt(longText, BolmoChatOptions.builder().maxTokens(1_000_000).build());
+        return new Prompt(LONG_TEXT, BolmoChatOptions.builder().maxTokens(1_000_000).build());
     }
 
     private boolean slotFree() {
         return guard.bulkhead().getMetrics().getAvailableConcurrentCalls() == 1;
     }
 
+    /** Holds the engine at its first check, just before the prefill, until {@code latch} opens. */
+    private void holdBeforeThePrefillUntil(CountDownLatch latch) {
+        engine.onFirstCheck = () -> {
+            try {
+                latch.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
+    /** The clock starts at admission: a request held before its prefill still gets its timeout on time. */
     @Test
-    void theTimeLimitCoversThePrefill() {
-        BolmoChatModel m = model(Duration.ofMillis(150));
+    void theTimeLimitCountsFromAdmissionSoItCoversThePrefill() throws Exception {
+        BolmoChatModel m = model(Duration.ofMillis(100));
+        CountDownLatch replied = new CountDownLatch(1);
+        holdBeforeThePrefillUntil(replied);
         long start = System.nanoTime();
         assertThatThrownBy(() -> m.call(longPrompt())).isInstanceOf(BolmoGenerationTimeoutException.class);
-        Duration replied = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(replied).as("reply after %s; prefill alone takes %s", replied, prefill)
-                .isLessThan(prefill.dividedBy(2));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(engine.fusedSteps).as("the prefill has not even started").hasValue(0);
+        assertThat(m.activeGenerations()).as("still counted until the engine lets go").isEqualTo(1);
+        assertThat(slotFree()).isFalse();
+        replied.countDown();
+
+        GenerationResult result = engine.results.poll(30, TimeUnit.SECONDS);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        await().atMost(Duration.ofSeconds(5)).until(this::slotFree);
+        assertThat(guard.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(30));
     }
 
     /** Needs chunked prefill with a cancellation check between chunks (bolmo-model). */
     @Test
-    void aPrefillStoppedByTheTimeLimitFreesItsSlotPromptly() throws Exception {
-        BolmoChatModel m = model(Duration.ofMillis(150));
-        long start = System.nanoTime();
-        assertThatThrownBy(() -> m.call(longPrompt())).isInstanceOf(BolmoGenerationTimeoutException.class);
-        await().atMost(Duration.ofSeconds(60)).until(this::slotFree);
-        Duration freed = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(freed).as("slot freed after %s; prefill alone takes %s", freed, prefill)
-                .isLessThan(prefill.dividedBy(2));
-        assertThat(engine.results.poll(1, TimeUnit.SECONDS).finishReason()).isEqualTo(FinishReason.CANCELLED);
-    }
+    void aClientGoneDuringThePrefillStopsItBeforeItEnds() throws Exception {
+        BolmoChatModel m = model(Duration.ofSeconds(120));
+        AtomicReference<Disposable> subscription = new AtomicReference<>();
+        CountDownLatch subscribed = new CountDownLatch(1);
+        engine.onFirstCheck = () -> {
+            try {
+                subscribed.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            subscription.get().dispose(); // the client leaves as the prefill starts
+        };
+        subscription.set(m.stream(longPrompt()).subscribe(r -> {}, e -> {}));
+        subscribed.countDown();
 
-    /** Needs chunked prefill with a cancellation check between chunks (bolmo-model). */
-    @Test
-    void aClientGoneDuringThePrefillFreesItsSlotPromptly() throws Exception {
-        BolmoChatModel m = model(Duration.ofSeconds(60));
-        Disposable subscription = m.stream(longPrompt()).subscribe(r -> {}, e -> {});
-        await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.admitted() == 1);
-        Thread.sleep(prefill.toMillis() / 10); // well inside the prefill
-        long start = System.nanoTime();
-        subscription.dispose();
-        await().atMost(Duration.ofSeconds(60)).until(this::slotFree);
-        Duration freed = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(freed).as("slot freed %s after the client left; prefill alone takes %s", freed, prefill)
-                .isLessThan(prefill.dividedBy(2));
-        assertThat(engine.results.poll(1, TimeUnit.SECONDS).finishReason()).isEqualTo(FinishReason.CANCELLED);
+        GenerationResult result = engine.results.poll(120, TimeUnit.SECONDS);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(engine.fusedSteps).as("the prefill stopped before its forced decision on the last byte")
+                .hasValue(0);
+        await().atMost(Duration.ofSeconds(5)).until(this::slotFree);
         assertThat(m.activeGenerations()).isZero();
+    }
+
+    /** Needs chunked prefill with a cancellation check between chunks (bolmo-model). */
+    @Test
+    void aTimeLimitPassingDuringThePrefillStopsItBeforeItEnds() throws Exception {
+        BolmoChatModel m = model(Duration.ofMillis(100));
+        CountDownLatch replied = new CountDownLatch(1);
+        // the time limit passes while the engine is held; the check then reports what it read before (not
+        // stopped), so the prefill begins with the stop already requested
+        holdBeforeThePrefillUntil(replied);
+        assertThatThrownBy(() -> m.call(longPrompt())).isInstanceOf(BolmoGenerationTimeoutException.class);
+        replied.countDown();
+
+        GenerationResult result = engine.results.poll(120, TimeUnit.SECONDS);
+        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
+        assertThat(engine.fusedSteps).as("the prefill stopped before its forced decision on the last byte")
+                .hasValue(0);
+        await().atMost(Duration.ofSeconds(5)).until(this::slotFree);
     }
 }
