@@ -2,12 +2,9 @@ package io.bolmo.examples.chat;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -55,11 +52,8 @@ public class ApiKeyFilter implements WebFilter {
     }
 
     private Mono<Void> refuse(ServerHttpResponse response, String message, String code) {
-        Map<String, Object> body = ErrorMapping.error(message, "invalid_request_error", code);
-        response.setStatusCode(HttpStatus.UNAUTHORIZED);
         response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        DataBuffer buffer = response.bufferFactory().wrap(json.writeValueAsBytes(body));
-        return response.writeWith(Mono.just(buffer));
+        return ErrorMapping.write(response, HttpStatus.UNAUTHORIZED,
+                ErrorMapping.error(message, "invalid_request_error", code), json);
     }
 }

@@ -14,7 +14,9 @@ import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
@@ -22,7 +24,9 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Maps failures to statuses a client can act on: too busy = 429 (retry soon), timeout or open circuit = 503, bad
@@ -146,8 +150,9 @@ public class ErrorMapping {
                 path.append('[').append(r.getIndex()).append(']');
             }
         }
-        if (e instanceof MismatchedInputException m && m.getTargetType() != null && !path.isEmpty()) {
-            return "invalid type for '" + path + "': expected " + jsonType(m.getTargetType());
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return path.isEmpty() ? "the request body must be a JSON " + jsonType(m.getTargetType()).substring(2)
+                    : "invalid type for '" + path + "': expected " + jsonType(m.getTargetType());
         }
         if (e instanceof StreamReadException && e.getLocation() != null) {
             return "malformed JSON at line " + e.getLocation().getLineNr() + ", column "
@@ -183,6 +188,14 @@ public class ErrorMapping {
         String line = s.lines().findFirst().orElse(s);
         int cut = line.indexOf(": public ");
         return cut < 0 ? line : line.substring(0, cut);
+    }
+
+    /** Writes an error body from a web filter, before any controller runs. */
+    static Mono<Void> write(ServerHttpResponse response, HttpStatus status, Map<String, Object> body,
+            JsonMapper json) {
+        response.setStatusCode(status);
+        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+        return response.writeWith(Mono.just(response.bufferFactory().wrap(json.writeValueAsBytes(body))));
     }
 
     /** OpenAI's error body: {@code {"error": {"message", "type", "param", "code"}}}. */
