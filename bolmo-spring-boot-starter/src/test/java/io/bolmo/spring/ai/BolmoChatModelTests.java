@@ -4,21 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.bolmo.Bolmo;
-import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationResult;
-import io.bolmo.spring.TestModels;
-import io.bolmo.spring.TestModels.WatchedEngine;
 import io.bolmo.spring.autoconfigure.Resilience4jGenerationGuard;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -27,9 +18,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.SystemMessage;
@@ -43,61 +31,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /** Against the real tiny model (random weights). */
-class BolmoChatModelTests {
-
-    private static Bolmo bolmo;
-    private static BolmoScheduler scheduler;
-    private WatchedEngine engine;
-    private BolmoChatModel model;
-    private Resilience4jGenerationGuard guard;
-
-    @BeforeAll
-    static void load() {
-        bolmo = Bolmo.load(TestModels.tinyModel(), Bolmo.Options.defaults().withDevice("cpu"));
-        scheduler = bolmo.scheduler(BolmoScheduler.Options.of(4));
-    }
-
-    @AfterAll
-    static void close() {
-        scheduler.close();
-        bolmo.close();
-    }
-
-    @AfterEach
-    void closeModel() {
-        if (model != null) {
-            model.close();
-        }
-        if (guard != null) {
-            guard.close();
-        }
-    }
-
-    private BolmoChatModel model(GenerationGuard guard, io.micrometer.observation.ObservationRegistry registry) {
-        engine = new WatchedEngine(BolmoEngine.of(bolmo, scheduler));
-        model = BolmoChatModel.builder().engine(engine).guard(guard).observationRegistry(registry)
-                .defaultOptions(BolmoChatOptions.builder().model("tiny-olmo3").maxTokens(24).build()).build();
-        return model;
-    }
-
-    private BolmoChatModel model() {
-        return model(GenerationGuard.NONE, io.micrometer.observation.ObservationRegistry.NOOP);
-    }
-
-    private Resilience4jGenerationGuard guard(int slots, Duration timeout) {
-        return guard(slots, timeout, Long.MAX_VALUE);
-    }
-
-    private Resilience4jGenerationGuard guard(int slots, Duration timeout, long maxPromptBytesInFlight) {
-        guard = new Resilience4jGenerationGuard(
-                CircuitBreaker.of("bolmo", CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(3)
-                        .failureRateThreshold(50).build()),
-                Bulkhead.of("bolmo", BulkheadConfig.custom().maxConcurrentCalls(slots)
-                        .maxWaitDuration(Duration.ZERO).build()),
-                TimeLimiter.of("bolmo", TimeLimiterConfig.custom().timeoutDuration(timeout).build()),
-                maxPromptBytesInFlight);
-        return guard;
-    }
+class BolmoChatModelTests extends TinyModelTestBase {
 
     @Test
     void chatClientCallReturnsTextUsageAndMetadata() {
@@ -236,7 +170,7 @@ class BolmoChatModelTests {
     @Test
     void timeLimitStopsTheGenerationAndFreesItsSlot() throws Exception {
         Resilience4jGenerationGuard guard = guard(1, Duration.ofMillis(300));
-        BolmoChatModel m = model(guard, io.micrometer.observation.ObservationRegistry.NOOP);
+        BolmoChatModel m = model(guard, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
         engine.stepDelayMillis = 5;
         Prompt longPrompt = new Prompt("Go on", BolmoChatOptions.builder().maxTokens(1_000_000).build());
 
@@ -264,7 +198,7 @@ class BolmoChatModelTests {
     @Test
     void bulkheadRejectsTheExcessAtOnceWithoutCountingAFailure() throws Exception {
         Resilience4jGenerationGuard guard = guard(1, Duration.ofSeconds(30));
-        BolmoChatModel m = model(guard, io.micrometer.observation.ObservationRegistry.NOOP);
+        BolmoChatModel m = model(guard, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
         engine.stepDelayMillis = 5;
         Disposable busy = m.stream(new Prompt("Go", BolmoChatOptions.builder().maxTokens(1_000_000).build()))
                 .subscribe();
@@ -313,7 +247,7 @@ class BolmoChatModelTests {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         registry.observationConfig().observationHandler(new ChatModelMeterObservationHandler(meters))
                 .observationHandler(new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
-        BolmoChatModel m = model(GenerationGuard.NONE, registry);
+        BolmoChatModel m = model(GenerationGuard.NONE, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES, registry);
 
         m.call(new Prompt("Hi", BolmoChatOptions.builder().model("tiny-olmo3").maxTokens(8).build()));
         TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyRemainingCurrentObservation()

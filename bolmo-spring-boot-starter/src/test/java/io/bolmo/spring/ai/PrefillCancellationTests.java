@@ -4,25 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.bolmo.Bolmo;
-import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationResult;
-import io.bolmo.spring.TestModels;
-import io.bolmo.spring.TestModels.WatchedEngine;
-import io.bolmo.spring.autoconfigure.Resilience4jGenerationGuard;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.Disposable;
@@ -37,45 +24,13 @@ import reactor.core.Disposable;
  * whole prompt and makes the forced decision on its last byte before it sees the stop, and until then the slot stays
  * busy (seconds for a long prompt).
  */
-class PrefillCancellationTests {
+class PrefillCancellationTests extends TinyModelTestBase {
 
     /** About 4 KB: several prefill chunks. */
     private static final String LONG_TEXT = "The Parliament adopted the resolution. ".repeat(100);
 
-    private static Bolmo bolmo;
-    private static BolmoScheduler scheduler;
-    private WatchedEngine engine;
-    private BolmoChatModel model;
-    private Resilience4jGenerationGuard guard;
-
-    @BeforeAll
-    static void load() {
-        bolmo = Bolmo.load(TestModels.tinyModel(), Bolmo.Options.defaults().withDevice("cpu"));
-        scheduler = bolmo.scheduler(BolmoScheduler.Options.of(2));
-    }
-
-    @AfterAll
-    static void close() {
-        scheduler.close();
-        bolmo.close();
-    }
-
-    @AfterEach
-    void closeModel() {
-        // a prefill that could not be interrupted may still run: let it end before the next test
-        await().atMost(Duration.ofSeconds(120)).until(() -> scheduler.admitted() == 0);
-        model.close();
-        guard.close();
-    }
-
     private BolmoChatModel model(Duration timeout) {
-        guard = new Resilience4jGenerationGuard(CircuitBreaker.ofDefaults("bolmo"),
-                Bulkhead.of("bolmo", BulkheadConfig.custom().maxConcurrentCalls(1).maxWaitDuration(Duration.ZERO)
-                        .build()),
-                TimeLimiter.of("bolmo", TimeLimiterConfig.custom().timeoutDuration(timeout).build()), 1 << 20);
-        engine = new WatchedEngine(BolmoEngine.of(bolmo, scheduler));
-        model = BolmoChatModel.builder().engine(engine).guard(guard).maxPromptBytes(1 << 20).build();
-        return model;
+        return model(guard(1, timeout, 1 << 20), 1 << 20);
     }
 
     private static Prompt longPrompt() {

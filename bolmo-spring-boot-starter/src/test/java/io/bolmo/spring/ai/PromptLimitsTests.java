@@ -4,24 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.bolmo.Bolmo;
-import io.bolmo.generate.BolmoScheduler;
-import io.bolmo.spring.TestModels;
-import io.bolmo.spring.TestModels.WatchedEngine;
-import io.bolmo.spring.autoconfigure.Resilience4jGenerationGuard;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
@@ -29,42 +16,7 @@ import org.springframework.ai.chat.prompt.Prompt;
 import reactor.core.Disposable;
 
 /** What one request, and all requests together, may ask the model to prefill. */
-class PromptLimitsTests {
-
-    private static Bolmo bolmo;
-    private static BolmoScheduler scheduler;
-    private WatchedEngine engine;
-    private BolmoChatModel model;
-    private Resilience4jGenerationGuard guard;
-
-    @BeforeAll
-    static void load() {
-        bolmo = Bolmo.load(TestModels.tinyModel(), Bolmo.Options.defaults().withDevice("cpu"));
-        scheduler = bolmo.scheduler(BolmoScheduler.Options.of(4));
-    }
-
-    @AfterAll
-    static void close() {
-        scheduler.close();
-        bolmo.close();
-    }
-
-    @AfterEach
-    void closeModel() {
-        if (model != null) {
-            model.close();
-        }
-        if (guard != null) {
-            guard.close();
-        }
-    }
-
-    private BolmoChatModel model(GenerationGuard guard, int maxPromptBytes) {
-        engine = new WatchedEngine(BolmoEngine.of(bolmo, scheduler));
-        model = BolmoChatModel.builder().engine(engine).guard(guard).maxPromptBytes(maxPromptBytes)
-                .defaultOptions(BolmoChatOptions.builder().maxTokens(4).build()).build();
-        return model;
-    }
+class PromptLimitsTests extends TinyModelTestBase {
 
     private static int renderedBytes(List<ChatMessage> messages) {
         return ChatTemplate.OLMO.render(messages).getBytes(StandardCharsets.UTF_8).length;
@@ -96,12 +48,7 @@ class PromptLimitsTests {
 
     @Test
     void promptBytesInFlightAreBoundedAndFreedOnceTheEngineStops() {
-        guard = new Resilience4jGenerationGuard(CircuitBreaker.ofDefaults("bolmo"),
-                Bulkhead.of("bolmo", BulkheadConfig.custom().maxConcurrentCalls(4).maxWaitDuration(Duration.ZERO)
-                        .build()),
-                TimeLimiter.of("bolmo", TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(60)).build()),
-                300);
-        BolmoChatModel m = model(guard, 300);
+        BolmoChatModel m = model(guard(4, Duration.ofSeconds(60), 300), 300);
         engine.stepDelayMillis = 5;
         Prompt long1 = new Prompt(new UserMessage("x".repeat(170)),
                 BolmoChatOptions.builder().maxTokens(1_000_000).build());
