@@ -90,12 +90,7 @@ class PrefillCancellationTests extends TinyModelTestBase {
         subscription.set(m.stream(longPrompt()).subscribe(r -> {}, e -> {}));
         subscribed.countDown();
 
-        GenerationResult result = engine.results.poll(120, TimeUnit.SECONDS);
-        assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
-        assertThat(engine.fusedSteps).as("the prefill stopped before its forced decision on the last byte")
-                .hasValue(0);
-        await().atMost(Duration.ofSeconds(5)).until(this::slotFree);
-        assertThat(m.activeGenerations()).isZero();
+        assertStoppedBeforeThePrefillEnded(m);
     }
 
     /** Needs chunked prefill with a cancellation check between chunks (bolmo-model). */
@@ -109,10 +104,15 @@ class PrefillCancellationTests extends TinyModelTestBase {
         assertThatThrownBy(() -> m.call(longPrompt())).isInstanceOf(BolmoGenerationTimeoutException.class);
         replied.countDown();
 
+        assertStoppedBeforeThePrefillEnded(m);
+    }
+
+    private void assertStoppedBeforeThePrefillEnded(BolmoChatModel m) throws InterruptedException {
         GenerationResult result = engine.results.poll(120, TimeUnit.SECONDS);
         assertThat(result.finishReason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(engine.fusedSteps).as("the prefill stopped before its forced decision on the last byte")
                 .hasValue(0);
         await().atMost(Duration.ofSeconds(5)).until(this::slotFree);
+        assertThat(m.activeGenerations()).isZero();
     }
 }
