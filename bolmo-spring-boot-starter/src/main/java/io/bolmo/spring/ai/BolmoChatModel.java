@@ -1,6 +1,5 @@
 package io.bolmo.spring.ai;
 
-import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
