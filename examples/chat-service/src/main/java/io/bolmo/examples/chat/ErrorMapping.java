@@ -151,8 +151,9 @@ public class ErrorMapping {
             }
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-            return path.isEmpty() ? "the request body must be a JSON " + jsonType(m.getTargetType()).substring(2)
-                    : "invalid type for '" + path + "': expected " + jsonType(m.getTargetType());
+            String type = jsonType(m.getTargetType());
+            return path.isEmpty() ? "the request body must be " + type + " in JSON"
+                    : "invalid type for '" + path + "': expected " + type;
         }
         if (e instanceof StreamReadException && e.getLocation() != null) {
             return "malformed JSON at line " + e.getLocation().getLineNr() + ", column "

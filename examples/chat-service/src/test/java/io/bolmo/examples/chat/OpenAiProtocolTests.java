@@ -98,7 +98,7 @@ class OpenAiProtocolTests extends ServiceTestBase {
                 postJson("/chat", "{\"message\":\"Hi\",\"seed\":{}}"),
                 get("/chat/stream?message=Hi&temperature=hot"),
                 get("/v1/chat/completions"));
-        assertThat(bad.get(8).body()).contains("the request body must be a JSON object");
+        assertThat(bad.get(8).body()).contains("the request body must be an object in JSON");
         for (HttpResponse<String> r : bad) {
             assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
             assertThat(r.body()).as("status %d", r.statusCode()).contains("\"message\"");
