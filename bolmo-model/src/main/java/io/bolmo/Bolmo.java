@@ -21,6 +21,7 @@ import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A Bolmo model loaded from a Hugging Face directory, ready to generate: the model on its {@link Engine}, its byte
@@ -142,6 +143,17 @@ public final class Bolmo implements AutoCloseable {
     public GenerationResult chat(Generator via, List<ChatMessage> messages, GenerationOptions options,
             GenerationListener listener) {
         return generate(via, template.render(messages), withStop(options, template.stopSequence()), listener);
+    }
+
+    /**
+     * {@link #chat(List, GenerationOptions, GenerationListener)} through {@code scheduler}, without waiting: for
+     * servers that must not park a thread per request. The future completes once the generation has stopped
+     * (finished, cancelled through the listener, or failed).
+     */
+    public CompletableFuture<GenerationResult> submitChat(BolmoScheduler scheduler, List<ChatMessage> messages,
+            GenerationOptions options, GenerationListener listener) {
+        return scheduler.submit(tokenizer.encode(template.render(messages)),
+                withStop(options, template.stopSequence()), listener);
     }
 
     /** {@code base} plus {@code stop} as a stop sequence (once). */
