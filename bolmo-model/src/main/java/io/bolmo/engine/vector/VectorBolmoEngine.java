@@ -1,0 +1,234 @@
+package io.bolmo.engine.vector;
+
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
+import io.bolmo.engine.WeightFormat;
+import io.bolmo.engine.vector.nn.BolmoModel;
+import io.bolmo.engine.vector.nn.BolmoState;
+import io.bolmo.engine.vector.tensor.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Bolmo on the Java engine ({@link BolmoModel} over Vector API kernels, weights in f32, bf16 or q8_0). Prefill and
+ * scoring feed {@link #prefillChunk()} bytes at a time; a {@link Batch} advances its rows one byte each per step,
+ * rows held back not computed at all.
+ */
+public final class VectorBolmoEngine implements Engine {
+
+    private final BolmoModel model;
+    private final Parallel threads;
+    private final WeightFormat format;
+    private final long parameters;
+    private final long weightBytes;
+    private final int chunk;
+
+    VectorBolmoEngine(BolmoModel model, Parallel threads, WeightFormat format, long parameters, long weightBytes,
+            int chunk) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("prefill chunk = " + chunk + " bytes is invalid: must be >= 1");
+        }
+        this.model = model;
+        this.threads = threads;
+        this.format = format;
+        this.parameters = parameters;
+        this.weightBytes = weightBytes;
+        this.chunk = chunk;
+    }
+
+    /** The same model with another prefill chunk (benchmarks, tests); shares weights and threads. */
+    public VectorBolmoEngine withPrefillChunk(int bytes) {
+        return new VectorBolmoEngine(model, threads, format, parameters, weightBytes, bytes);
+    }
+
+    @Override
+    public Sequence prefill(int[] ids, int[] subwordRows, BooleanSupplier cancelled) {
+        checkPrompt(ids, subwordRows);
+        BolmoState s = model.newState();
+        boolean rollBack = ids.length > 1;
+        BolmoModel.Pass p = model.run(s, ids, subwordRows, rollBack ? ids.length - 1 : 1, rollBack, false, false,
+                chunk, cancelled);
+        return new VectorSequence(s, p.logits()[0], p.boundaries(), p.boundaryLogProbs());
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new VectorBatch();
+    }
+
+    @Override
+    public Scores score(int[] ids, int[] subwordRows) {
+        checkPrompt(ids, subwordRows);
+        BolmoModel.Pass p = model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk,
+                () -> false);
+        int vocab = model.config().vocabSize();
+        float[] logits = new float[ids.length * vocab];
+        for (int t = 0; t < ids.length; t++) {
+            System.arraycopy(p.logits()[t], 0, logits, t * vocab, vocab);
+        }
+        return new Scores(ids.length, vocab, logits, p.boundaryLogProbs(), p.boundaries(), model.config().hiddenSize(),
+                p.trace().encoderStates());
+    }
+
+    /** The whole-sequence pass with its intermediates (patch embeddings, global outputs), for parity checks. */
+    public BolmoModel.Pass trace(int[] ids, int[] subwordRows) {
+        checkPrompt(ids, subwordRows);
+        return model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk, () -> false);
+    }
+
+    /** A prompt is plain byte ids with BOS first, one subword row each. */
+    static void checkPrompt(int[] ids, int[] rows) {
+        if (ids == null || ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
+            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got "
+                    + (ids == null || ids.length == 0 ? "no ids" : "id " + ids[0]));
+        }
+        if (rows == null || rows.length != ids.length) {
+            throw new IllegalArgumentException("subword rows = " + (rows == null ? "null" : rows.length)
+                    + " for " + ids.length + " ids: one row per id is needed");
+        }
+    }
+
+    @Override
+    public long parameterCount() {
+        return parameters;
+    }
+
+    /** Bytes of weights in memory (mapped or on the heap). */
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    public int prefillChunk() {
+        return chunk;
+    }
+
+    public BolmoModel model() {
+        return model;
+    }
+
+    @Override
+    public String describe() {
+        return "java cpu " + format + ", " + threads.threads() + " threads";
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+
+    /** One sequence: its state and what its prefill decided. */
+    private static final class VectorSequence implements Sequence {
+        final BolmoState state;
+        private final float[] logits;
+        private final boolean[] boundaries;
+        private final float[] logProbs;
+        VectorBatch batch;
+
+        VectorSequence(BolmoState state, float[] logits, boolean[] boundaries, float[] logProbs) {
+            this.state = state;
+            this.logits = logits;
+            this.boundaries = boundaries;
+            this.logProbs = logProbs;
+        }
+
+        @Override
+        public float[] logits() {
+            return logits;
+        }
+
+        @Override
+        public long patches() {
+            return state.patches();
+        }
+
+        @Override
+        public boolean[] promptBoundaries() {
+            return boundaries.clone();
+        }
+
+        @Override
+        public float[] promptBoundaryLogProbs() {
+            return logProbs.clone();
+        }
+
+        @Override
+        public void close() {
+            if (batch != null) {
+                batch.rows.remove(this);
+                batch = null;
+            }
+        }
+    }
+
+    private final class VectorBatch implements Batch {
+        final List<VectorSequence> rows = new ArrayList<>();
+
+        @Override
+        public void join(Sequence sequence) {
+            if (!(sequence instanceof VectorSequence s)) {
+                throw new IllegalArgumentException("a sequence of another engine cannot join a Java engine batch");
+            }
+            if (s.batch != null) {
+                throw new IllegalStateException("the sequence is already a row of a batch");
+            }
+            s.batch = this;
+            rows.add(s);
+        }
+
+        @Override
+        public void leave(Sequence sequence) {
+            if (!rows.remove(sequence)) {
+                throw new IllegalArgumentException("the sequence is not a row of this batch");
+            }
+            ((VectorSequence) sequence).batch = null;
+        }
+
+        @Override
+        public float[][] step(int[] units, int[] subwordRows, boolean[] advance) {
+            int b = rows.size();
+            if (units.length != b || subwordRows.length != b || advance.length != b) {
+                throw new IllegalArgumentException("units = " + units.length + ", subword rows = "
+                        + subwordRows.length + ", advance = " + advance.length + " for a batch of " + b + " rows");
+            }
+            int n = 0;
+            for (boolean a : advance) {
+                n += a ? 1 : 0;
+            }
+            BolmoState[] states = new BolmoState[n];
+            int[] fused = new int[n];
+            int[] sub = new int[n];
+            for (int i = 0, j = 0; i < b; i++) {
+                if (advance[i]) {
+                    states[j] = rows.get(i).state;
+                    fused[j] = units[i];
+                    sub[j++] = subwordRows[i];
+                }
+            }
+            float[][] out = new float[b][];
+            if (n > 0) {
+                float[][] logits = model.step(states, fused, sub);
+                for (int i = 0, j = 0; i < b; i++) {
+                    out[i] = advance[i] ? logits[j++] : null;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public int size() {
+            return rows.size();
+        }
+
+        @Override
+        public void close() {
+            rows.forEach(r -> r.batch = null);
+            rows.clear();
+        }
+    }
+}

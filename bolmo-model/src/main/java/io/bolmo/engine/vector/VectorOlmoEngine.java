@@ -1,0 +1,193 @@
+package io.bolmo.engine.vector;
+
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
+import io.bolmo.engine.WeightFormat;
+import io.bolmo.engine.vector.nn.KvCache;
+import io.bolmo.engine.vector.nn.OlmoModel;
+import io.bolmo.engine.vector.tensor.Parallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/** The subword Olmo model on the Java engine: the same kernels as Bolmo, so the two compare like for like. */
+public final class VectorOlmoEngine implements Engine {
+
+    private final OlmoModel model;
+    private final Parallel threads;
+    private final WeightFormat format;
+    private final long parameters;
+    private final long weightBytes;
+    private final int chunk;
+
+    VectorOlmoEngine(OlmoModel model, Parallel threads, WeightFormat format, long parameters, long weightBytes,
+            int chunk) {
+        this.model = model;
+        this.threads = threads;
+        this.format = format;
+        this.parameters = parameters;
+        this.weightBytes = weightBytes;
+        this.chunk = chunk;
+    }
+
+    @Override
+    public Sequence prefill(int[] ids, int[] subwordRows, BooleanSupplier cancelled) {
+        check(ids);
+        KvCache[] caches = model.newState();
+        float[] logits = model.run(caches, ids, false, chunk, cancelled)[0];
+        return new TokenSequence(caches, logits);
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new TokenBatch();
+    }
+
+    @Override
+    public Scores score(int[] ids, int[] subwordRows) {
+        check(ids);
+        float[][] rows = model.run(model.newState(), ids, true, chunk, () -> false);
+        int vocab = model.config().vocabSize();
+        float[] logits = new float[ids.length * vocab];
+        for (int t = 0; t < ids.length; t++) {
+            System.arraycopy(rows[t], 0, logits, t * vocab, vocab);
+        }
+        return new Scores(ids.length, vocab, logits, new float[0], new boolean[0], 0, new float[0]);
+    }
+
+    private void check(int[] ids) {
+        if (ids == null || ids.length == 0) {
+            throw new IllegalArgumentException("a prompt needs at least one token");
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= model.config().vocabSize()) {
+                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of "
+                        + model.config().vocabSize());
+            }
+        }
+    }
+
+    @Override
+    public long parameterCount() {
+        return parameters;
+    }
+
+    public long weightBytes() {
+        return weightBytes;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    @Override
+    public String describe() {
+        return "java cpu " + format + ", " + threads.threads() + " threads";
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+
+    private static final class TokenSequence implements Sequence {
+        final KvCache[] caches;
+        private final float[] logits;
+        TokenBatch batch;
+
+        TokenSequence(KvCache[] caches, float[] logits) {
+            this.caches = caches;
+            this.logits = logits;
+        }
+
+        @Override
+        public float[] logits() {
+            return logits;
+        }
+
+        @Override
+        public long patches() {
+            return caches[0].length();
+        }
+
+        @Override
+        public boolean[] promptBoundaries() {
+            return new boolean[0];
+        }
+
+        @Override
+        public float[] promptBoundaryLogProbs() {
+            return new float[0];
+        }
+
+        @Override
+        public void close() {
+            if (batch != null) {
+                batch.rows.remove(this);
+                batch = null;
+            }
+        }
+    }
+
+    private final class TokenBatch implements Batch {
+        final List<TokenSequence> rows = new ArrayList<>();
+
+        @Override
+        public void join(Sequence sequence) {
+            if (!(sequence instanceof TokenSequence s)) {
+                throw new IllegalArgumentException("a sequence of another engine cannot join a Java engine batch");
+            }
+            if (s.batch != null) {
+                throw new IllegalStateException("the sequence is already a row of a batch");
+            }
+            s.batch = this;
+            rows.add(s);
+        }
+
+        @Override
+        public void leave(Sequence sequence) {
+            if (!rows.remove(sequence)) {
+                throw new IllegalArgumentException("the sequence is not a row of this batch");
+            }
+            ((TokenSequence) sequence).batch = null;
+        }
+
+        @Override
+        public float[][] step(int[] units, int[] subwordRows, boolean[] advance) {
+            int b = rows.size();
+            if (units.length != b || advance.length != b) {
+                throw new IllegalArgumentException("units = " + units.length + ", advance = " + advance.length
+                        + " for a batch of " + b + " rows");
+            }
+            List<KvCache[]> states = new ArrayList<>();
+            List<Integer> tokens = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                if (advance[i]) {
+                    states.add(rows.get(i).caches);
+                    tokens.add(units[i]);
+                }
+            }
+            float[][] out = new float[b][];
+            if (!states.isEmpty()) {
+                int[] t = tokens.stream().mapToInt(Integer::intValue).toArray();
+                check(t);
+                float[][] logits = model.step(states.toArray(new KvCache[0][]), t);
+                for (int i = 0, j = 0; i < b; i++) {
+                    out[i] = advance[i] ? logits[j++] : null;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public int size() {
+            return rows.size();
+        }
+
+        @Override
+        public void close() {
+            rows.forEach(r -> r.batch = null);
+            rows.clear();
+        }
+    }
+}
