@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
  * The little-endian bytes of one tensor, where the kernels load their vectors from ({@link Loads}).
@@ -118,6 +119,14 @@ public final class Bytes {
             buffer.put(offset, v);
         } else {
             array[offset] = v;
+        }
+    }
+
+    /** Writes all bytes to {@code channel}, in order. */
+    public void writeTo(WritableByteChannel channel) throws IOException {
+        ByteBuffer b = buffer != null ? buffer.duplicate().clear() : ByteBuffer.wrap(array);
+        while (b.hasRemaining()) {
+            channel.write(b);
         }
     }
 
