@@ -45,6 +45,9 @@ public interface Engine extends AutoCloseable {
     /** Parameters of the model (all tensors' elements). */
     long parameterCount();
 
+    /** Where it runs (never {@code auto}). */
+    DeviceSpec device();
+
     /** One line for logs and reports, e.g. {@code djl cpu() f32}. */
     String describe();
 

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.djl.DjlBolmoEngine;
+import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.tokenize.SubwordVocabulary;
@@ -37,10 +39,10 @@ class GeneratorsTest {
     void setUp() {
         manager = NDManager.newBaseManager("PyTorch");
         bolmoModel = Golden.loadModel(manager, "tiny-olmo2");
-        bolmo = new BolmoGenerator(bolmoModel, TinyModels.goldenTrie());
+        bolmo = new BolmoGenerator(DjlBolmoEngine.over(bolmoModel), TinyModels.goldenTrie());
         olmoModel = TinyModels.randomOlmo3(manager);
         vocab = TinyModels.goldenVocabulary();
-        olmo = new OlmoGenerator(olmoModel, vocab);
+        olmo = new OlmoGenerator(DjlOlmoEngine.over(olmoModel), olmoModel.config(), vocab);
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.engine.djl;
 
 import ai.djl.pytorch.jni.JniUtils;
 

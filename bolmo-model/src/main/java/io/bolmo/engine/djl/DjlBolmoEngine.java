@@ -1,0 +1,131 @@
+package io.bolmo.engine.djl;
+
+import ai.djl.ndarray.NDManager;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.KvCache;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Bolmo on DJL/PyTorch (CPU or CUDA, float32): the reference engine. Prefill and scoring run the prompt in chunks
+ * of {@link #prefillChunk()} bytes ({@link ChunkedPass}); decoding steps batch many sequences
+ * ({@link DjlBolmoBatch}).
+ */
+public final class DjlBolmoEngine implements Engine {
+
+    /**
+     * Bytes per prefill chunk by default: long enough that each chunk's matrix products stay efficient (a multiple
+     * of the mLSTM's own 64-position chunks), short enough that a chunk's attention over the cache stays small.
+     */
+    public static final int DEFAULT_PREFILL_CHUNK = 512;
+
+    private final BolmoModel model;
+    private final NDManager manager;
+    private final int chunk;
+    private final Runnable release;
+
+    private DjlBolmoEngine(BolmoModel model, int chunk, Runnable release) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("prefill chunk = " + chunk + " bytes is invalid: must be >= 1");
+        }
+        this.model = model;
+        this.manager = model.weights().manager();
+        this.chunk = chunk;
+        this.release = release;
+    }
+
+    /** An engine over a model someone else owns (tests, benchmarks, training): closing it frees only its own. */
+    public static DjlBolmoEngine over(BolmoModel model) {
+        return over(model, DEFAULT_PREFILL_CHUNK);
+    }
+
+    /** As {@link #over(BolmoModel)} with {@code chunk} bytes per prefill chunk. */
+    public static DjlBolmoEngine over(BolmoModel model, int chunk) {
+        return new DjlBolmoEngine(model, chunk, () -> { });
+    }
+
+    /** An engine that owns {@code model} and the base manager of its weights: closing it frees both. */
+    static DjlBolmoEngine owning(BolmoModel model, NDManager base) {
+        return new DjlBolmoEngine(model, DEFAULT_PREFILL_CHUNK, () -> {
+            model.close();
+            base.close();
+        });
+    }
+
+    @Override
+    public Sequence prefill(int[] ids, int[] subwordRows, BooleanSupplier cancelled) {
+        checkPrompt(ids, subwordRows);
+        DjlBolmoSequence seq = new DjlBolmoSequence(model, manager);
+        try (GradMode g = GradMode.off()) {
+            seq.prefill(model, ids, subwordRows, chunk, cancelled);
+            return seq;
+        } catch (RuntimeException | Error e) {
+            seq.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new DjlBolmoBatch(model, manager);
+    }
+
+    @Override
+    public Scores score(int[] ids, int[] subwordRows) {
+        checkPrompt(ids, subwordRows);
+        try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
+            List<KvCache> caches = model.global().newCaches(scope);
+            ChunkedPass pass = new ChunkedPass(model, scope, caches, true);
+            pass.run(ids, subwordRows, ids.length, chunk, () -> false);
+            caches.forEach(KvCache::close);
+            return new Scores(ids.length, model.config().vocabSize(), pass.logits(), pass.logProbs(),
+                    pass.boundaries(), model.config().hiddenSize(), pass.hidden());
+        }
+    }
+
+    /** A prompt is plain byte ids with BOS first, one subword row each. */
+    static void checkPrompt(int[] ids, int[] rows) {
+        if (ids == null || ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
+            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got "
+                    + (ids == null || ids.length == 0 ? "no ids" : "id " + ids[0]));
+        }
+        if (rows == null || rows.length != ids.length) {
+            throw new IllegalArgumentException("subword rows = " + (rows == null ? "null" : rows.length)
+                    + " for " + ids.length + " ids: one row per id is needed");
+        }
+    }
+
+    @Override
+    public long parameterCount() {
+        return model.weights().parameterCount();
+    }
+
+    @Override
+    public DeviceSpec device() {
+        return DjlEngines.spec(manager.getDevice());
+    }
+
+    @Override
+    public String describe() {
+        return "djl " + manager.getDevice() + " f32";
+    }
+
+    /** Bytes per prefill chunk. */
+    public int prefillChunk() {
+        return chunk;
+    }
+
+    /** The DJL model itself, for DJL-only work (training, benchmarks of single components). */
+    public BolmoModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        release.run();
+    }
+}

@@ -1,0 +1,131 @@
+package io.bolmo.engine.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
+import io.bolmo.nn.KvCache;
+import io.bolmo.nn.OlmoModel;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The subword Olmo model on DJL/PyTorch (float32): token ids in, logits over its vocabulary out; prefill and scoring
+ * in chunks of {@link DjlBolmoEngine#DEFAULT_PREFILL_CHUNK} tokens against the KV caches. Subword rows are ignored.
+ */
+public final class DjlOlmoEngine implements Engine {
+
+    private final OlmoModel model;
+    private final NDManager manager;
+    private final int chunk;
+    private final Runnable release;
+
+    private DjlOlmoEngine(OlmoModel model, int chunk, Runnable release) {
+        if (chunk < 1) {
+            throw new IllegalArgumentException("prefill chunk = " + chunk + " tokens is invalid: must be >= 1");
+        }
+        this.model = model;
+        this.manager = model.weights().manager();
+        this.chunk = chunk;
+        this.release = release;
+    }
+
+    /** An engine over a model someone else owns: closing it frees only its own. */
+    public static DjlOlmoEngine over(OlmoModel model) {
+        return over(model, DjlBolmoEngine.DEFAULT_PREFILL_CHUNK);
+    }
+
+    public static DjlOlmoEngine over(OlmoModel model, int chunk) {
+        return new DjlOlmoEngine(model, chunk, () -> { });
+    }
+
+    static DjlOlmoEngine owning(OlmoModel model, NDManager base) {
+        return new DjlOlmoEngine(model, DjlBolmoEngine.DEFAULT_PREFILL_CHUNK, () -> {
+            model.close();
+            base.close();
+        });
+    }
+
+    @Override
+    public Sequence prefill(int[] tokens, int[] subwordRows, BooleanSupplier cancelled) {
+        checkTokens(tokens);
+        DjlOlmoSequence seq = new DjlOlmoSequence(model, manager);
+        try (GradMode g = GradMode.off()) {
+            seq.prefill(model, tokens, chunk, cancelled);
+            return seq;
+        } catch (RuntimeException | Error e) {
+            seq.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public Batch newBatch() {
+        return new DjlOlmoBatch(model, manager);
+    }
+
+    /** Logits at every position, in chunks against the caches; no boundaries or encoder states. */
+    @Override
+    public Scores score(int[] tokens, int[] subwordRows) {
+        checkTokens(tokens);
+        int vocab = model.config().vocabSize();
+        float[] logits = new float[Math.multiplyExact(tokens.length, vocab)];
+        try (GradMode g = GradMode.off(); NDManager scope = manager.newSubManager()) {
+            List<KvCache> caches = model.blocks().newCaches(scope);
+            for (int s = 0; s < tokens.length; s += chunk) {
+                int e = Math.min(tokens.length, s + chunk);
+                try (NDManager step = scope.newSubManager()) {
+                    NDArray x = model.embed(step.create(Arrays.copyOfRange(tokens, s, e), new Shape(1, e - s)));
+                    float[] part = model.lmHead().forward(model.blocks().forward(x, s, caches)).toFloatArray();
+                    System.arraycopy(part, 0, logits, s * vocab, part.length);
+                }
+            }
+            caches.forEach(KvCache::close);
+        }
+        return new Scores(tokens.length, vocab, logits, new float[0], new boolean[0], 0, new float[0]);
+    }
+
+    private void checkTokens(int[] tokens) {
+        if (tokens == null || tokens.length == 0) {
+            throw new IllegalArgumentException("a prompt needs at least one token, got none");
+        }
+        for (int t : tokens) {
+            checkToken(model, t);
+        }
+    }
+
+    static void checkToken(OlmoModel model, int t) {
+        if (t < 0 || t >= model.config().vocabSize()) {
+            throw new IllegalArgumentException("token id " + t + " is outside the model's vocabulary [0, "
+                    + model.config().vocabSize() + ")");
+        }
+    }
+
+    @Override
+    public long parameterCount() {
+        return model.weights().parameterCount();
+    }
+
+    @Override
+    public DeviceSpec device() {
+        return DjlEngines.spec(manager.getDevice());
+    }
+
+    @Override
+    public String describe() {
+        return "djl " + manager.getDevice() + " f32";
+    }
+
+    /** The DJL model itself, for DJL-only work. */
+    public OlmoModel model() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        release.run();
+    }
+}
