@@ -1,6 +1,7 @@
 package io.bolmo.engine.vector;
 
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.WeightFormat;
@@ -110,6 +111,11 @@ public final class VectorBolmoEngine implements Engine {
 
     public BolmoModel model() {
         return model;
+    }
+
+    @Override
+    public DeviceSpec device() {
+        return DeviceSpec.CPU;
     }
 
     @Override

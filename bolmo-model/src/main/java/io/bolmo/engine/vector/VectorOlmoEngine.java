@@ -1,5 +1,6 @@
 package io.bolmo.engine.vector;
 
+import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.WeightFormat;
@@ -78,6 +79,11 @@ public final class VectorOlmoEngine implements Engine {
 
     public WeightFormat format() {
         return format;
+    }
+
+    @Override
+    public DeviceSpec device() {
+        return DeviceSpec.CPU;
     }
 
     @Override

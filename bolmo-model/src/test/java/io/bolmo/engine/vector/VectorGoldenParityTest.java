@@ -10,6 +10,18 @@ import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.vector.nn.BolmoModel;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.testing.Golden;
+import io.bolmo.generate.BolmoGenerator;
+import io.bolmo.generate.FinishReason;
+import io.bolmo.generate.GenerationListener;
+import io.bolmo.generate.GenerationOptions;
+import io.bolmo.generate.GenerationResult;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+import io.bolmo.tokenize.SubwordVocabulary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VectorGoldenParityTest {
 
     private final Map<String, VectorBolmoEngine> engines = new java.util.HashMap<>();
+    private final SubwordSuffixTrie trie =
+            SubwordSuffixTrie.build(SubwordVocabulary.load(Golden.root().resolve("subword_vocab.json")));
 
     @BeforeAll
     void load() {
@@ -114,6 +128,25 @@ class VectorGoldenParityTest {
                 assertThat(chosen).as("greedy id of step %d", k).isEqualTo(steps[k]);
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("generations")
+    void greedyGenerationReproducesStepIdsAndBytes(String model, String id, JsonObject text) {
+        JsonObject gen = text.getAsJsonObject("generation");
+        List<Integer> ids = new ArrayList<>();
+        GenerationResult r = new BolmoGenerator(engines.get(model), trie).generate(Golden.ints(text, "input_ids"),
+                GenerationOptions.builder().maxNewBytes(32).stopAtEos(false).build(), new GenerationListener() {
+                    @Override
+                    public void onStep(int fusedId) {
+                        ids.add(fusedId);
+                    }
+                });
+        assertThat(ids).containsExactly(Arrays.stream(Golden.ints(gen, "step_ids_fused")).boxed()
+                .toArray(Integer[]::new));
+        assertThat(r.finishReason()).isEqualTo(FinishReason.LENGTH);
+        byte[] expected = HexFormat.of().parseHex(gen.get("new_bytes_hex").getAsString());
+        assertThat(r.text()).isEqualTo(new String(expected, StandardCharsets.UTF_8));
     }
 
     /** Step 0: only the last prompt byte, with or without its boundary flag. */
