@@ -1,5 +1,7 @@
 package io.bolmo.cli;
 
+import io.bolmo.bench.BenchResources;
+
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.train.RunCheckpoints;

@@ -54,8 +54,8 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         QuantizedCheckpoint.Report r = QuantizedCheckpoint.write(model, out, format, threads);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "quantized %d matrices to q8_0, copied %d tensors as stored: %.1f MB -> %.1f MB%n",
-                r.quantized(), r.copied(), r.sourceBytes() / 1e6, r.targetBytes() / 1e6);
+        w.printf(Locale.ROOT, "quantized %d matrices to q8_0 (%d tensors written): %.1f MB -> %.1f MB%n",
+                r.quantized(), r.tensors(), r.sourceBytes() / 1e6, r.targetBytes() / 1e6);
         w.println("wrote " + out);
         w.flush();
         return 0;

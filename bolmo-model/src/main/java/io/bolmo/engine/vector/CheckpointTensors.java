@@ -38,8 +38,8 @@ import java.util.TreeSet;
  */
 final class CheckpointTensors implements Tensors, AutoCloseable {
 
-    static final String Q8_DATA = ".q8_0";
-    static final String Q8_SCALES = ".q8_0_scales";
+    static final String Q8_DATA = TensorRecorder.Q8_DATA;
+    static final String Q8_SCALES = TensorRecorder.Q8_SCALES;
 
     private final HfCheckpoint checkpoint;
     private final WeightFormat format;
@@ -47,8 +47,7 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
     private final Map<Path, FileChannel> channels = new HashMap<>();
     private final Set<String> taken = new HashSet<>();
     private final List<String> notes = new ArrayList<>();
-    private long bytes;
-    private long parameters;
+    private final Inventory inventory = new Inventory();
 
     CheckpointTensors(HfCheckpoint checkpoint, WeightFormat format, Parallel threads) {
         this.checkpoint = checkpoint;
@@ -72,17 +71,12 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
             }
             m = inFormat(t, f, rows, cols);
         }
-        bytes += m.byteSize();
-        parameters += (long) rows * cols;
-        return m;
+        return inventory.add(name, m);
     }
 
     @Override
     public Matrix f32Matrix(String name, int rows, int cols) {
-        Matrix m = inFormat(stored(name, rows, cols), WeightFormat.F32, rows, cols);
-        bytes += m.byteSize();
-        parameters += (long) rows * cols;
-        return m;
+        return inventory.add(name, inFormat(stored(name, rows, cols), WeightFormat.F32, rows, cols));
     }
 
     @Override
@@ -93,9 +87,7 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         for (int i = 0; i < n; i++) {
             out[i] = element(t.dtype(), b, i);
         }
-        bytes += 4L * n;
-        parameters += n;
-        return out;
+        return inventory.add(name, out);
     }
 
     @Override
@@ -103,14 +95,9 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         return threads;
     }
 
-    /** Bytes of weights taken so far, as held in memory. */
-    long bytes() {
-        return bytes;
-    }
-
-    /** Weight values taken so far. */
-    long parameters() {
-        return parameters;
+    /** The weights taken so far, as held in memory. */
+    Inventory inventory() {
+        return inventory;
     }
 
     /** Matrices that could not take the requested format. */

@@ -21,8 +21,7 @@ final class RandomTensors implements Tensors {
     private final long seed;
     private final WeightFormat format;
     private final Parallel threads;
-    private long bytes;
-    private long parameters;
+    private final Inventory inventory = new Inventory();
 
     RandomTensors(long seed, WeightFormat format, Parallel threads) {
         this.seed = seed;
@@ -57,9 +56,7 @@ final class RandomTensors implements Tensors {
                 out[k] = (float) (a * (2 * random.nextDouble() - 1));
             }
         }, threads);
-        bytes += m.byteSize();
-        parameters += (long) rows * cols;
-        return m;
+        return inventory.add(name, m);
     }
 
     @Override
@@ -75,9 +72,7 @@ final class RandomTensors implements Tensors {
         } else if (!name.endsWith(".bias")) {
             java.util.Arrays.fill(v, 1f); // every 1-D weight but a bias is a norm scale
         }
-        bytes += 4L * n;
-        parameters += n;
-        return v;
+        return inventory.add(name, v);
     }
 
     @Override
@@ -85,11 +80,7 @@ final class RandomTensors implements Tensors {
         return threads;
     }
 
-    long bytes() {
-        return bytes;
-    }
-
-    long parameters() {
-        return parameters;
+    Inventory inventory() {
+        return inventory;
     }
 }

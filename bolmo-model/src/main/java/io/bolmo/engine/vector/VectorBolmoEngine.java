@@ -22,26 +22,23 @@ public final class VectorBolmoEngine implements Engine {
     private final BolmoModel model;
     private final Parallel threads;
     private final WeightFormat format;
-    private final long parameters;
-    private final long weightBytes;
+    private final Inventory inventory;
     private final int chunk;
 
-    VectorBolmoEngine(BolmoModel model, Parallel threads, WeightFormat format, long parameters, long weightBytes,
-            int chunk) {
+    VectorBolmoEngine(BolmoModel model, Parallel threads, WeightFormat format, Inventory inventory, int chunk) {
         if (chunk < 1) {
             throw new IllegalArgumentException("prefill chunk = " + chunk + " bytes is invalid: must be >= 1");
         }
         this.model = model;
         this.threads = threads;
         this.format = format;
-        this.parameters = parameters;
-        this.weightBytes = weightBytes;
+        this.inventory = inventory;
         this.chunk = chunk;
     }
 
     /** The same model with another prefill chunk (benchmarks, tests); shares weights and threads. */
     public VectorBolmoEngine withPrefillChunk(int bytes) {
-        return new VectorBolmoEngine(model, threads, format, parameters, weightBytes, bytes);
+        return new VectorBolmoEngine(model, threads, format, inventory, bytes);
     }
 
     @Override
@@ -93,12 +90,42 @@ public final class VectorBolmoEngine implements Engine {
 
     @Override
     public long parameterCount() {
-        return parameters;
+        return inventory.parameters();
     }
 
     /** Bytes of weights in memory (mapped or on the heap). */
     public long weightBytes() {
-        return weightBytes;
+        return inventory.totalBytes();
+    }
+
+    /**
+     * Seconds to multiply every weight matrix whose name {@code matrices} accepts with {@code batch} input rows
+     * (best of {@code repeats}): the matrix products of a decoding step alone, without the recurrence, attention
+     * or anything else, for the batching ceiling of the bench.
+     */
+    public double productSeconds(java.util.function.Predicate<String> matrices, int batch, int repeats) {
+        double best = Double.MAX_VALUE;
+        java.util.Random random = new java.util.Random(batch);
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            for (var e : inventory.matrices().entrySet()) {
+                if (matrices.test(e.getKey())) {
+                    io.bolmo.engine.vector.tensor.Matrix m = e.getValue();
+                    float[] x = new float[batch * m.cols()];
+                    for (int i = 0; i < x.length; i += 97) {
+                        x[i] = (float) random.nextGaussian();
+                    }
+                    m.multiply(x, batch, new float[batch * m.rows()], threads);
+                }
+            }
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    /** Bytes in memory of each weight tensor, by Hugging Face name (what a decoding step reads). */
+    public java.util.Map<String, Long> weightBytesByName() {
+        return inventory.bytesByName();
     }
 
     public WeightFormat format() {

@@ -8,6 +8,8 @@ import io.bolmo.engine.vector.nn.BolmoModel;
 import io.bolmo.engine.vector.nn.OlmoModel;
 import io.bolmo.engine.vector.tensor.Parallel;
 import io.bolmo.io.HfCheckpoint;
+import io.bolmo.io.SafetensorsWriter;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,7 @@ public final class VectorEngines {
             BolmoModel model = new BolmoModel(config, t);
             t.checkAllUsed();
             t.notes().forEach(n -> LOG.info("{}: {}", checkpoint.directory(), n));
-            return new VectorBolmoEngine(model, threads, options.dtype(), t.parameters(), t.bytes(),
-                    DEFAULT_PREFILL_CHUNK);
+            return new VectorBolmoEngine(model, threads, options.dtype(), t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
             threads.close();
             throw e;
@@ -48,8 +49,7 @@ public final class VectorEngines {
         try (CheckpointTensors t = new CheckpointTensors(checkpoint, options.dtype(), threads)) {
             OlmoModel model = new OlmoModel(config, t);
             t.checkAllUsed();
-            return new VectorOlmoEngine(model, threads, options.dtype(), t.parameters(), t.bytes(),
-                    DEFAULT_PREFILL_CHUNK);
+            return new VectorOlmoEngine(model, threads, options.dtype(), t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
             threads.close();
             throw e;
@@ -62,7 +62,7 @@ public final class VectorEngines {
         try {
             RandomTensors t = new RandomTensors(seed, format, pool);
             BolmoModel model = new BolmoModel(config, t);
-            return new VectorBolmoEngine(model, pool, format, t.parameters(), t.bytes(), DEFAULT_PREFILL_CHUNK);
+            return new VectorBolmoEngine(model, pool, format, t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
             pool.close();
             throw e;
@@ -75,10 +75,22 @@ public final class VectorEngines {
         try {
             RandomTensors t = new RandomTensors(seed, format, pool);
             OlmoModel model = new OlmoModel(config, t);
-            return new VectorOlmoEngine(model, pool, format, t.parameters(), t.bytes(), DEFAULT_PREFILL_CHUNK);
+            return new VectorOlmoEngine(model, pool, format, t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
             pool.close();
             throw e;
+        }
+    }
+
+    /**
+     * Writes a Bolmo with random weights in {@code format} as a Hugging Face directory (config and one safetensors
+     * file, tensors as {@link TensorRecorder} stores them), atomically: a checkpoint to load, for benchmarks.
+     */
+    public static void writeRandomBolmo(Path dir, BolmoConfig config, WeightFormat format, long seed, int threads) {
+        try (Parallel pool = pool(threads)) {
+            TensorRecorder recorder = new TensorRecorder(new RandomTensors(seed, format, pool));
+            new BolmoModel(config, recorder);
+            recorder.write(dir, config.toJson(), SafetensorsWriter.create(), null);
         }
     }
 

@@ -17,17 +17,14 @@ public final class VectorOlmoEngine implements Engine {
     private final OlmoModel model;
     private final Parallel threads;
     private final WeightFormat format;
-    private final long parameters;
-    private final long weightBytes;
+    private final Inventory inventory;
     private final int chunk;
 
-    VectorOlmoEngine(OlmoModel model, Parallel threads, WeightFormat format, long parameters, long weightBytes,
-            int chunk) {
+    VectorOlmoEngine(OlmoModel model, Parallel threads, WeightFormat format, Inventory inventory, int chunk) {
         this.model = model;
         this.threads = threads;
         this.format = format;
-        this.parameters = parameters;
-        this.weightBytes = weightBytes;
+        this.inventory = inventory;
         this.chunk = chunk;
     }
 
@@ -70,11 +67,16 @@ public final class VectorOlmoEngine implements Engine {
 
     @Override
     public long parameterCount() {
-        return parameters;
+        return inventory.parameters();
     }
 
     public long weightBytes() {
-        return weightBytes;
+        return inventory.totalBytes();
+    }
+
+    /** Bytes in memory of each weight tensor, by Hugging Face name (what a decoding step reads). */
+    public java.util.Map<String, Long> weightBytesByName() {
+        return inventory.bytesByName();
     }
 
     public WeightFormat format() {

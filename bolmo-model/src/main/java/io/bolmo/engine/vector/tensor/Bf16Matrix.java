@@ -41,6 +41,11 @@ public final class Bf16Matrix extends Matrix {
         return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
     }
 
+    /** The stored bfloat16 values, {@code [rows, cols]} row-major little-endian. */
+    public Bytes data() {
+        return data;
+    }
+
     @Override
     public WeightFormat format() {
         return WeightFormat.BF16;

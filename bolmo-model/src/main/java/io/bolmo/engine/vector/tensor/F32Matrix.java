@@ -22,6 +22,11 @@ public final class F32Matrix extends Matrix {
         this.data = data;
     }
 
+    /** The stored float32 values, {@code [rows, cols]} row-major little-endian. */
+    public Bytes data() {
+        return data;
+    }
+
     @Override
     public WeightFormat format() {
         return WeightFormat.F32;
