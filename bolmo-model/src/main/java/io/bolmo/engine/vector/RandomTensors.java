@@ -12,21 +12,27 @@ import java.util.SplittableRandom;
  * Random weights created directly in the model's format, for benchmarks and shape tests without a checkpoint (a
  * Bolmo-7B in q8_0 never exists as float32). Deterministic in the seed, the tensor name and the row, whatever the
  * threads. The rules of {@link io.bolmo.nn.RandomWeights}, by Hugging Face name: norm weights 1; mLSTM input-gate
- * bias −10, forget-gate bias U(3, 6), other biases 0; boundary-predictor q/k the identity; embeddings unit variance;
+ * bias −10 (or as given), forget-gate bias U(3, 6), other biases 0; boundary-predictor q/k the identity; embeddings unit variance;
  * every other matrix variance 1/in. Values are uniform with those variances (cheaper to draw than normals; the
  * statistics that matter for speed and activation scale are the same).
  */
 final class RandomTensors implements Tensors {
 
+    /** The reference's initialisation of the mLSTM input-gate bias (spec 2.2), what {@link io.bolmo.nn.RandomWeights}
+     * draws too. */
+    static final float REFERENCE_INPUT_GATE_BIAS = -10f;
+
     private final long seed;
     private final WeightFormat format;
     private final Parallel threads;
+    private final float inputGateBias;
     private final Inventory inventory = new Inventory();
 
-    RandomTensors(long seed, WeightFormat format, Parallel threads) {
+    RandomTensors(long seed, WeightFormat format, Parallel threads, float inputGateBias) {
         this.seed = seed;
         this.format = format;
         this.threads = threads;
+        this.inputGateBias = inputGateBias;
     }
 
     @Override
@@ -63,7 +69,7 @@ final class RandomTensors implements Tensors {
     public float[] vector(String name, int n) {
         float[] v = new float[n];
         if (name.endsWith("igate_preact.bias")) {
-            java.util.Arrays.fill(v, -10f);
+            java.util.Arrays.fill(v, inputGateBias);
         } else if (name.endsWith("fgate_preact.bias")) {
             SplittableRandom random = new SplittableRandom(seed + name.hashCode());
             for (int i = 0; i < n; i++) {

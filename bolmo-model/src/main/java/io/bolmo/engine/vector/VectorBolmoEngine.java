@@ -59,8 +59,11 @@ public final class VectorBolmoEngine implements Engine {
     @Override
     public Scores score(int[] ids, int[] subwordRows) {
         checkPrompt(ids, subwordRows);
-        BolmoModel.Pass p = model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk,
-                () -> false);
+        return scores(ids, model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk,
+                () -> false));
+    }
+
+    private Scores scores(int[] ids, BolmoModel.Pass p) {
         int vocab = model.config().vocabSize();
         float[] logits = new float[ids.length * vocab];
         for (int t = 0; t < ids.length; t++) {
@@ -68,6 +71,16 @@ public final class VectorBolmoEngine implements Engine {
         }
         return new Scores(ids.length, vocab, logits, p.boundaryLogProbs(), p.boundaries(), model.config().hiddenSize(),
                 p.trace().encoderStates());
+    }
+
+    /** {@link #score} with the patches given by {@code boundaries} (β per byte) instead of the predictor's own. */
+    public Scores score(int[] ids, int[] subwordRows, boolean[] boundaries) {
+        checkPrompt(ids, subwordRows);
+        if (boundaries.length != ids.length) {
+            throw new IllegalArgumentException(boundaries.length + " boundaries for " + ids.length + " ids");
+        }
+        return scores(ids, model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk,
+                () -> false, boundaries));
     }
 
     /** The whole-sequence pass with its intermediates (patch embeddings, global outputs), for parity checks. */

@@ -58,9 +58,20 @@ public final class VectorEngines {
 
     /** Bolmo with random weights created directly in {@code format} (benchmarks: a 7B never exists as float32). */
     public static VectorBolmoEngine randomBolmo(BolmoConfig config, WeightFormat format, long seed, int threads) {
+        return randomBolmo(config, format, seed, threads, RandomTensors.REFERENCE_INPUT_GATE_BIAS);
+    }
+
+    /**
+     * As {@link #randomBolmo(BolmoConfig, WeightFormat, long, int)} with the mLSTM input-gate bias set to
+     * {@code inputGateBias} instead of the reference's −10 (at −10 every head's output is nearly ±v, its sign set
+     * by a q·k close to 0, so rounding the weights flips next bytes that a trained model would not flip; the
+     * format comparisons of docs/benchmarks.md give both).
+     */
+    public static VectorBolmoEngine randomBolmo(BolmoConfig config, WeightFormat format, long seed, int threads,
+            float inputGateBias) {
         Parallel pool = pool(threads);
         try {
-            RandomTensors t = new RandomTensors(seed, format, pool);
+            RandomTensors t = new RandomTensors(seed, format, pool, inputGateBias);
             BolmoModel model = new BolmoModel(config, t);
             return new VectorBolmoEngine(model, pool, format, t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
@@ -73,7 +84,7 @@ public final class VectorEngines {
     public static VectorOlmoEngine randomOlmo(OlmoConfig config, WeightFormat format, long seed, int threads) {
         Parallel pool = pool(threads);
         try {
-            RandomTensors t = new RandomTensors(seed, format, pool);
+            RandomTensors t = new RandomTensors(seed, format, pool, RandomTensors.REFERENCE_INPUT_GATE_BIAS);
             OlmoModel model = new OlmoModel(config, t);
             return new VectorOlmoEngine(model, pool, format, t.inventory(), DEFAULT_PREFILL_CHUNK);
         } catch (RuntimeException | Error e) {
@@ -88,7 +99,8 @@ public final class VectorEngines {
      */
     public static void writeRandomBolmo(Path dir, BolmoConfig config, WeightFormat format, long seed, int threads) {
         try (Parallel pool = pool(threads)) {
-            TensorRecorder recorder = new TensorRecorder(new RandomTensors(seed, format, pool));
+            TensorRecorder recorder = new TensorRecorder(new RandomTensors(seed, format, pool,
+                    RandomTensors.REFERENCE_INPUT_GATE_BIAS));
             new BolmoModel(config, recorder);
             recorder.write(dir, config.toJson(), SafetensorsWriter.create(), null);
         }

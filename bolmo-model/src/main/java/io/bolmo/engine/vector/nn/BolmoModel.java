@@ -69,11 +69,21 @@ public final class BolmoModel {
      */
     public Pass run(BolmoState s, int[] ids, int[] subwordRows, int n, boolean lookahead, boolean allLogits,
             boolean trace, int chunk, BooleanSupplier cancelled) {
+        return run(s, ids, subwordRows, n, lookahead, allLogits, trace, chunk, cancelled, null);
+    }
+
+    /**
+     * As {@link #run(BolmoState, int[], int[], int, boolean, boolean, boolean, int, BooleanSupplier)}, with the
+     * patches given by {@code fixed} (β per byte) instead of the predictor's decisions, whose ℓ is still computed:
+     * to compare weight formats on the same patching (analysis; decoding never fixes boundaries).
+     */
+    public Pass run(BolmoState s, int[] ids, int[] subwordRows, int n, boolean lookahead, boolean allLogits,
+            boolean trace, int chunk, BooleanSupplier cancelled, boolean[] fixed) {
         if (n < 1 || n > ids.length - (lookahead ? 1 : 0) || subwordRows.length < ids.length) {
             throw new IllegalArgumentException("n = " + n + " bytes of " + ids.length + " ids ("
                     + subwordRows.length + " subword rows), lookahead " + lookahead);
         }
-        Pending pass = new Pending(s, n, allLogits, trace);
+        Pending pass = new Pending(s, n, allLogits, trace, fixed);
         float[] carried = null; // encoder state of the last byte of the previous chunk, undecided
         for (int start = 0; start < n; start += chunk) {
             if (cancelled.getAsBoolean()) {
@@ -121,17 +131,19 @@ public final class BolmoModel {
         final boolean[] boundaries;
         final float[][] logits;
         final boolean allLogits;
+        final boolean[] fixed;
         final float[] encoderStates;
         final java.util.List<float[]> patchEmbeddings;
         final java.util.List<float[]> globalOutputs;
 
-        Pending(BolmoState s, int n, boolean allLogits, boolean trace) {
+        Pending(BolmoState s, int n, boolean allLogits, boolean trace, boolean[] fixed) {
             this.s = s;
             this.n = n;
             this.logProbs = new float[n];
             this.boundaries = new boolean[n];
             this.logits = new float[allLogits ? n : 1][];
             this.allLogits = allLogits;
+            this.fixed = fixed;
             this.encoderStates = trace ? new float[n * d] : null;
             this.patchEmbeddings = trace ? new java.util.ArrayList<>() : null;
             this.globalOutputs = trace ? new java.util.ArrayList<>() : null;
@@ -149,7 +161,7 @@ public final class BolmoModel {
             for (int i = 0; i < m; i++) {
                 int t = first + i;
                 logProbs[t] = t == 0 ? 0f : lp[i];
-                boundaries[t] = BoundaryPredictor.decide(logProbs[t]);
+                boundaries[t] = fixed != null ? fixed[t] : BoundaryPredictor.decide(logProbs[t]);
                 ends += boundaries[t] ? 1 : 0;
             }
             float[] values = null;
