@@ -13,7 +13,6 @@ import io.bolmo.io.CheckpointException;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.io.TensorInfo;
-import io.bolmo.nn.WeightsException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -110,7 +109,7 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         Set<String> extra = new TreeSet<>(checkpoint.names());
         extra.removeAll(taken);
         if (!extra.isEmpty()) {
-            throw new WeightsException("unexpected tensor" + (extra.size() > 1 ? "s " : " ") + extra
+            throw new CheckpointException("unexpected tensor" + (extra.size() > 1 ? "s " : " ") + extra
                     + " in the checkpoint: no component of the model uses " + (extra.size() > 1 ? "them" : "it"));
         }
     }
@@ -152,11 +151,11 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
     /** The header entry of {@code name}, checked against the shape the model expects; marks it taken. */
     private TensorInfo stored(String name, long... shape) {
         if (!checkpoint.names().contains(name)) {
-            throw new WeightsException("missing tensor '" + name + "' (expected shape " + shapeText(shape) + ")");
+            throw new CheckpointException("missing tensor '" + name + "' (expected shape " + shapeText(shape) + ")");
         }
         TensorInfo t = checkpoint.info(name);
         if (!java.util.Arrays.equals(t.shape().getShape(), shape)) {
-            throw new WeightsException("tensor '" + name + "' has shape " + t.shape() + " but the model expects "
+            throw new CheckpointException("tensor '" + name + "' has shape " + t.shape() + " but the model expects "
                     + shapeText(shape));
         }
         if (t.dtype() == SafetensorsDtype.I32 || t.dtype() == SafetensorsDtype.I64
