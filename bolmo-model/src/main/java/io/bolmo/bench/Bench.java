@@ -71,6 +71,8 @@ public final class Bench {
             b.streams();
         } else if (options.promptKib() != null) {
             b.promptMemory();
+        } else if (options.agreement() > 0) {
+            b.agreement();
         } else {
             b.full();
         }
@@ -344,6 +346,28 @@ public final class Bench {
         double many = e.productSeconds(local, s, 3) + Math.min(1, k) * e.productSeconds(global, rows, 3)
                 * Math.max(1, k / rows);
         return s * one / many;
+    }
+
+    // --------------------------------------------------------------------------------------- format agreement
+
+    private void agreement() {
+        log.println("bench: " + o.dtype() + " against f32 over " + o.agreement() + " positions of " + modelName());
+        log.flush();
+        FormatAgreement.Result r = FormatAgreement.measure(bolmoConfig(), List.of(o.dtype()), o.agreement(), o.seed(),
+                o.threads(), o.gateBias()).get(o.dtype());
+        String setting = String.format(Locale.ROOT, "%d positions, mLSTM input-gate bias %.1f", o.agreement(),
+                o.gateBias());
+        report.row(o.dtype() + " vs f32: boundary decisions equal", String.format(Locale.ROOT, "%.4f",
+                r.boundaries()), setting);
+        report.row(o.dtype() + " vs f32: next byte equal on f32's patches", String.format(Locale.ROOT, "%.4f",
+                r.nextByteOnReferencePatches()), "goal ≥ 0.99");
+        report.row(o.dtype() + " vs f32: next byte equal, own patches", String.format(Locale.ROOT, "%.4f",
+                r.nextByte()), "a flipped boundary changes every later patch");
+        report.figure("agreement_positions", o.agreement());
+        report.figure("agreement_boundaries", r.boundaries());
+        report.figure("agreement_next_byte_on_f32_patches", r.nextByteOnReferencePatches());
+        report.figure("agreement_next_byte", r.nextByte());
+        report.figure("peak_rss_bytes", ProcessMemory.now().peakRssBytes());
     }
 
     // ---------------------------------------------------------------------- peak memory against prompt length

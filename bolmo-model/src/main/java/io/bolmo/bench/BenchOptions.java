@@ -16,11 +16,13 @@ import java.nio.file.Path;
  * @param streams          concurrencies of the continuous-batching table (null: not run)
  * @param promptKib        prompt lengths in KiB of the peak-memory table (null: not run)
  * @param loadTest         write the preset as a checkpoint in {@code dtype} and time loading it to the first byte
+ * @param agreement        positions of the format-agreement table against f32 (0: not run)
+ * @param gateBias         mLSTM input-gate bias of the agreement's random weights (the reference initialises −10)
  */
 public record BenchOptions(String preset, Path model, int globalLayers, Path tokenizer, WeightFormat dtype,
         EngineKind engine, int threads, boolean baseline, int prefillBytes, int decodeBytes, int subwordTokens,
         double boundaryBias, int streamMib, long seed, int[] streams, int[] holdSteps, int streamRepeats,
-        int streamBytes, int streamPromptBytes, int[] promptKib, boolean loadTest) {
+        int streamBytes, int streamPromptBytes, int[] promptKib, boolean loadTest, int agreement, float gateBias) {
 
     boolean java() {
         return engine == EngineKind.JAVA;

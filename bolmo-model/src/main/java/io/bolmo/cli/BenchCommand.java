@@ -127,6 +127,16 @@ final class BenchCommand implements Callable<Integer> {
                     + " the peak resident memory after each, e.g. 1,4,16,64.")
     int[] promptKib;
 
+    @Option(names = "--agreement", paramLabel = "N", defaultValue = "0",
+            description = "Only the format table: --dtype against f32 on the same random preset over N positions"
+                    + " (boundaries, next byte); java engine.")
+    int agreement;
+
+    @Option(names = "--gate-bias", paramLabel = "B", defaultValue = "0",
+            description = "With --agreement: mLSTM input-gate bias of the random weights (the reference's training"
+                    + " initialisation is -10) (default: ${DEFAULT-VALUE}).")
+    float gateBias;
+
     @Override
     public Integer call() {
         BenchOptions options = options();
@@ -203,12 +213,15 @@ final class BenchCommand implements Callable<Integer> {
         if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
             throw bad("--tokenizer = '" + tokenizer + "' is not a file");
         }
+        if (agreement < 0 || (agreement > 0 && (kind != EngineKind.JAVA || model != null))) {
+            throw bad("--agreement = " + agreement + " is invalid: positions >= 1, with --engine = java and a --preset");
+        }
         if (loadTest && (kind != EngineKind.JAVA || model != null)) {
             throw bad("--load-test needs --engine = java and a --preset (it writes the preset as a checkpoint)");
         }
         return new BenchOptions(preset, model, globalLayers, tokenizer, format, kind, threads, baseline, prefillBytes,
                 decode, subword, boundaryBias, streamMib, seed, streams, holdSteps, streamRepeats, streamBytes,
-                streamPromptBytes, promptKib, loadTest);
+                streamPromptBytes, promptKib, loadTest, agreement, gateBias);
     }
 
     private ParameterException bad(String message) {

@@ -51,7 +51,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void streamsAndPromptMemoryTables() throws Exception {
+    void streamsPromptMemoryAndAgreementTables() throws Exception {
         Path json = tmp.resolve("streams.json");
         Cli r = Cli.run("bench", "--preset", "golden", "--engine", "java", "--streams", "1,3", "--stream-bytes", "8",
                 "--json", json.toString());
@@ -65,6 +65,11 @@ class BenchCommandTest {
         r = Cli.run("bench", "--preset", "golden", "--engine", "java", "--prompt-kib", "2,1");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out().indexOf("| 1 KiB")).isPositive().isLessThan(r.out().indexOf("| 2 KiB"));
+
+        r = Cli.run("bench", "--preset", "golden", "--engine", "java", "--dtype", "q8_0", "--agreement", "100");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("| q8_0 vs f32: boundary decisions equal")
+                .contains("| q8_0 vs f32: next byte equal on f32's patches");
     }
 
     @Test
