@@ -18,7 +18,7 @@ import io.bolmo.engine.WeightFormat;
 public abstract class Matrix {
 
     /** Batches up to this size take the format's own small-batch kernel; larger ones the blocked GEMM. */
-    static final int SMALL_BATCH = 7;
+    static final int SMALL_BATCH = 15;
     private static final long PARALLEL_MIN_WORK = Parallel.INLINE_WORK;
 
     protected final int rows;

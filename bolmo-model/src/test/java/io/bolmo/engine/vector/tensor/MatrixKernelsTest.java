@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every format's products against a plain double-precision loop over the weights the format actually holds (its
  * own {@link Matrix#row}), on shapes with and without vector tails, at batch sizes that take the small-batch
- * kernels (1 … 7, including the 4-wide passes with a repeated last input) and the blocked GEMM (8 and more, with
+ * kernels (1 … 15, including the 4-wide passes with a repeated last input) and the blocked GEMM (16 and more, with
  * partial tiles of rows and inputs), on one thread and on three.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -44,7 +44,7 @@ class MatrixKernelsTest {
         for (int r = 0; r < rows; r++) {
             m.row(r, stored, r * cols);
         }
-        for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 20}) {
+        for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 21}) {
             float[] x = new float[batch * cols];
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) random.nextGaussian();
