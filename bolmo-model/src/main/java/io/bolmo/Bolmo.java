@@ -7,7 +7,6 @@ import io.bolmo.engine.Engine;
 import io.bolmo.engine.EngineKind;
 import io.bolmo.engine.LoadOptions;
 import io.bolmo.engine.WeightFormat;
-import io.bolmo.engine.djl.DjlEngines;
 import io.bolmo.generate.BolmoGenerator;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.GenerationListener;
@@ -120,7 +119,7 @@ public final class Bolmo implements AutoCloseable {
      * fallback. For DJL-only work (training); models load through {@link Options#withDevice}.
      */
     public static Device resolveDevice(String name) {
-        return DjlEngines.device(DeviceSpec.parse(name));
+        return Engines.djlDevice(DeviceSpec.parse(name));
     }
 
     /** Continues {@code prompt} (a BOS is added in front). */

@@ -1,7 +1,9 @@
 package io.bolmo;
 
+import ai.djl.Device;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.EngineChoice;
 import io.bolmo.engine.LoadOptions;
@@ -43,6 +45,11 @@ public final class Engines {
             case JAVA -> javaOlmo(checkpoint, config, options);
             default -> DjlEngines.olmo(config, checkpoint, c.device(), options.threads());
         };
+    }
+
+    /** The DJL device of {@code device}, for DJL-only work (training): {@code auto} is a GPU when PyTorch sees one. */
+    public static Device djlDevice(DeviceSpec device) {
+        return DjlEngines.device(device);
     }
 
     /** What {@code options} come to here; logs the fallback notice once per JVM. */

@@ -18,7 +18,7 @@ class ArchitectureTest {
     void theModelKnowsNothingOfFilesTokenizersGenerationOrTraining() {
         noClasses().that().resideInAPackage("io.bolmo.nn..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.io..", "io.bolmo.tokenize..",
-                        "io.bolmo.generate..", "io.bolmo.train..", "io.bolmo.cli..")
+                        "io.bolmo.generate..", "io.bolmo.train..", "io.bolmo.cli..", "io.bolmo.engine..")
                 .check(classes);
     }
 
@@ -26,7 +26,8 @@ class ArchitectureTest {
     void configurationDependsOnNothingElseOfOurs() {
         noClasses().that().resideInAPackage("io.bolmo.config..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.io..",
-                        "io.bolmo.tokenize..", "io.bolmo.generate..", "io.bolmo.train..", "io.bolmo.cli..")
+                        "io.bolmo.tokenize..", "io.bolmo.generate..", "io.bolmo.train..", "io.bolmo.cli..",
+                        "io.bolmo.engine..")
                 .check(classes);
     }
 
@@ -35,6 +36,46 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("io.bolmo.tokenize..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.io..",
                         "io.bolmo.generate..", "io.bolmo.train..", "io.bolmo.cli..")
+                .check(classes);
+    }
+
+    /** Engines run models; what runs on them (generation, evaluation, training, the CLI, the facade) is above. */
+    @Test
+    void enginesDoNotDependOnGenerationOrTheFacade() {
+        noClasses().that().resideInAPackage("io.bolmo.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo", "io.bolmo.generate..",
+                        "io.bolmo.eval..", "io.bolmo.train..", "io.bolmo.cli..")
+                .check(classes);
+    }
+
+    /** The engine interface names no engine and no DJL type, so a Java engine implements it without DJL. */
+    @Test
+    void theEngineInterfaceIsFreeOfEveryEngine() {
+        noClasses().that().resideInAPackage("io.bolmo.engine")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.engine.*..", "ai.djl..",
+                        "io.bolmo.nn..")
+                .check(classes);
+    }
+
+    /**
+     * Generation and evaluation talk to {@code io.bolmo.engine.Engine} only: one decode loop on any engine.
+     * Generation does not touch the model's DJL classes at all.
+     */
+    @Test
+    void generationAndEvaluationDependOnTheEngineInterfaceNotOnAnEngine() {
+        noClasses().that().resideInAnyPackage("io.bolmo.generate..", "io.bolmo.eval..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.engine.*..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.bolmo.generate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "ai.djl..")
+                .check(classes);
+    }
+
+    /** In the facade's package only the factory ({@link Engines}) names a concrete engine. */
+    @Test
+    void onlyTheFactoryChoosesAnEngine() {
+        noClasses().that().resideInAPackage("io.bolmo").and().doNotHaveSimpleName("Engines")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.engine.*..")
                 .check(classes);
     }
 

@@ -167,6 +167,35 @@ class BolmoSchedulerTest extends GoldenManagerTest {
         }
     }
 
+    /** A generation cancelled while its prompt is prefilled stops between two chunks and frees its slot. */
+    @Test
+    void aGenerationCancelledDuringItsPrefillEndsThereAndFreesItsSlot() throws Exception {
+        try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model, 8), trie,
+                        BolmoScheduler.Options.of(1))) {
+            AtomicInteger asked = new AtomicInteger();
+            List<Integer> steps = new ArrayList<>();
+            GenerationResult r = scheduler.submit(prompt("paragraph"), endless(), new GenerationListener() {
+                @Override
+                public void onStep(int fusedId) {
+                    steps.add(fusedId);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return asked.incrementAndGet() >= 4; // once before the prefill, then before each chunk
+                }
+            }).get(60, TimeUnit.SECONDS);
+            assertThat(r.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(r.generatedUnits()).isZero();
+            assertThat(steps).as("no choice after a cancelled prefill").isEmpty();
+            assertThat(asked).as("stopped at the third chunk of " + prompt("paragraph").length / 8).hasValue(4);
+            assertThat(scheduler.admitted()).isZero();
+            assertThat(scheduler.submit(prompt("ascii"), GenerationOptions.greedy(4), null).get(60, TimeUnit.SECONDS)
+                    .generatedUnits()).isEqualTo(4);
+        }
+    }
+
     @Test
     void badInputGivesAClearError() {
         assertThatThrownBy(() -> new BolmoScheduler.Options(0, 0)).isInstanceOf(IllegalArgumentException.class)

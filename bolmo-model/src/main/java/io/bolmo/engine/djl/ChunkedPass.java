@@ -86,26 +86,33 @@ final class ChunkedPass {
             NDArray all = pending == null ? h : NDArrays.concat(new NDList(pending, h), 1); // bytes [first, e)
             int first = pending == null ? s : s - 1;
             int decidedEnd = last ? e : e - 1; // the last byte of a chunk waits for its lookahead
-            float[] lp = logProbs(all, first, decidedEnd, last && n < ids.length ? lookahead(ids, rows, n) : null);
-            NDArray decided = last ? all : all.get(new NDIndex(":, :-1"));
-            NDArray out = decide(first, decided, lp);
-            if (everyPosition) {
-                System.arraycopy(model.lmHead().forward(out).toFloatArray(), 0, logits, first * vocab(),
-                        (decidedEnd - first) * vocab());
-                System.arraycopy(decided.toFloatArray(), 0, hidden, first * width(), (decidedEnd - first) * width());
-            } else if (last) {
-                logits = model.lmHead().forward(out.get(new NDIndex(":, -1"))).toFloatArray();
+            if (decidedEnd > first) { // nothing is decided yet after a first chunk of one byte
+                decided(all, first, decidedEnd, last && n < ids.length ? lookahead(ids, rows, n) : null);
             }
             pending = last ? Owned.drop(pending) : Owned.keep(all.get(new NDIndex(":, -1:")).duplicate(), pending,
                     owner);
         }
     }
 
+    /** Decides bytes {@code [first, end)} of {@code all} (h of bytes {@code [first, ...)}) and runs them on. */
+    private void decided(NDArray all, int first, int end, NDArray look) {
+        boolean last = end - first == all.getShape().get(1);
+        float[] lp = logProbs(all, first, end, look);
+        NDArray decided = last ? all : all.get(new NDIndex(":, :-1"));
+        NDArray out = decide(first, decided, lp);
+        if (everyPosition) {
+            System.arraycopy(model.lmHead().forward(out).toFloatArray(), 0, logits, first * vocab(),
+                    (end - first) * vocab());
+            System.arraycopy(decided.toFloatArray(), 0, hidden, first * width(), (end - first) * width());
+        } else if (last) {
+            logits = model.lmHead().forward(out.get(new NDIndex(":, -1"))).toFloatArray();
+        }
+    }
+
     /** h of the rolled-back byte {@code ids[n]}: one encoder step from the state after byte n−1 (not kept). */
     private NDArray lookahead(int[] ids, int[] rows, int n) {
-        NDManager m = owner;
-        NDArray id = m.create(new int[] {ids[n]}, new Shape(1));
-        NDArray sub = m.create(new int[] {rows[n]}, new Shape(1));
+        NDArray id = owner.create(new int[] {ids[n]}, new Shape(1));
+        NDArray sub = owner.create(new int[] {rows[n]}, new Shape(1));
         return model.encoder().step(id, sub, new ArrayList<>(encoder)).expandDims(1); // [1, 1, d]
     }
 
@@ -126,7 +133,7 @@ final class ChunkedPass {
                     : model.boundaryPredictor().logProbs(all.get(new NDIndex(":, -1:")), look).getFloat(0, 0);
         }
         if (first == 0) {
-            lp[0] = 0f; // BOS always ends patch 0
+            lp[0] = 0f; // BOS always ends patch 0 (lp is never empty here)
         }
         return lp;
     }
