@@ -8,7 +8,6 @@ import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.vector.nn.BolmoModel;
 import io.bolmo.engine.vector.nn.BolmoState;
 import io.bolmo.engine.vector.tensor.Parallel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -169,12 +168,11 @@ public final class VectorBolmoEngine implements Engine {
     }
 
     /** One sequence: its state and what its prefill decided. */
-    private static final class VectorSequence implements Sequence {
+    private static final class VectorSequence extends RowBatch.Row {
         final BolmoState state;
         private final float[] logits;
         private final boolean[] boundaries;
         private final float[] logProbs;
-        VectorBatch batch;
 
         VectorSequence(BolmoState state, float[] logits, boolean[] boundaries, float[] logProbs) {
             this.state = state;
@@ -202,79 +200,20 @@ public final class VectorBolmoEngine implements Engine {
         public float[] promptBoundaryLogProbs() {
             return logProbs.clone();
         }
-
-        @Override
-        public void close() {
-            if (batch != null) {
-                batch.rows.remove(this);
-                batch = null;
-            }
-        }
     }
 
-    private final class VectorBatch implements Batch {
-        final List<VectorSequence> rows = new ArrayList<>();
-
-        @Override
-        public void join(Sequence sequence) {
-            if (!(sequence instanceof VectorSequence s)) {
-                throw new IllegalArgumentException("a sequence of another engine cannot join a Java engine batch");
-            }
-            if (s.batch != null) {
-                throw new IllegalStateException("the sequence is already a row of a batch");
-            }
-            s.batch = this;
-            rows.add(s);
+    private final class VectorBatch extends RowBatch<VectorSequence> {
+        VectorBatch() {
+            super(VectorSequence.class);
         }
 
         @Override
-        public void leave(Sequence sequence) {
-            if (!rows.remove(sequence)) {
-                throw new IllegalArgumentException("the sequence is not a row of this batch");
+        float[][] step(List<VectorSequence> advancing, int[] units, int[] subwordRows) {
+            BolmoState[] states = new BolmoState[advancing.size()];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = advancing.get(i).state;
             }
-            ((VectorSequence) sequence).batch = null;
-        }
-
-        @Override
-        public float[][] step(int[] units, int[] subwordRows, boolean[] advance) {
-            int b = rows.size();
-            if (units.length != b || subwordRows.length != b || advance.length != b) {
-                throw new IllegalArgumentException("units = " + units.length + ", subword rows = "
-                        + subwordRows.length + ", advance = " + advance.length + " for a batch of " + b + " rows");
-            }
-            int n = 0;
-            for (boolean a : advance) {
-                n += a ? 1 : 0;
-            }
-            BolmoState[] states = new BolmoState[n];
-            int[] fused = new int[n];
-            int[] sub = new int[n];
-            for (int i = 0, j = 0; i < b; i++) {
-                if (advance[i]) {
-                    states[j] = rows.get(i).state;
-                    fused[j] = units[i];
-                    sub[j++] = subwordRows[i];
-                }
-            }
-            float[][] out = new float[b][];
-            if (n > 0) {
-                float[][] logits = model.step(states, fused, sub);
-                for (int i = 0, j = 0; i < b; i++) {
-                    out[i] = advance[i] ? logits[j++] : null;
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public int size() {
-            return rows.size();
-        }
-
-        @Override
-        public void close() {
-            rows.forEach(r -> r.batch = null);
-            rows.clear();
+            return model.step(states, units, subwordRows);
         }
     }
 }

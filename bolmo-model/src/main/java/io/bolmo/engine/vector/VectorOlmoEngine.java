@@ -7,7 +7,6 @@ import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.vector.nn.KvCache;
 import io.bolmo.engine.vector.nn.OlmoModel;
 import io.bolmo.engine.vector.tensor.Parallel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -98,10 +97,9 @@ public final class VectorOlmoEngine implements Engine {
         threads.close();
     }
 
-    private static final class TokenSequence implements Sequence {
+    private static final class TokenSequence extends RowBatch.Row {
         final KvCache[] caches;
         private final float[] logits;
-        TokenBatch batch;
 
         TokenSequence(KvCache[] caches, float[] logits) {
             this.caches = caches;
@@ -127,75 +125,21 @@ public final class VectorOlmoEngine implements Engine {
         public float[] promptBoundaryLogProbs() {
             return new float[0];
         }
-
-        @Override
-        public void close() {
-            if (batch != null) {
-                batch.rows.remove(this);
-                batch = null;
-            }
-        }
     }
 
-    private final class TokenBatch implements Batch {
-        final List<TokenSequence> rows = new ArrayList<>();
-
-        @Override
-        public void join(Sequence sequence) {
-            if (!(sequence instanceof TokenSequence s)) {
-                throw new IllegalArgumentException("a sequence of another engine cannot join a Java engine batch");
-            }
-            if (s.batch != null) {
-                throw new IllegalStateException("the sequence is already a row of a batch");
-            }
-            s.batch = this;
-            rows.add(s);
+    private final class TokenBatch extends RowBatch<TokenSequence> {
+        TokenBatch() {
+            super(TokenSequence.class);
         }
 
         @Override
-        public void leave(Sequence sequence) {
-            if (!rows.remove(sequence)) {
-                throw new IllegalArgumentException("the sequence is not a row of this batch");
+        float[][] step(List<TokenSequence> advancing, int[] units, int[] subwordRows) {
+            check(units);
+            KvCache[][] states = new KvCache[advancing.size()][];
+            for (int i = 0; i < states.length; i++) {
+                states[i] = advancing.get(i).caches;
             }
-            ((TokenSequence) sequence).batch = null;
-        }
-
-        @Override
-        public float[][] step(int[] units, int[] subwordRows, boolean[] advance) {
-            int b = rows.size();
-            if (units.length != b || advance.length != b) {
-                throw new IllegalArgumentException("units = " + units.length + ", advance = " + advance.length
-                        + " for a batch of " + b + " rows");
-            }
-            List<KvCache[]> states = new ArrayList<>();
-            List<Integer> tokens = new ArrayList<>();
-            for (int i = 0; i < b; i++) {
-                if (advance[i]) {
-                    states.add(rows.get(i).caches);
-                    tokens.add(units[i]);
-                }
-            }
-            float[][] out = new float[b][];
-            if (!states.isEmpty()) {
-                int[] t = tokens.stream().mapToInt(Integer::intValue).toArray();
-                check(t);
-                float[][] logits = model.step(states.toArray(new KvCache[0][]), t);
-                for (int i = 0, j = 0; i < b; i++) {
-                    out[i] = advance[i] ? logits[j++] : null;
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public int size() {
-            return rows.size();
-        }
-
-        @Override
-        public void close() {
-            rows.forEach(r -> r.batch = null);
-            rows.clear();
+            return model.step(states, units);
         }
     }
 }

@@ -93,18 +93,6 @@ public final class Bf16Matrix extends Matrix {
         }
     }
 
-    @Override
-    protected void multiplySmall(float[] x, int batch, float[] y, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int b = 0;
-            for (; b + 2 <= batch; b += 4) { // 2 or 3 left: a 4-wide pass with the last input repeated
-                dot4(r, x, b, b + 1, Math.min(b + 2, batch - 1), Math.min(b + 3, batch - 1), y);
-            }
-            if (b < batch) {
-                y[b * rows + r] = dot1(r, x, b * cols);
-            }
-        }
-    }
 
     private static FloatVector low(IntVector v) {
         return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
@@ -114,7 +102,8 @@ public final class Bf16Matrix extends Matrix {
         return v.and(0xFFFF0000).reinterpretAsFloats();
     }
 
-    private float dot1(int r, float[] x, int xo) {
+    @Override
+    protected float dot1(int r, float[] x, int xo) {
         int base = 2 * r * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         for (int k = 0; k < bound; k += STEP) {
@@ -129,7 +118,8 @@ public final class Bf16Matrix extends Matrix {
         return s;
     }
 
-    private void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    @Override
+    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
         int base = 2 * r * cols;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
         // separate accumulators for the low and high halves: two independent chains per input

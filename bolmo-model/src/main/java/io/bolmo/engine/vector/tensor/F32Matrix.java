@@ -55,21 +55,9 @@ public final class F32Matrix extends Matrix {
         }
     }
 
-    @Override
-    protected void multiplySmall(float[] x, int batch, float[] y, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int b = 0;
-            for (; b + 2 <= batch; b += 4) { // 2 or 3 left: a 4-wide pass with the last input repeated
-                int b1 = b + 1, b2 = Math.min(b + 2, batch - 1), b3 = Math.min(b + 3, batch - 1);
-                dot4(r, x, b, b1, b2, b3, y);
-            }
-            if (b < batch) {
-                y[b * rows + r] = dot1(r, x, b * cols);
-            }
-        }
-    }
 
-    private float dot1(int r, float[] x, int xo) {
+    @Override
+    protected float dot1(int r, float[] x, int xo) {
         int base = 4 * r * cols;
         int bound = cols - cols % LANES;
         FloatVector acc = FloatVector.zero(F);
@@ -83,7 +71,8 @@ public final class F32Matrix extends Matrix {
         return s;
     }
 
-    private void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    @Override
+    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
         int base = 4 * r * cols;
         int bound = cols - cols % LANES;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;

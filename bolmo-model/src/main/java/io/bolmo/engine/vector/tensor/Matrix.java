@@ -56,8 +56,24 @@ public abstract class Matrix {
     /** Row {@code r} as floats in this format's column order (that of {@link #prepare}). */
     protected abstract void dequantizeRow(int r, float[] out, int offset);
 
-    /** The small-batch kernel on output rows {@code [from, to)}; {@code x} is prepared. */
-    protected abstract void multiplySmall(float[] x, int batch, float[] y, int from, int to);
+    /** Row {@code r} times the input starting at {@code x[xo]} (prepared). */
+    protected abstract float dot1(int r, float[] x, int xo);
+
+    /** Row {@code r} times inputs b0 … b3 (prepared), written to {@code y[b, r]}: each weight converted once. */
+    protected abstract void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y);
+
+    /** The small-batch product on output rows {@code [from, to)}: the inputs four at a time. */
+    private void multiplySmall(float[] x, int batch, float[] y, int from, int to) {
+        for (int r = from; r < to; r++) {
+            int b = 0;
+            for (; b + 2 <= batch; b += 4) { // 2 or 3 left: a 4-wide pass with the last input repeated
+                dot4(r, x, b, b + 1, Math.min(b + 2, batch - 1), Math.min(b + 3, batch - 1), y);
+            }
+            if (b < batch) {
+                y[b * rows + r] = dot1(r, x, b * cols);
+            }
+        }
+    }
 
     /** {@code y = x Wᵀ}, split across {@code threads}. */
     public final void multiply(float[] x, int batch, float[] y, Parallel threads) {

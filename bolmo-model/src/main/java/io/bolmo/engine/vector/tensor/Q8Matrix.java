@@ -107,24 +107,13 @@ public final class Q8Matrix extends Matrix {
         }
     }
 
-    @Override
-    protected void multiplySmall(float[] x, int batch, float[] y, int from, int to) {
-        for (int r = from; r < to; r++) {
-            int b = 0;
-            for (; b + 2 <= batch; b += 4) { // 2 or 3 left: a 4-wide pass with the last input repeated
-                dot4(r, x, b, b + 1, Math.min(b + 2, batch - 1), Math.min(b + 3, batch - 1), y);
-            }
-            if (b < batch) {
-                y[b * rows + r] = dot1(r, x, b * cols);
-            }
-        }
-    }
 
     private static FloatVector widen(ByteVector b) {
         return (FloatVector) b.convertShape(VectorOperators.B2F, F, 0);
     }
 
-    private float dot1(int r, float[] x, int xo) {
+    @Override
+    protected float dot1(int r, float[] x, int xo) {
         int base = r * cols;
         int sbase = 4 * r * blocks;
         FloatVector acc = FloatVector.zero(F);
@@ -139,7 +128,8 @@ public final class Q8Matrix extends Matrix {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    private void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    @Override
+    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
         int base = r * cols;
         int sbase = 4 * r * blocks;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
