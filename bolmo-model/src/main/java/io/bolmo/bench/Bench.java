@@ -86,21 +86,18 @@ public final class Bench {
         Path tokenizerJson = BenchResources.tokenizerFile(o.tokenizer());
         SubwordSuffixTrie trie = SubwordSuffixTrie.build(SubwordVocabulary.load(tokenizerJson));
         String prompt = BenchResources.sampleText(o.prefillBytes());
-        MatmulPeak.Result peak = null;
-        if (o.model() == null) {
-            log.println("bench: float32 matmul peak");
-            log.flush();
-            peak = MatmulPeak.measure(threads(), o.java());
-            report.row("matmul peak, float32", gflops(peak.best()), String.format(Locale.ROOT,
-                    "libtorch 1024³ %s, Java engine [2048, 2048] × 256 %s; the better", gflops(peak
-                            .djlFlopsPerSecond()), o.java() ? gflops(peak.javaFlopsPerSecond()) : "not run"));
-            report.figure("matmul_peak_flops_per_s", peak.best());
-        }
+        log.println("bench: float32 matmul peak");
+        log.flush();
+        MatmulPeak.Result peak = MatmulPeak.measure(threads(), o.java());
+        report.row("matmul peak, float32", gflops(peak.best()), String.format(Locale.ROOT,
+                "libtorch 1024³ %s, Java engine [2048, 2048] × 256 %s; the better", gflops(peak
+                        .djlFlopsPerSecond()), o.java() ? gflops(peak.javaFlopsPerSecond()) : "not run"));
+        report.figure("matmul_peak_flops_per_s", peak.best());
         String name = "Bolmo " + modelName() + ", " + o.engine() + " " + o.dtype();
         Measured main = bolmo(name, o.engine(), o.dtype(), trie, prompt, o.decodeBytes(), bandwidth, peak, "");
-        if (o.baseline() && o.java() && o.model() == null) {
+        if (o.baseline() && o.java()) {
             Measured djl = bolmo("Bolmo " + modelName() + ", djl f32", EngineKind.DJL, WeightFormat.F32, trie, prompt,
-                    Math.min(o.decodeBytes(), 32), bandwidth, peak, "djl_");
+                    Math.min(o.decodeBytes(), 1000), bandwidth, peak, "djl_");
             double decode = main.decode.decodeBytesPerSecond() / djl.decode.decodeBytesPerSecond();
             double prefill = main.decode.prefillBytesPerSecond() / djl.decode.prefillBytesPerSecond();
             report.row("decode, java " + o.dtype() + " / djl f32", String.format(Locale.ROOT, "%.2f x", decode),
@@ -161,9 +158,8 @@ public final class Bench {
                 report.figure(prefix + "forward_s", r.forwardSeconds());
             }
             report.row(name + ": prefill", String.format(Locale.ROOT, "%.1f B/s", r.prefillBytesPerSecond()),
-                    String.format(Locale.ROOT, "%d B prompt in %.3f s; %s counted%s", r.promptBytes(),
-                            r.prefillSeconds(), gflops(flops), peak == null ? ""
-                                    : String.format(Locale.ROOT, " = %.2f of the matmul peak", flops / peak.best())));
+                    String.format(Locale.ROOT, "%d B prompt in %.3f s; %s counted = %.2f of the matmul peak",
+                            r.promptBytes(), r.prefillSeconds(), gflops(flops), flops / peak.best()));
             report.row(name + ": decode", String.format(Locale.ROOT, "%.2f B/s", r.decodeBytesPerSecond()),
                     String.format(Locale.ROOT, "%d B in %.2f s after a %d B prompt, greedy, %.2f B/patch",
                             r.decodedBytes(), r.decodeSeconds(), DECODE_PROMPT, r.bytesPerPatch()));
@@ -181,9 +177,7 @@ public final class Bench {
             report.figure(prefix + "weight_bytes", weightBytes(m.engine));
             report.figure(prefix + "prefill_bytes_per_s", r.prefillBytesPerSecond());
             report.figure(prefix + "prefill_flops_per_s", flops);
-            if (peak != null) {
-                report.figure(prefix + "prefill_fraction_of_peak", flops / peak.best());
-            }
+            report.figure(prefix + "prefill_fraction_of_peak", flops / peak.best());
             report.figure(prefix + "decode_bytes_per_s", r.decodeBytesPerSecond());
             report.figure(prefix + "decode_bytes_per_patch", r.bytesPerPatch());
             report.figure(prefix + "decode_weight_bytes_per_byte", perByte);
