@@ -327,17 +327,21 @@ public final class Bench {
     /**
      * The speed-up at {@code s} streams that the matrix products alone allow: one step reads every per-byte weight
      * once for all s rows, and the global blocks once for the rows that end a patch (s / bytesPerPatch on average).
-     * Everything else a step does (recurrences, attention, Java work per row) can only lower it.
+     * Everything else a step does (recurrences, attention, Java work per row) can only lower it. Products of one
+     * batch size are timed together, best of 7, so that 1 stream comes to 1.00.
      */
     private static double ceiling(VectorBolmoEngine e, int s, double bytesPerPatch) {
         java.util.function.Predicate<String> local = n -> !n.contains("embed") && !n.contains("boundary_predictor")
                 && !n.startsWith("model.layers.") && !n.contains("out_projection");
         java.util.function.Predicate<String> global = n -> n.startsWith("model.layers.") || n.contains("out_projection");
         double p = 1 / Math.max(1, bytesPerPatch);
-        double one = e.productSeconds(local, 1, 3) + p * e.productSeconds(global, 1, 3);
         double k = s * p; // rows per step that take a global step
         int rows = (int) Math.max(1, Math.round(k));
-        double many = e.productSeconds(local, s, 3) + Math.min(1, k) * e.productSeconds(global, rows, 3)
+        double one = e.productSeconds(local, 1, 7) + p * e.productSeconds(global, 1, 7);
+        if (s == 1) {
+            return 1;
+        }
+        double many = e.productSeconds(local, s, 7) + Math.min(1, k) * e.productSeconds(global, rows, 7)
                 * Math.max(1, k / rows);
         return s * one / many;
     }

@@ -78,7 +78,7 @@ final class Attention {
         return o.forward(attended, n);
     }
 
-    /** Softmax attention of row i's head h over the keys its position may see. */
+    /** Softmax attention of row i's head h over the keys its position may see, a page of keys at a time. */
     private void attend(float[] qs, int i, int h, int[] positions, KvCache[] caches, float[] out) {
         KvCache cache = caches[i];
         int p = positions[i];
@@ -87,11 +87,15 @@ final class Attention {
         int kvo = h / (heads / kvHeads) * headDim; // grouped-query attention: the head's KV head
         float scale = (float) Math.sqrt(headDim);
         float[] scores = new float[p - first + 1];
+        float[] page = new float[KvCache.PAGE];
         float max = Float.NEGATIVE_INFINITY;
-        for (int j = first; j <= p; j++) {
-            float s = Vectors.dot(qs, qo, cache.keyPage(j), cache.offset(j) + kvo, headDim) / scale;
-            scores[j - first] = s;
-            max = Math.max(max, s);
+        for (int start = first - first % KvCache.PAGE; start <= p; start += KvCache.PAGE) {
+            cache.scorePage(start, qs, qo, kvo, headDim, page);
+            for (int j = Math.max(first, start); j <= Math.min(p, start + KvCache.PAGE - 1); j++) {
+                float s = page[j - start] / scale;
+                scores[j - first] = s;
+                max = Math.max(max, s);
+            }
         }
         float sum = 0;
         for (int j = 0; j < scores.length; j++) {

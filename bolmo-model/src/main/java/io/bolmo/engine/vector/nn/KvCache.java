@@ -1,5 +1,6 @@
 package io.bolmo.engine.vector.nn;
 
+import io.bolmo.engine.vector.tensor.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,7 +8,9 @@ import java.util.List;
  * Keys and values of one attention layer for one sequence, position by position, in pages of {@value #PAGE}
  * positions, so that growing never copies and memory grows linearly with the sequence. A sliding-window layer drops
  * the pages no future query can see ({@link #trim}). Each position holds {@code width} = KV heads × head dim
- * floats of key and of value.
+ * floats of key and of value. Keys are stored by column within a page ({@code [width][PAGE]}), so that a query's
+ * scores against a whole page are vector multiply-adds with no reduction ({@link #scorePage}); values by row
+ * ({@code [PAGE][width]}), so that the weighted sum adds whole rows.
  */
 public final class KvCache {
 
@@ -32,7 +35,10 @@ public final class KvCache {
             keys.add(new float[PAGE * width]);
             values.add(new float[PAGE * width]);
         }
-        System.arraycopy(k, ko, keys.get(keys.size() - 1), slot * width, width);
+        float[] page = keys.get(keys.size() - 1);
+        for (int j = 0; j < width; j++) {
+            page[j * PAGE + slot] = k[ko + j];
+        }
         System.arraycopy(v, vo, values.get(values.size() - 1), slot * width, width);
         length++;
     }
@@ -47,9 +53,12 @@ public final class KvCache {
         return window > 0 ? Math.max(0, position - window + 1) : 0;
     }
 
-    /** The page holding the key of {@code position}; the key starts at {@link #offset}. */
-    float[] keyPage(int position) {
-        return keys.get(position / PAGE - firstPage);
+    /**
+     * {@code out[s]} = query · key of position {@code pageStart + s} for the {@value #PAGE} slots of the page that
+     * starts at {@code pageStart} (slots not yet written score 0), over dimensions {@code [from, from + dims)}.
+     */
+    void scorePage(int pageStart, float[] q, int qo, int from, int dims, float[] out) {
+        Vectors.dotColumns(q, qo, keys.get(pageStart / PAGE - firstPage), from * PAGE, PAGE, dims, out, PAGE);
     }
 
     float[] valuePage(int position) {

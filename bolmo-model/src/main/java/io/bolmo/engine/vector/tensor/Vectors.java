@@ -25,6 +25,36 @@ public final class Vectors {
         return s;
     }
 
+    /**
+     * {@code out[s] = Σ_j q[qo + j] · k[ko + j · stride + s]} for s in {@code [0, n)}: one query against n keys stored
+     * by column (dimension j of key s at {@code j · stride + s}), four vectors of keys at a time with no reduction.
+     */
+    public static void dotColumns(float[] q, int qo, float[] k, int ko, int stride, int dims, float[] out, int n) {
+        int s = 0;
+        for (; s + 4 * LANES <= n; s += 4 * LANES) {
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < dims; j++) {
+                FloatVector qj = FloatVector.broadcast(F, q[qo + j]);
+                int o = ko + j * stride + s;
+                a0 = FloatVector.fromArray(F, k, o).fma(qj, a0);
+                a1 = FloatVector.fromArray(F, k, o + LANES).fma(qj, a1);
+                a2 = FloatVector.fromArray(F, k, o + 2 * LANES).fma(qj, a2);
+                a3 = FloatVector.fromArray(F, k, o + 3 * LANES).fma(qj, a3);
+            }
+            a0.intoArray(out, s);
+            a1.intoArray(out, s + LANES);
+            a2.intoArray(out, s + 2 * LANES);
+            a3.intoArray(out, s + 3 * LANES);
+        }
+        for (; s < n; s++) {
+            float t = 0;
+            for (int j = 0; j < dims; j++) {
+                t += q[qo + j] * k[ko + j * stride + s];
+            }
+            out[s] = t;
+        }
+    }
+
     /** {@code y[yo + i] += alpha · x[xo + i]}. */
     public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int bound = n - n % LANES;
