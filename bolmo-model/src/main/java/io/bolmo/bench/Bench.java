@@ -376,6 +376,8 @@ public final class Bench {
         int[] kib = o.promptKib().clone();
         Arrays.sort(kib); // the peak only grows: ascending lengths give each its own peak
         try (Loaded m = loadBolmo(o.engine(), o.dtype(), trie)) {
+            int[] warmUp = ByteTokenizer.plain().encode(BenchResources.sampleText(256)); // JIT, first allocations
+            m.engine.prefill(warmUp, SubwordSuffixTrie.embeddingRows(m.trie, warmUp), () -> false).close();
             ProcessMemory loaded = ProcessMemory.now();
             StringBuilder sb = new StringBuilder("| prompt | prefill | peak RSS | peak − RSS after load |\n"
                     + "|---|---|---|---|\n");
