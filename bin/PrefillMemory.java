@@ -8,7 +8,8 @@ import java.nio.file.Path;
 /**
  * One prefill in a fresh JVM and the memory it took (bin/prefill-memory runs it per prompt length): loads a model on
  * the CPU, prefills a prompt of the given KiB (Europarl-like English, a generation of 0 bytes: the prefill and
- * nothing else) and prints the process's resident set after the load and its peak (VmHWM) after the prefill.
+ * nothing else) and prints the process's resident set after the load, its peak (VmHWM) after the prefill and the
+ * Java heap committed then (the rest of the peak is native: libtorch's tensors and allocator).
  * Uses only the public API, so the same file measures any version of the library.
  */
 public final class PrefillMemory {
@@ -23,10 +24,11 @@ public final class PrefillMemory {
             GenerationResult r = bolmo.generate(text(kib * 1024), GenerationOptions.greedy(0),
                     GenerationListener.NONE);
             long peak = status("VmHWM");
+            long heap = Runtime.getRuntime().totalMemory();
             System.out.printf("prompt_kib=%d prompt_bytes=%d rss_after_load_mib=%.0f peak_before_prefill_mib=%.0f"
-                    + " peak_rss_mib=%.0f prefill_extra_mib=%.0f prefill_s=%.2f%n", kib, r.promptUnits(),
-                    loaded / 1024.0, loadPeak / 1024.0, peak / 1024.0, (peak - loaded) / 1024.0,
-                    r.prefillNanos() / 1e9);
+                    + " peak_rss_mib=%.0f prefill_extra_mib=%.0f java_heap_committed_mib=%.0f prefill_s=%.2f%n", kib,
+                    r.promptUnits(), loaded / 1024.0, loadPeak / 1024.0, peak / 1024.0, (peak - loaded) / 1024.0,
+                    heap / 1048576.0, r.prefillNanos() / 1e9);
         }
     }
 

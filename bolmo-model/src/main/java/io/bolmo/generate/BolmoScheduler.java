@@ -1,6 +1,7 @@
 package io.bolmo.generate;
 
 import io.bolmo.engine.Engine;
+import io.bolmo.engine.Prompts;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
      */
     public CompletableFuture<GenerationResult> submit(int[] promptIds, GenerationOptions options,
             GenerationListener listener) {
-        ByteUnits.checkPrompt(promptIds);
+        Prompts.checkBytes(promptIds);
         if (options == null) {
             throw new IllegalArgumentException("options = null is invalid: pass GenerationOptions (e.g. greedy(n))");
         }

@@ -1,6 +1,7 @@
 package io.bolmo.generate;
 
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Prompts;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.Arrays;
 
@@ -26,21 +27,13 @@ final class ByteUnits implements Units {
         this.boundaryBias = boundaryBias;
     }
 
-    /** A prompt is plain byte ids with BOS first. */
-    static void checkPrompt(int[] ids) {
-        if (ids == null || ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
-            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got "
-                    + (ids == null || ids.length == 0 ? "no ids" : "id " + ids[0]));
-        }
-    }
-
     /**
      * Rows of every prompt id. The cursor takes all but the rolled-back last id, which is fed again as the first
      * step; the last id's row (the prefill's lookahead) is looked up without moving the cursor.
      */
     @Override
     public int[] prefillRows(int[] prompt) {
-        checkPrompt(prompt);
+        Prompts.checkBytes(prompt);
         int kept = prompt.length == 1 ? 1 : prompt.length - 1;
         int[] rows = new int[prompt.length];
         if (cursor == null) {
