@@ -1,8 +1,8 @@
 package io.bolmo.engine.vector;
 
-import io.bolmo.config.BolmoConfig;
 import io.bolmo.engine.DeviceSpec;
 import io.bolmo.engine.Engine;
+import io.bolmo.engine.Prompts;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.vector.nn.BolmoModel;
@@ -88,12 +88,9 @@ public final class VectorBolmoEngine implements Engine {
         return model.run(model.newState(), ids, subwordRows, ids.length, false, true, true, chunk, () -> false);
     }
 
-    /** A prompt is plain byte ids with BOS first, one subword row each. */
+    /** A prompt is plain byte ids with BOS first ({@link Prompts}), one subword row each. */
     static void checkPrompt(int[] ids, int[] rows) {
-        if (ids == null || ids.length == 0 || ids[0] != BolmoConfig.BOS_ID) {
-            throw new IllegalArgumentException("a prompt must start with BOS (id 1), got "
-                    + (ids == null || ids.length == 0 ? "no ids" : "id " + ids[0]));
-        }
+        Prompts.checkBytes(ids);
         if (rows == null || rows.length != ids.length) {
             throw new IllegalArgumentException("subword rows = " + (rows == null ? "null" : rows.length)
                     + " for " + ids.length + " ids: one row per id is needed");

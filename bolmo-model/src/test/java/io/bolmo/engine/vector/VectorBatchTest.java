@@ -137,6 +137,6 @@ class VectorBatchTest {
         assertThatThrownBy(() -> engine.prefill(new int[] {1, 6}, new int[1], () -> false))
                 .hasMessageContaining("one row per id");
         assertThatThrownBy(() -> engine.prefill(new int[] {1, 999}, new int[2], () -> false))
-                .hasMessageContaining("byte id 999");
+                .hasMessageContaining("prompt id 999 at position 1");
     }
 }
