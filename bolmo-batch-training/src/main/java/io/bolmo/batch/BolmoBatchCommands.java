@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
- * {@code JobOperator.recover}); only do that when its process is really gone.
+ * {@code JobOperator.recover}); it is refused while a live process still holds the run's output directory lock.
  */
 @Component
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
@@ -58,7 +58,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
                 case "restart" -> restart(a, args.containsOption("recover"));
                 default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
             }
-        } catch (JobExecutionException | IllegalArgumentException e) {
+        } catch (JobExecutionException | IllegalArgumentException | IllegalStateException e) {
             // a user error (bad parameter, nothing to restart, already complete): one line, not a stack trace
             fail(a.get(0) + " failed: " + e.getMessage());
         }
@@ -119,6 +119,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
                 fail("execution " + last.getId() + " is " + s + ": if its JVM was killed, restart with --recover");
                 return;
             }
+            TrainingJobs.requireNotRunning(last);
             LOG.info("recovering execution {} (was {}) as FAILED", last.getId(), s);
             last = operator.recover(last);
         }

@@ -1,6 +1,5 @@
 package io.bolmo.bench;
 
-import ai.djl.ndarray.NDManager;
 import io.bolmo.Bolmo;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.ModelPresets;
@@ -12,9 +11,10 @@ import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.constraint.ByteConstraint;
 import io.bolmo.generate.constraint.ToolCallConstraint;
 import io.bolmo.generate.constraint.ToolChoice;
-import io.bolmo.nn.BolmoModel;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.djl.DjlEngines;
 import io.bolmo.nn.RandomWeights;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ByteTokenizer;
 import io.bolmo.tokenize.ToolCallFormat;
 import io.bolmo.tokenize.ToolDefinition;
@@ -137,10 +137,9 @@ public final class ConstraintBench implements Callable<Integer> {
             }
         }
         BolmoConfig config = preset.equals("bolmo-1b") ? ModelPresets.bolmoOneB() : ModelPresets.goldenTiny();
-        try (NDManager manager = NDManager.newBaseManager("PyTorch");
-                BolmoModel m = BolmoModel.create(config, Weights.from(manager, new RandomWeights(42)))) {
+        try (Engine engine = DjlEngines.bolmo(config, new RandomWeights(42), DeviceSpec.CPU, 1)) {
             // no subword trie: random weights have no vocabulary to expand, and the gather costs the same
-            return stepMillis(new BolmoGenerator(m, null), ByteTokenizer.plain(), schema);
+            return stepMillis(new BolmoGenerator(engine, null), ByteTokenizer.plain(), schema);
         }
     }
 

@@ -1,7 +1,10 @@
 package io.bolmo.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.bolmo.Bolmo;
+import io.bolmo.Engines;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.eval.BolmoScorer;
 import io.bolmo.eval.EvalOptions;
 import io.bolmo.eval.EvalReport;
@@ -10,8 +13,6 @@ import io.bolmo.eval.HeldOutDocuments;
 import io.bolmo.eval.TeacherScorer;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.io.HfCheckpoint;
-import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.SubwordTokenizer;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -84,9 +86,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " teacher's tokenizer.json, else the Bolmo's subword vocabulary.")
     Path tokenizer;
 
-    @Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-            description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--out", paramLabel = "FILE.md", description = "Also append the table to this file.")
     Path out;
@@ -94,25 +95,27 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         check();
+        LoadOptions load = engine.loadOptions();
         EvalOptions options = EvalOptions.DEFAULT.withWindows(windowBytes, windowTokens).withTasks(tasks)
                 .withSeed(seed);
         List<String> documents;
         try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {
             documents = HeldOutDocuments.of(c, heldOutEvery, maxDocs);
         }
-        try (Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(device, tokenizer, ChatTemplate.OLMO));
+        try (Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(load, tokenizer, ChatTemplate.OLMO));
                 SubwordTokenizer subword = SubwordTokenizer.open(tokenizerPath(bolmo));
-                Teacher teacher = teacherDir == null ? null : Teacher.load(teacherDir, device)) {
+                Teacher teacher = teacherDir == null ? null : Teacher.load(teacherDir, load)) {
             TeacherScorer teacherScorer = null;
             if (teacher != null) {
                 SubwordVocabulary v = subword.vocabulary();
-                int vocabSize = teacher.model.config().vocabSize();
+                int vocabSize = teacher.config.vocabSize();
                 if (v.size() > vocabSize) {
                     throw new IllegalArgumentException("tokenizer " + subword.description() + " has " + v.size()
                             + " ids but the teacher's vocab_size is " + vocabSize + ": pass its own --tokenizer");
                 }
-                Integer eos = teacher.model.config().eosTokenId();
-                teacherScorer = new TeacherScorer(teacher.model, subword.encoder(), eos != null ? eos : v.eosId());
+                Integer eos = teacher.config.eosTokenId();
+                teacherScorer = new TeacherScorer(teacher.engine, vocabSize, subword.encoder(),
+                        eos != null ? eos : v.eosId());
             }
             List<String> notes = new ArrayList<>();
             notes.add("corpus: " + corpus + ", documents with content hash ≡ 0 mod " + heldOutEvery
@@ -140,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
         if (teacherDir != null && Files.isRegularFile(teacherDir.resolve("tokenizer.json"))) {
             return teacherDir.resolve("tokenizer.json");
         }
-        return SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
+        return SubwordVocabulary.locate(bolmoDir, bolmo.config().subwordVocabulary(), null);
     }
 
     private void check() {
@@ -173,9 +176,6 @@ final class EvalCommand implements Callable<Integer> {
         if (windowTokens < 1) {
             throw usage("--window-tokens = " + windowTokens + " must be >= 1");
         }
-        if (!device.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw usage("--device = '" + device + "' is invalid; allowed: auto, cpu, gpu, gpu:N");
-        }
     }
 
     private ParameterException usage(String message) {
@@ -200,29 +200,24 @@ final class EvalCommand implements Callable<Integer> {
     /** The subword teacher, loaded without the {@code Olmo} facade's tokenizer so a bare vocabulary also works. */
     private static final class Teacher implements AutoCloseable {
 
-        final NDManager manager;
-        final OlmoModel model;
+        final OlmoConfig config;
+        final Engine engine;
 
-        private Teacher(NDManager manager, OlmoModel model) {
-            this.manager = manager;
-            this.model = model;
+        private Teacher(OlmoConfig config, Engine engine) {
+            this.config = config;
+            this.engine = engine;
         }
 
-        static Teacher load(Path dir, String device) {
-            NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+        static Teacher load(Path dir, LoadOptions options) {
             try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
-                return new Teacher(manager, OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager,
-                        checkpoint)));
-            } catch (RuntimeException e) {
-                manager.close();
-                throw e;
+                OlmoConfig config = checkpoint.olmoConfig();
+                return new Teacher(config, Engines.olmo(checkpoint, config, options));
             }
         }
 
         @Override
         public void close() {
-            model.close();
-            manager.close();
+            engine.close();
         }
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.djl.DjlBolmoEngine;
+import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.generate.constraint.ByteConstraint;
 import io.bolmo.generate.constraint.SchemaCheck;
 import io.bolmo.generate.constraint.Schemas;
@@ -71,7 +73,7 @@ class ConstrainedGenerationTest extends GoldenManagerTest {
 
     private Run alone(int[] prompt, GenerationOptions o) {
         Ids ids = new Ids();
-        return new Run(new BolmoGenerator(model, trie).generate(prompt, o, ids), ids.ids);
+        return new Run(new BolmoGenerator(DjlBolmoEngine.over(model), trie).generate(prompt, o, ids), ids.ids);
     }
 
     @Test
@@ -96,7 +98,7 @@ class ConstrainedGenerationTest extends GoldenManagerTest {
         }
         List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
         List<Ids> batchedIds = new ArrayList<>();
-        try (BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(4, jobs.size()))) {
+        try (BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, new BolmoScheduler.Options(4, jobs.size()))) {
             for (int i = 0; i < jobs.size(); i++) {
                 Ids ids = new Ids();
                 batchedIds.add(ids);
@@ -166,7 +168,7 @@ class ConstrainedGenerationTest extends GoldenManagerTest {
         ByteConstraint c = ByteConstraint.regex("[a-z]{0,30}");
         for (long seed = 0; seed < 2; seed++) {
             Ids ids = new Ids();
-            GenerationResult r = new BolmoGenerator(model, trie).generate(prompt(2), options(c, 40, seed), ids);
+            GenerationResult r = new BolmoGenerator(DjlBolmoEngine.over(model), trie).generate(prompt(2), options(c, 40, seed), ids);
             assertThat(r.text()).matches("[a-z]{0,30}");
             for (int id : ids.ids.subList(1, ids.ids.size())) {
                 int plain = id >= BolmoConfig.PLAIN_VOCAB ? id - BolmoConfig.PLAIN_VOCAB : id;
@@ -179,7 +181,7 @@ class ConstrainedGenerationTest extends GoldenManagerTest {
     @Test
     void theSubwordModelRefusesAConstraint() {
         try (NDManager m = manager.newSubManager(); OlmoModel olmo = TinyModels.randomOlmo3(m)) {
-            OlmoGenerator g = new OlmoGenerator(olmo, TinyModels.goldenVocabulary());
+            OlmoGenerator g = new OlmoGenerator(DjlOlmoEngine.over(olmo), olmo.config(), TinyModels.goldenVocabulary());
             assertThatThrownBy(() -> g.generate(new int[] {1, 2}, options(ByteConstraint.regex("a+"), 5, null),
                     GenerationListener.NONE)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("for Bolmo models only");
