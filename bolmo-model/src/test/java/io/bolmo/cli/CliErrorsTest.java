@@ -29,7 +29,7 @@ class CliErrorsTest {
         assertUsage(Cli.run("generate", "--model", MODEL, "--prompt", "x", "--greedy", "--temperature", "0.7"),
                 "--greedy");
         assertUsage(Cli.run("generate", "--model", MODEL, "--prompt", "x", "--device", "tpu"), "--device = 'tpu'");
-        assertUsage(Cli.run("bench", "--preset", "bolmo-70b"), "bolmo-1b, golden");
+        assertUsage(Cli.run("bench", "--preset", "bolmo-70b"), "--preset = 'bolmo-70b' is invalid; allowed: golden, bolmo-1b, bolmo-7b");
     }
 
     /** --device, --dtype, --engine and --threads on every command that loads a model, checked before loading. */
