@@ -170,7 +170,7 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
             // the checkpoint is on disk before its record: a committed record always has its files
             ctx.putString(CHECKPOINT, chunk.checkpoint().toAbsolutePath().toString());
             ctx.putLong(STEP, run.stepCount());
-            ctx.putDouble(LOSS, chunk.last().total());
+            ctx.putDouble(LOSS, chunk.last().losses().total());
             contribution.incrementWriteCount(chunk.steps());
             LOG.info(progress.line(run.stepCount(), chunk.last(), chunk.eval()));
         }

@@ -12,7 +12,7 @@ import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
-import io.bolmo.train.TeacherInit;
+import io.bolmo.train.StudentInit;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,8 @@ class MergeJobTest extends JobRepositoryTestBase {
                 OlmoModel teacher = OlmoModel.create(b.olmoConfig(), Weights.from(m, b));
                 OlmoModel tuned = OlmoModel.create(b.olmoConfig(), Weights.from(m, new RandomWeights(4)))) {
             HfCheckpointWriter.to(post).config(b.olmoConfig().toJson()).weights(tuned.weights().all()).write();
-            BolmoConfig config = TeacherInit.configFor(b.olmoConfig(), 1, 2, 4, 96, 8196, "tokenizer.json");
-            try (BolmoModel student = TeacherInit.student(config, teacher, 5, m)) {
+            BolmoConfig config = StudentInit.configFor(b.olmoConfig(), 1, 2, 4, 96, 8196, "tokenizer.json");
+            try (BolmoModel student = StudentInit.student(config, teacher, 5, m)) {
                 HfCheckpointWriter.to(bolmo).config(config.toJson()).weights(student.weights().all())
                         .copy(base.resolve("tokenizer.json")).write();
             }

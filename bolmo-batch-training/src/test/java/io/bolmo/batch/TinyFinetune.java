@@ -7,7 +7,7 @@ import io.bolmo.io.HfCheckpointWriter;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
-import io.bolmo.train.TeacherInit;
+import io.bolmo.train.StudentInit;
 import io.bolmo.train.data.ChatSetGenerator;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
@@ -35,9 +35,9 @@ final class TinyFinetune {
                 Path teacherDir = base.resolve("teacher");
                 try (NDManager m = NDManager.newBaseManager("PyTorch"); HfCheckpoint hf = HfCheckpoint.open(teacherDir);
                         OlmoModel teacher = OlmoModel.create(hf.olmoConfig(), Weights.from(m, hf))) {
-                    BolmoConfig sc = TeacherInit.configFor(teacher.config(), 1, 1, 4, 96,
+                    BolmoConfig sc = StudentInit.configFor(teacher.config(), 1, 1, 4, 96,
                             teacher.config().vocabSize(), "tokenizer.json");
-                    try (BolmoModel student = TeacherInit.student(sc, teacher, 5, m)) {
+                    try (BolmoModel student = StudentInit.student(sc, teacher, 5, m)) {
                         HfCheckpointWriter.to(r.resolve("model")).config(sc.toJson())
                                 .weights(student.weights().all()).copy(teacherDir.resolve("tokenizer.json")).write();
                     }

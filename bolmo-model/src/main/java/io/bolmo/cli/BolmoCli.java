@@ -32,12 +32,6 @@ public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
     /** Exit code for failures while running. */
     public static final int FAILED = 1;
 
-    private final BufferedReader in;
-
-    BolmoCli(Reader in) {
-        this.in = new BufferedReader(in);
-    }
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -46,11 +40,6 @@ public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
         return USAGE;
-    }
-
-    /** Standard input, for {@code chat}. */
-    BufferedReader in() {
-        return in;
     }
 
     public static void main(String[] args) {
@@ -65,7 +54,7 @@ public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 
     /** Runs one command in-process (tests, embedding) and returns its exit code. */
     public static int run(Reader in, PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new BolmoCli(in));
+        CommandLine cli = new CommandLine(new BolmoCli(), new Factory(new BufferedReader(in)));
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler(BolmoCli::badArguments);
@@ -100,5 +89,13 @@ public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
             }
         }
         return e.getClass().getSimpleName();
+    }
+
+    /** Creates the commands; {@code chat} gets the input it reads (so no command needs to reach back up here). */
+    private record Factory(BufferedReader in) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return type == ChatCommand.class ? type.cast(new ChatCommand(in)) : CommandLine.defaultFactory().create(type);
+        }
     }
 }

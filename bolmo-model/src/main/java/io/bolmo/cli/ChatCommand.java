@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -29,8 +28,12 @@ final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ParentCommand
-    BolmoCli parent;
+    /** The conversation's input: standard input, or what {@link BolmoCli#run} was given. */
+    private final BufferedReader in;
+
+    ChatCommand(BufferedReader in) {
+        this.in = in;
+    }
 
     @Mixin
     ModelOptions model;
@@ -46,7 +49,6 @@ final class ChatCommand implements Callable<Integer> {
         GenerationOptions options = sampling.options();
         model.check();
         PrintWriter out = spec.commandLine().getOut();
-        BufferedReader in = parent.in();
         boolean interactive = System.console() != null;
         List<ChatMessage> history = new ArrayList<>();
         if (system != null) {

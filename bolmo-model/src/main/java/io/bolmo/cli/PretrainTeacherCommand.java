@@ -186,7 +186,7 @@ final class PretrainTeacherCommand implements Callable<Integer> {
             seconds += r.seconds();
             if (r.step() % logEvery == 0 || r.step() == total) {
                 log.printf(Locale.ROOT, "step %d/%d loss %.4f lr %.2e |g| %.3f %.0f tok/s%n", r.step(), total,
-                        r.total(), r.learningRate(), r.gradNorm(), tokens / seconds);
+                        r.losses().total(), r.learningRate(), r.gradNorm(), tokens / seconds);
             }
         }
 

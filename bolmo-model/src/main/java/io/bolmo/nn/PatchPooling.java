@@ -1,8 +1,6 @@
 package io.bolmo.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Pooling (spec 5.1; golden README 5.4): the patch vector is the encoder state of the <em>last</em> byte of the
@@ -26,15 +24,5 @@ public final class PatchPooling {
     /** Projects encoder states of patch-ending bytes: {@code [..., d]} → {@code [..., d]} (also used per step). */
     public NDArray project(NDArray endStates) {
         return outProjection.forward(endStates);
-    }
-
-    static NDArray broadcastIndex(NDManager manager, long[][] rows, long d) {
-        int b = rows.length;
-        int n = rows[0].length;
-        long[] flat = new long[b * n];
-        for (int i = 0; i < b; i++) {
-            System.arraycopy(rows[i], 0, flat, i * n, n);
-        }
-        return manager.create(flat, new Shape(b, n, 1)).repeat(2, d);
     }
 }

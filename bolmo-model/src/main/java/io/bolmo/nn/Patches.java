@@ -2,6 +2,7 @@ package io.bolmo.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -58,7 +59,7 @@ public final class Patches {
                 ends[b][p] = p == 0 ? 0 : ends[b][p - 1];
             }
         }
-        return PatchPooling.broadcastIndex(manager, ends, d);
+        return broadcastIndex(manager, ends, d);
     }
 
     /** Gather index {@code [B, L, d]} of the patch each byte reads, k(t). */
@@ -72,7 +73,7 @@ public final class Patches {
                 k[b][t] = Math.max(0, Math.min(seen - 1, maxPatches - 1));
             }
         }
-        return PatchPooling.broadcastIndex(manager, k, d);
+        return broadcastIndex(manager, k, d);
     }
 
     public int count(int row) {
@@ -97,5 +98,16 @@ public final class Patches {
             }
         }
         return out;
+    }
+
+    /** {@code rows} [B][n] as a gather index [B, n, d] (every column of a row gathers the same position). */
+    private static NDArray broadcastIndex(NDManager manager, long[][] rows, long d) {
+        int b = rows.length;
+        int n = rows[0].length;
+        long[] flat = new long[b * n];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(rows[i], 0, flat, i * n, n);
+        }
+        return manager.create(flat, new Shape(b, n, 1)).repeat(2, d);
     }
 }

@@ -75,7 +75,7 @@ public final class ByteifyRun extends StudentRun {
             OlmoModel teacher = p.stage() == Stage.STAGE1 ? HfCheckpoint.loadOlmo(p.init(), manager) : null;
             BolmoModel student;
             if (studentDir == null && p.stage() == Stage.STAGE1) {
-                student = TeacherInit.student(studentConfig(p, teacher.config(), vocab), teacher, p.seed(), manager);
+                student = StudentInit.student(studentConfig(p, teacher.config(), vocab), teacher, p.seed(), manager);
             } else {
                 Path from = studentDir != null ? studentDir : p.init();
                 try {
@@ -95,7 +95,7 @@ public final class ByteifyRun extends StudentRun {
         int heads = s.heads() == 0 ? teacher.numAttentionHeads() : s.heads();
         int intermediate = s.intermediate() == 0 ? teacher.hiddenSize() * 11 / 8 : s.intermediate();
         // the tokenizer travels inside every checkpoint, so the config points at the copy next to it
-        return TeacherInit.configFor(teacher, s.encoderLayers(), s.decoderLayers(), heads, intermediate, vocab.size(),
+        return StudentInit.configFor(teacher, s.encoderLayers(), s.decoderLayers(), heads, intermediate, vocab.size(),
                 TOKENIZER_FILE);
     }
 

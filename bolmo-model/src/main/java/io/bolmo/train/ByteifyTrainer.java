@@ -65,7 +65,7 @@ public final class ByteifyTrainer implements AutoCloseable {
                 : freezeGlobal ? BolmoOptimizers.stage2LocalOnly()
                 : BolmoOptimizers.stage2(settings.globalLrMultiplier());
         boolean allTrainable = settings.stage() == Stage.STAGE2 && !freezeGlobal;
-        params.forEach((name, p) -> p.setRequiresGradient(allTrainable || TeacherInit.stage1Trainable(name)));
+        params.forEach((name, p) -> p.setRequiresGradient(allTrainable || StudentInit.stage1Trainable(name)));
         this.optimizer = builder.build(params);
         this.schedule = LrSchedule.linearWithWarmup(settings.peakLr(), settings.totalSteps(),
                 settings.warmupFraction(), 0.0);
@@ -89,10 +89,12 @@ public final class ByteifyTrainer implements AutoCloseable {
             double lr = schedule.lr(optimizer.stepCount() + 1);
             optimizer.step(lr);
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new StepMetrics(optimizer.stepCount(), value(losses.total()), value(losses.encoder()),
-                    value(losses.crossEntropy()), value(losses.distillation()), value(losses.boundary()),
-                    losses.boundaries().accuracy(), losses.boundaries().f1(), losses.bitsPerByte(),
-                    losses.bytesPerPatch(), norm, lr, batch.realBytes(), seconds);
+            StepMetrics.Losses terms = new StepMetrics.Losses(value(losses.total()), value(losses.encoder()),
+                    value(losses.crossEntropy()), value(losses.distillation()), value(losses.boundary()));
+            StepMetrics.Boundaries boundaries = new StepMetrics.Boundaries(losses.boundaries().accuracy(),
+                    losses.boundaries().f1(), losses.bytesPerPatch());
+            return new StepMetrics(optimizer.stepCount(), terms, boundaries, losses.bitsPerByte(), norm, lr,
+                    batch.realBytes(), seconds);
         }
     }
 

@@ -88,7 +88,7 @@ class ByteifyRunTest {
             // Stage 2 starts from the export, no teacher
             ByteifyParameters p2 = params("x", 6).forStage2(stage1, dir.resolve("stage2"), 2);
             try (ByteifyRun s2 = ByteifyRun.start(p2)) {
-                assertThat(s2.step().total()).isFinite();
+                assertThat(s2.step().losses().total()).isFinite();
                 assertThat(s2.saveCheckpoint()).exists();
             }
         }
@@ -122,11 +122,11 @@ class ByteifyRunTest {
         try (ByteifyRun run = ByteifyRun.resume(checkpoint, p2.apply("resumed2"))) {
             List<Double> resumedLosses = new java.util.ArrayList<>();
             while (!run.finished()) {
-                resumedLosses.add(run.step().total());
+                resumedLosses.add(run.step().losses().total());
             }
             assertThat(maxAbsDiff(straight, snapshot(run))).isEqualTo(0.0);
             assertThat(resumedLosses).isEqualTo(straightMetrics.subList(2, straightMetrics.size()).stream()
-                    .map(StepMetrics::total).toList());
+                    .map(m -> m.losses().total()).toList());
         }
         // the option is part of the checkpoint: resuming with another one (or none) is refused by name
         assertThatThrownBy(() -> ByteifyRun.resume(checkpoint, p2.apply("resumed2")
@@ -142,9 +142,9 @@ class ByteifyRunTest {
                 .hasMessageContaining("boundary-weight = 16.0");
         // the merged targets change the boundary loss once the ramp has started (step 1 is at the own ratio)
         try (ByteifyRun plain = ByteifyRun.start(p2.apply("plain2").withCompression(PatchCompression.NONE))) {
-            assertThat(plain.step().boundary()).isEqualTo(straightMetrics.get(0).boundary());
+            assertThat(plain.step().losses().boundary()).isEqualTo(straightMetrics.get(0).losses().boundary());
             plain.step();
-            assertThat(plain.step().boundary()).isNotEqualTo(straightMetrics.get(2).boundary());
+            assertThat(plain.step().losses().boundary()).isNotEqualTo(straightMetrics.get(2).losses().boundary());
         }
         // Stage 1 refuses the option
         assertThatThrownBy(() -> params("y", 2).withCompression(bpe))

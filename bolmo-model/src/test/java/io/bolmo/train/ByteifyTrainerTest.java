@@ -54,10 +54,10 @@ class ByteifyTrainerTest {
                 HfSubwordEncoder hf = HfSubwordEncoder.open(tokenizer());
                 Corpus corpus = Corpus.open(corpusFile, CorpusOptions.DEFAULT);
                 OlmoModel teacher = OlmoModel.create(tc, Weights.from(m, new RandomWeights(3)))) {
-            BolmoConfig bc = TeacherInit.configFor(tc, 1, 2, 4, 96, vocab.size(), null);
+            BolmoConfig bc = StudentInit.configFor(tc, 1, 2, 4, 96, vocab.size(), null);
             BatchIterator batches = BatchIterator.start(corpus, new ByteDocumentEncoder(hf, vocab),
                     PipelineOptions.training(128, 48, 4, 11).withHeldOutEvery(0));
-            try (BolmoModel student = TeacherInit.student(bc, teacher, 7, m)) {
+            try (BolmoModel student = StudentInit.student(bc, teacher, 7, m)) {
                 StepMetrics first;
                 StepMetrics last;
                 try (ByteifyTrainer stage1 = new ByteifyTrainer(TrainingSettings.stage1(200).withPeakLr(3e-3), student,
@@ -68,9 +68,9 @@ class ByteifyTrainerTest {
                         last = stage1.step(batches.next());
                     }
                 }
-                assertThat(last.boundaryAccuracy()).isGreaterThan(0.95);
-                assertThat(last.total()).isLessThan(first.total() * 0.5);
-                assertThat(last.crossEntropy()).isLessThan(first.crossEntropy());
+                assertThat(last.boundaries().accuracy()).isGreaterThan(0.95);
+                assertThat(last.losses().total()).isLessThan(first.losses().total() * 0.5);
+                assertThat(last.losses().crossEntropy()).isLessThan(first.losses().crossEntropy());
 
                 try (ByteifyTrainer stage2 = new ByteifyTrainer(TrainingSettings.stage2(10).withPeakLr(1e-3), student,
                         null, vocab, trie)) {
@@ -79,9 +79,9 @@ class ByteifyTrainerTest {
                     while (!stage2.finished()) {
                         s2last = stage2.step(batches.next());
                     }
-                    assertThat(s2last.total()).isFinite();
-                    assertThat(s2last.boundaryAccuracy()).isGreaterThan(0.9);
-                    assertThat(s2last.crossEntropy()).isLessThan(s2first.crossEntropy() * 1.1);
+                    assertThat(s2last.losses().total()).isFinite();
+                    assertThat(s2last.boundaries().accuracy()).isGreaterThan(0.9);
+                    assertThat(s2last.losses().crossEntropy()).isLessThan(s2first.losses().crossEntropy() * 1.1);
                 }
             }
         }

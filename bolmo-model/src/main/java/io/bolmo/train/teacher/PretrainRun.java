@@ -116,8 +116,8 @@ public final class PretrainRun extends CheckpointedRun {
             throw new IllegalStateException("pretraining already finished its " + totalSteps() + " steps");
         }
         StepResult r = trainer.step();
-        return new StepMetrics(r.step(), r.loss(), 0, r.loss(), 0, 0, 0, 0, Double.NaN, 0, r.gradNorm(), r.lr(),
-                r.tokens(), r.seconds());
+        return new StepMetrics(r.step(), StepMetrics.Losses.crossEntropyOnly(r.loss()), StepMetrics.Boundaries.NONE,
+                Double.NaN, r.gradNorm(), r.lr(), r.tokens(), r.seconds());
     }
 
     @Override
@@ -172,7 +172,7 @@ public final class PretrainRun extends CheckpointedRun {
         if (params.evalBatches() < 0) {
             return Optional.empty();
         }
-        io.bolmo.train.teacher.HeldOutMetrics h = trainer.evaluate(params.evalBatches(), tokenBytes);
+        SubwordHeldOut h = trainer.evaluate(params.evalBatches(), tokenBytes);
         double natsPerByte = h.bitsPerByte() * Math.log(2);
         return Optional.of(new HeldOutMetrics(stepCount(), h.bytes(), natsPerByte, natsPerByte, 0, h.bitsPerByte()));
     }

@@ -166,7 +166,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
      * Held-out loss and bits per byte over at most {@code maxBatches} batches (all held-out windows when ≤ 0), in
      * corpus order, so successive evaluations see the same tokens.
      */
-    public HeldOutMetrics evaluate(int maxBatches, TokenBytes tokenBytes) {
+    public SubwordHeldOut evaluate(int maxBatches, TokenBytes tokenBytes) {
         PipelineOptions o = trainOptions(settings).heldOut();
         TokenWindows windows = TokenWindows.start(corpus, documents, o, model.config().eosTokenId(),
                 model.config().padTokenId());
@@ -199,7 +199,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
             throw new IllegalStateException("no held-out tokens to evaluate (heldOutEvery "
                     + settings.heldOutEvery() + ")");
         }
-        return new HeldOutMetrics(nats / tokens, nats / (Math.log(2) * Math.max(bytes, 1)), tokens, bytes);
+        return new SubwordHeldOut(nats / tokens, nats / (Math.log(2) * Math.max(bytes, 1)), tokens, bytes);
     }
 
     /** Writes weights (F32), optimizer state, settings and data cursor to {@code dir}, replacing it atomically. */

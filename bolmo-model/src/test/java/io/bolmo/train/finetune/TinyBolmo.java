@@ -10,7 +10,7 @@ import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.TeacherInit;
+import io.bolmo.train.StudentInit;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
@@ -30,10 +30,10 @@ final class TinyBolmo {
         int vocab = SubwordVocabulary.load(tokenizer).size();
         OlmoConfig tc = new OlmoConfig("olmo3", vocab, 64, 128, 2, 4, 4, 16, 1e-6, 500000,
                 List.of(AttentionType.SLIDING_ATTENTION, AttentionType.FULL_ATTENTION), 16, false, null, 8192, 8195);
-        BolmoConfig sc = TeacherInit.configFor(tc, 1, 1, 4, 96, vocab, "tokenizer.json");
+        BolmoConfig sc = StudentInit.configFor(tc, 1, 1, 4, 96, vocab, "tokenizer.json");
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 OlmoModel teacher = OlmoModel.create(tc, Weights.from(m, new RandomWeights(3)));
-                BolmoModel student = TeacherInit.student(sc, teacher, 5, m)) {
+                BolmoModel student = StudentInit.student(sc, teacher, 5, m)) {
             HfCheckpointWriter.to(dir).config(sc.toJson()).weights(student.weights().all()).copy(tokenizer).write();
         }
         return dir;

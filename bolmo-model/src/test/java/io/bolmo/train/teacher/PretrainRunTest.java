@@ -52,7 +52,7 @@ class PretrainRunTest {
                 m = run.step();
             }
             assertThat(m.step()).isEqualTo(6);
-            assertThat(m.total()).isEqualTo(m.crossEntropy()).isPositive();
+            assertThat(m.losses().total()).isEqualTo(m.losses().crossEntropy()).isPositive();
             HeldOutMetrics h = run.evaluate().orElseThrow();
             assertThat(h.bitsPerByte()).isPositive();
             assertThat(h.loss()).isCloseTo(h.bitsPerByte() * Math.log(2), org.assertj.core.data.Offset.offset(1e-9));

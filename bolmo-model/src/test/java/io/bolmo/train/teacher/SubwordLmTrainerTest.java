@@ -54,12 +54,12 @@ class SubwordLmTrainerTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 SubwordLmTrainer t = SubwordLmTrainer.create(config, TeacherFixtures.tinySettings(30), corpus,
                         TokenDocuments.text(encoder), m)) {
-            HeldOutMetrics before = t.evaluate(4, bytes);
+            SubwordHeldOut before = t.evaluate(4, bytes);
             List<Double> losses = new ArrayList<>();
             while (!t.finished()) {
                 losses.add(t.step().loss());
             }
-            HeldOutMetrics after = t.evaluate(4, bytes);
+            SubwordHeldOut after = t.evaluate(4, bytes);
             double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
             // training batches are noisy: a long Greek or Finnish document fills several consecutive tiny batches
             double bestLate = losses.subList(20, 30).stream().mapToDouble(Double::doubleValue).min().orElseThrow();

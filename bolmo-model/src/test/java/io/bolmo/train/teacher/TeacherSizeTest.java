@@ -8,7 +8,7 @@ import io.bolmo.config.OlmoConfig;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
-import io.bolmo.train.TeacherInit;
+import io.bolmo.train.StudentInit;
 import org.junit.jupiter.api.Test;
 
 /** The default teacher and a Bolmo byteified from it fit the 25 MB budget as bf16 files. */
@@ -20,7 +20,7 @@ class TeacherSizeTest {
     void defaultTeacherPlusItsBolmoFitIn25MegabytesAsBf16() {
         OlmoConfig teacher = TeacherShapes.defaultTeacher();
         // Bolmo-1B's local shape (1 encoder block, 4 decoder blocks) at the teacher's width, SwiGLU 4·d
-        BolmoConfig bolmo = TeacherInit.configFor(teacher, 1, 4, teacher.numAttentionHeads(),
+        BolmoConfig bolmo = StudentInit.configFor(teacher, 1, 4, teacher.numAttentionHeads(),
                 4 * teacher.hiddenSize(), TeacherShapes.VOCAB, null);
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 BolmoModel student = BolmoModel.create(bolmo, Weights.from(m, new RandomWeights(1)))) {

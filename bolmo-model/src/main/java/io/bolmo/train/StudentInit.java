@@ -12,7 +12,8 @@ import io.bolmo.nn.Weights;
 import java.util.List;
 
 /**
- * Stage 1 initialisation of a Bolmo student from its subword teacher (spec 2.2, {@code fix_init}):
+ * Stage 1 initialisation of a Bolmo student from its subword teacher (spec 2.2, {@code fix_init}). Named for what it
+ * initialises: the teacher itself is trained in {@code io.bolmo.train.teacher}.
  * <ul>
  *   <li>global blocks: the teacher's blocks (frozen in Stage 1);</li>
  *   <li>retained subword table E_sub: the first {@code subword_vocab_size} rows of the teacher embedding;</li>
@@ -24,11 +25,11 @@ import java.util.List;
  *       per-dimension, like E_byte).</li>
  * </ul>
  */
-public final class TeacherInit {
+public final class StudentInit {
 
     static final float INPUT_GATE_BIAS = -10f;
 
-    private TeacherInit() {}
+    private StudentInit() {}
 
     /** The Bolmo config that byteifies {@code teacher} with the given local model shape. */
     public static BolmoConfig configFor(OlmoConfig teacher, int encoderLayers, int decoderLayers, int localHeads,
