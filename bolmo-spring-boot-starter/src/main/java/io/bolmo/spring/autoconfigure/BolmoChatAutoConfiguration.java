@@ -1,5 +1,9 @@
 package io.bolmo.spring.autoconfigure;
 
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.EngineKind;
+import io.bolmo.engine.LoadOptions;
+import io.bolmo.engine.WeightFormat;
 import io.bolmo.Bolmo;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.spring.ai.BolmoChatModel;
@@ -60,6 +64,8 @@ public class BolmoChatAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(BolmoChatAutoConfiguration.class);
     static final String DEVICE = BolmoChatProperties.PREFIX + ".device";
     static final String DTYPE = BolmoChatProperties.PREFIX + ".dtype";
+    static final String ENGINE = BolmoChatProperties.PREFIX + ".engine";
+    static final String THREADS = BolmoChatProperties.PREFIX + ".threads";
     static final String TOKENIZER = BolmoChatProperties.PREFIX + ".tokenizer";
     static final String MAX_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-prompt-bytes";
     static final String MAX_CONCURRENT_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-concurrent-prompt-bytes";
@@ -189,11 +195,7 @@ public class BolmoChatAutoConfiguration {
 
     /** Checks every setting first, so a bad one fails startup with its property name rather than a stack trace. */
     static Bolmo loadModel(BolmoChatProperties p, ClassLoader classLoader) {
-        String dtype = p.getDtype() == null ? "" : p.getDtype().trim().toLowerCase(Locale.ROOT);
-        if (!dtype.equals("float32")) {
-            throw new InvalidConfigurationPropertyValueException(DTYPE, p.getDtype(),
-                    "only float32 is supported for now");
-        }
+        LoadOptions load = loadOptions(p);
         String dirValue = p.getModelDirectory();
         if (dirValue == null || dirValue.isBlank()) {
             if (!ClassUtils.isPresent(SMALL_MODEL, classLoader)) {
@@ -222,18 +224,38 @@ public class BolmoChatAutoConfiguration {
             }
         }
         preferOfflineNatives();
-        try {
-            Bolmo.resolveDevice(p.getDevice());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationPropertyValueException(DEVICE, p.getDevice(), e.getMessage());
-        }
-        Bolmo.Options options = Bolmo.Options.defaults().withDevice(p.getDevice()).withTokenizer(tokenizer);
+        Bolmo.Options options = Bolmo.Options.defaults().withLoad(load).withTokenizer(tokenizer);
         try {
             return Bolmo.load(dir, options);
         } catch (RuntimeException e) {
             throw new InvalidConfigurationPropertyValueException(MODEL_DIRECTORY, dirValue,
                     "the model could not be loaded: " + e.getMessage());
         }
+    }
+
+    /** device, dtype, engine and threads, each checked on its own so that an error names its property. */
+    static LoadOptions loadOptions(BolmoChatProperties p) {
+        LoadOptions load = LoadOptions.defaults();
+        try {
+            load = load.withDevice(DeviceSpec.parse(p.getDevice()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(DEVICE, p.getDevice(), e.getMessage());
+        }
+        try {
+            load = load.withDtype(WeightFormat.parse(p.getDtype()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(DTYPE, p.getDtype(), e.getMessage());
+        }
+        try {
+            load = load.withEngine(EngineKind.parse(p.getEngine()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigurationPropertyValueException(ENGINE, p.getEngine(), e.getMessage());
+        }
+        if (p.getThreads() < 0) {
+            throw new InvalidConfigurationPropertyValueException(THREADS, p.getThreads(),
+                    "it must be >= 0 (0: one per core)");
+        }
+        return load.withThreads(p.getThreads());
     }
 
     /** Only loaded when bolmo-small-model is on the class path. */

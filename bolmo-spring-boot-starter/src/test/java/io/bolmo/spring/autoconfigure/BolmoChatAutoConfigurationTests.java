@@ -239,10 +239,28 @@ class BolmoChatAutoConfigurationTests {
     }
 
     @Test
+    void theWeightFormatAndEngineAreChosenByProperties() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.engine=java", "spring.ai.bolmo.chat.dtype=bf16",
+                "spring.ai.bolmo.chat.threads=1").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(Bolmo.class).engine().describe()).startsWith("java cpu bf16");
+                });
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.engine=djl").run(context ->
+                assertThat(context.getBean(Bolmo.class).engine().describe()).startsWith("djl cpu"));
+    }
+
+    @Test
     void otherBadSettingsNameTheirProperty() {
-        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.dtype=bfloat16").run(context -> assertThat(context)
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.dtype=int4").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.dtype")
-                .hasMessageContaining("bfloat16").hasMessageContaining("float32"));
+                .hasMessageContaining("int4").hasMessageContaining("f32, bf16, q8_0"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.engine=onnx").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.engine")
+                .hasMessageContaining("onnx").hasMessageContaining("auto, java, djl"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.threads=-1").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.threads"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.engine=djl", "spring.ai.bolmo.chat.dtype=bf16").run(
+                context -> assertThat(context).getFailure().rootCause().hasMessageContaining("bf16"));
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.device=tpu").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.device")
                 .hasMessageContaining("tpu"));
