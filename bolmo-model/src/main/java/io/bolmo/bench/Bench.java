@@ -11,6 +11,7 @@ import io.bolmo.engine.LoadOptions;
 import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.djl.DjlEngines;
 import io.bolmo.engine.vector.VectorBolmoEngine;
+import io.bolmo.engine.vector.VectorEngine;
 import io.bolmo.engine.vector.VectorEngines;
 import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.HfCheckpoint;
@@ -480,7 +481,7 @@ public final class Bench {
     }
 
     private static long weightBytes(Engine e) {
-        return e instanceof VectorBolmoEngine v ? v.weightBytes() : e.parameterCount() * 4;
+        return e instanceof VectorEngine v ? v.weightBytes() : e.parameterCount() * 4;
     }
 
     private int threads() {

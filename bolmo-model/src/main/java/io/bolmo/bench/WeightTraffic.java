@@ -3,8 +3,7 @@ package io.bolmo.bench;
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.engine.djl.DjlOlmoEngine;
-import io.bolmo.engine.vector.VectorBolmoEngine;
-import io.bolmo.engine.vector.VectorOlmoEngine;
+import io.bolmo.engine.vector.VectorEngine;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,9 +19,7 @@ public record WeightTraffic(long perStepBytes, long perPatchBytes) {
 
     static WeightTraffic of(Engine engine) {
         Map<String, Long> bytes = new LinkedHashMap<>();
-        if (engine instanceof VectorBolmoEngine v) {
-            bytes.putAll(v.weightBytesByName());
-        } else if (engine instanceof VectorOlmoEngine v) {
+        if (engine instanceof VectorEngine v) {
             bytes.putAll(v.weightBytesByName());
         } else if (engine instanceof DjlBolmoEngine d) {
             d.model().weights().all().forEach((n, a) -> bytes.put(n, a.getShape().size() * 4));

@@ -1,7 +1,5 @@
 package io.bolmo.engine.vector;
 
-import io.bolmo.engine.DeviceSpec;
-import io.bolmo.engine.Engine;
 import io.bolmo.engine.Prompts;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.WeightFormat;
@@ -16,23 +14,13 @@ import java.util.function.BooleanSupplier;
  * scoring feed {@link #prefillChunk()} bytes at a time; a {@link Batch} advances its rows one byte each per step,
  * rows held back not computed at all.
  */
-public final class VectorBolmoEngine implements Engine {
+public final class VectorBolmoEngine extends VectorEngine {
 
     private final BolmoModel model;
-    private final Parallel threads;
-    private final WeightFormat format;
-    private final Inventory inventory;
-    private final int chunk;
 
     VectorBolmoEngine(BolmoModel model, Parallel threads, WeightFormat format, Inventory inventory, int chunk) {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("prefill chunk = " + chunk + " bytes is invalid: must be >= 1");
-        }
+        super(threads, format, inventory, chunk);
         this.model = model;
-        this.threads = threads;
-        this.format = format;
-        this.inventory = inventory;
-        this.chunk = chunk;
     }
 
     /** The same model with another prefill chunk (benchmarks, tests); shares weights and threads. */
@@ -97,16 +85,6 @@ public final class VectorBolmoEngine implements Engine {
         }
     }
 
-    @Override
-    public long parameterCount() {
-        return inventory.parameters();
-    }
-
-    /** Bytes of weights in memory (mapped or on the heap). */
-    public long weightBytes() {
-        return inventory.totalBytes();
-    }
-
     /**
      * Seconds to multiply every weight matrix whose name {@code matrices} accepts with {@code batch} input rows
      * (best of {@code repeats}): the matrix products of a decoding step alone, without the recurrence, attention
@@ -132,36 +110,8 @@ public final class VectorBolmoEngine implements Engine {
         return best;
     }
 
-    /** Bytes in memory of each weight tensor, by Hugging Face name (what a decoding step reads). */
-    public java.util.Map<String, Long> weightBytesByName() {
-        return inventory.bytesByName();
-    }
-
-    public WeightFormat format() {
-        return format;
-    }
-
-    public int prefillChunk() {
-        return chunk;
-    }
-
     public BolmoModel model() {
         return model;
-    }
-
-    @Override
-    public DeviceSpec device() {
-        return DeviceSpec.CPU;
-    }
-
-    @Override
-    public String describe() {
-        return "java cpu " + format + ", " + threads.threads() + " threads";
-    }
-
-    @Override
-    public void close() {
-        threads.close();
     }
 
     /** One sequence: its state and what its prefill decided. */

@@ -1,7 +1,5 @@
 package io.bolmo.engine.vector;
 
-import io.bolmo.engine.DeviceSpec;
-import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.WeightFormat;
 import io.bolmo.engine.vector.nn.KvCache;
@@ -11,20 +9,13 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** The subword Olmo model on the Java engine: the same kernels as Bolmo, so the two compare like for like. */
-public final class VectorOlmoEngine implements Engine {
+public final class VectorOlmoEngine extends VectorEngine {
 
     private final OlmoModel model;
-    private final Parallel threads;
-    private final WeightFormat format;
-    private final Inventory inventory;
-    private final int chunk;
 
     VectorOlmoEngine(OlmoModel model, Parallel threads, WeightFormat format, Inventory inventory, int chunk) {
+        super(threads, format, inventory, chunk);
         this.model = model;
-        this.threads = threads;
-        this.format = format;
-        this.inventory = inventory;
-        this.chunk = chunk;
     }
 
     @Override
@@ -62,39 +53,6 @@ public final class VectorOlmoEngine implements Engine {
                         + model.config().vocabSize());
             }
         }
-    }
-
-    @Override
-    public long parameterCount() {
-        return inventory.parameters();
-    }
-
-    public long weightBytes() {
-        return inventory.totalBytes();
-    }
-
-    /** Bytes in memory of each weight tensor, by Hugging Face name (what a decoding step reads). */
-    public java.util.Map<String, Long> weightBytesByName() {
-        return inventory.bytesByName();
-    }
-
-    public WeightFormat format() {
-        return format;
-    }
-
-    @Override
-    public DeviceSpec device() {
-        return DeviceSpec.CPU;
-    }
-
-    @Override
-    public String describe() {
-        return "java cpu " + format + ", " + threads.threads() + " threads";
-    }
-
-    @Override
-    public void close() {
-        threads.close();
     }
 
     private static final class TokenSequence extends RowBatch.Row {
