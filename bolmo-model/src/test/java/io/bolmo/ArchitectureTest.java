@@ -1,6 +1,7 @@
 package io.bolmo;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaCall;
@@ -155,5 +156,11 @@ class ArchitectureTest {
         noClasses().that().resideOutsideOfPackages("io.bolmo.plot..", "io.bolmo.cli..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.plot..", "org.jfree..")
                 .check(classes);
+    }
+
+    @Test
+    void packagesFormNoCycles() {
+        // every arrow between packages points one way, so each package can be read (and changed) below its users
+        slices().matching("io.bolmo.(**)").should().beFreeOfCycles().check(classes);
     }
 }
