@@ -11,7 +11,6 @@ import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 import org.springframework.ai.model.tool.StructuredOutputChatOptions;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Options of one Bolmo chat request. Immutable; build with {@link #builder()} or {@link #mutate()}.
@@ -73,11 +72,15 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
      */
     private final @Nullable Double boundaryBias;
 
-    /** The output schema, tools, tool context, tool choice and parallel calls: per request, never properties. */
-    private final ToolSettings tools;
+    /**
+     * The output schema, tools, tool context, tool choice and parallel calls: per request, never properties. Set once
+     * by {@link Builder#build()} before the object is handed out, and never again; not final because Boot binds the
+     * other fields through the one constructor, and a second constructor would hide them from Boot's binder and its
+     * metadata processor.
+     */
+    private ToolSettings tools = ToolSettings.NONE;
 
     /** Checks every value now, with the engine's messages, so a bad one fails where it is set. */
-    @ConstructorBinding
     private BolmoChatOptions(@Nullable String model, @Nullable Double temperature, @Nullable Integer topK,
             @Nullable Double topP, @Nullable Integer maxTokens, @Nullable List<String> stopSequences,
             @Nullable Long seed, @Nullable Double boundaryBias) {
@@ -89,24 +92,7 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
         this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
         this.seed = seed;
         this.boundaryBias = boundaryBias;
-        this.tools = ToolSettings.NONE;
         toGenerationOptions();
-    }
-
-    /** {@code base} with the per-request {@code tools} settings; a bad output schema fails here, naming its part. */
-    private BolmoChatOptions(BolmoChatOptions base, ToolSettings tools) {
-        this.model = base.model;
-        this.temperature = base.temperature;
-        this.topK = base.topK;
-        this.topP = base.topP;
-        this.maxTokens = base.maxTokens;
-        this.stopSequences = base.stopSequences;
-        this.seed = base.seed;
-        this.boundaryBias = base.boundaryBias;
-        this.tools = tools;
-        if (tools.outputSchema() != null) {
-            BolmoConstraints.schema(tools.outputSchema());
-        }
     }
 
     public static Builder builder() {
@@ -334,11 +320,13 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
         public BolmoChatOptions build() {
             reject("frequencyPenalty", frequencyPenalty);
             reject("presencePenalty", presencePenalty);
-            BolmoChatOptions base = new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences, seed,
-                    boundaryBias);
-            ToolSettings tools = new ToolSettings(outputSchema, toolCallbacks, toolContext, toolChoice,
-                    parallelToolCalls);
-            return tools.equals(ToolSettings.NONE) ? base : new BolmoChatOptions(base, tools);
+            BolmoChatOptions options = new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences,
+                    seed, boundaryBias);
+            if (outputSchema != null) {
+                BolmoConstraints.schema(outputSchema); // a bad schema fails here, naming its part
+            }
+            options.tools = new ToolSettings(outputSchema, toolCallbacks, toolContext, toolChoice, parallelToolCalls);
+            return options;
         }
 
         private static void reject(String name, @Nullable Double value) {

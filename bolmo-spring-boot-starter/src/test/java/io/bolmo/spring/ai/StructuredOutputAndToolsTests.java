@@ -37,7 +37,10 @@ import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfigurat
 import org.springframework.ai.tool.annotation.Tool;
 import org.springframework.ai.tool.annotation.ToolParam;
 import org.springframework.ai.tool.method.MethodToolCallbackProvider;
+import io.bolmo.spring.TestModels;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -140,6 +143,57 @@ class StructuredOutputAndToolsTests {
             assertThat(request.getUserMessage().getText()).isEqualTo("Summarise the sitting of Tuesday.");
         }
         assertThat(parsed).as("sampling with different seeds").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void nativeStructuredOutputCanBeTurnedOffPerRequestAndByProperty() {
+        assertThatThrownBy(() -> client.prompt().user("Summarise the sitting of Tuesday.")
+                .advisors(a -> a.param("spring.ai.chat.client.structured.output.native", false))
+                .options(BolmoChatOptions.builder().maxTokens(8)).call().entity(Minutes.class))
+                .as("8 free bytes are no Minutes").isNotNull();
+        Prompt request = SEEN.get(0).getRequest();
+        assertThat(((BolmoChatOptions) request.getOptions()).getOutputSchema()).isNull();
+        assertThat(request.getUserMessage().getText()).contains("Summarise the sitting of Tuesday.", "\"topics\"");
+
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(BolmoChatAutoConfiguration.class,
+                        ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class))
+                .withPropertyValues("spring.ai.bolmo.chat.device=cpu",
+                        "spring.ai.bolmo.chat.model-directory=" + TestModels.tinyModel())
+                .run(on -> {
+                    assertThat(on).hasBean("bolmoNativeStructuredOutput");
+                    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+                            BolmoChatAutoConfiguration.class, ToolCallingAutoConfiguration.class,
+                            ChatClientAutoConfiguration.class)).withPropertyValues("spring.ai.bolmo.chat.device=cpu",
+                            "spring.ai.bolmo.chat.model-directory=" + TestModels.tinyModel(),
+                            "spring.ai.bolmo.chat.native-structured-output=false")
+                            .run(off -> assertThat(off).hasNotFailed().doesNotHaveBean("bolmoNativeStructuredOutput"));
+                });
+    }
+
+    @Test
+    void schemaAndToolsAreCopiedByMutateAndMergedLikeTheOtherOptions() {
+        List<org.springframework.ai.tool.ToolCallback> tools = List.of(MethodToolCallbackProvider.builder()
+                .toolObjects(new Weather()).build().getToolCallbacks());
+        BolmoChatOptions o = BolmoChatOptions.builder().maxTokens(50).outputSchema("{\"type\":\"object\"}")
+                .toolCallbacks(tools).toolContext(java.util.Map.of("user", "ann")).toolChoice(ToolChoice.none())
+                .parallelToolCalls(false).build();
+        assertThat(o.mutate().build()).isEqualTo(o).hasSameHashCodeAs(o);
+        assertThat(o.getToolCallbacks()).isEqualTo(tools);
+        assertThat(o.getToolContext()).containsEntry("user", "ann");
+        BolmoChatOptions merged = BolmoChatOptions.builder().temperature(0.5).toolChoice(ToolChoice.auto())
+                .combineWith(o.mutate()).build();
+        assertThat(merged.getTemperature()).isEqualTo(0.5);
+        assertThat(merged.getToolChoice()).isEqualTo(ToolChoice.none());
+        assertThat(merged.getOutputSchema()).isEqualTo("{\"type\":\"object\"}");
+        assertThat(merged.getParallelToolCalls()).isFalse();
+        assertThat(merged.getToolCallbacks()).isEqualTo(tools);
+        BolmoChatOptions generic = BolmoChatOptions.from(org.springframework.ai.model.tool.ToolCallingChatOptions
+                .builder().maxTokens(7).toolCallbacks(tools).build());
+        assertThat(generic.getMaxTokens()).isEqualTo(7);
+        assertThat(generic.getToolCallbacks()).isEqualTo(tools);
+        assertThat(BolmoChatOptions.builder().build()).isEqualTo(BolmoChatOptions.builder().build())
+                .isNotEqualTo(BolmoChatOptions.builder().toolChoice(ToolChoice.required()).build());
     }
 
     @Test
