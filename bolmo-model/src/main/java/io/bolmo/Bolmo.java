@@ -163,7 +163,16 @@ public final class Bolmo implements AutoCloseable {
      */
     public CompletableFuture<GenerationResult> submitChat(BolmoScheduler scheduler, List<ChatMessage> messages,
             GenerationOptions options, GenerationListener listener) {
-        return scheduler.submit(tokenizer.encode(template.render(messages)),
+        return submitChat(scheduler, messages, List.of(), options, listener);
+    }
+
+    /**
+     * As {@link #submitChat(BolmoScheduler, List, GenerationOptions, GenerationListener)}, with {@code tools} offered
+     * in the template's tool format (see {@link #chat(Generator, List, List, GenerationOptions, GenerationListener)}).
+     */
+    public CompletableFuture<GenerationResult> submitChat(BolmoScheduler scheduler, List<ChatMessage> messages,
+            List<ToolDefinition> tools, GenerationOptions options, GenerationListener listener) {
+        return scheduler.submit(tokenizer.encode(template.render(messages, tools)),
                 withStop(options, template.stopSequence()), listener);
     }
 

@@ -54,6 +54,40 @@ public final class ToolCallConstraint {
         return new ByteConstraint(b.build(start), "text or tool calls");
     }
 
+    /**
+     * As {@link #of(ToolCallFormat, List, ToolChoice, boolean, int)}, with the reply's content under a JSON Schema
+     * ({@code response_format} or an output schema together with tools): the reply is the JSON answer or a calls
+     * block ({@code auto}), the JSON answer only ({@code none}), or a calls block only ({@code required},
+     * {@code function}). A null {@code contentSchema} leaves the content free text.
+     *
+     * @throws ConstraintException as {@link ByteConstraint#jsonSchema(String, int)} for the content schema, and as
+     *                             the other overload for the tools
+     */
+    public static ByteConstraint of(ToolCallFormat format, List<ToolDefinition> tools, ToolChoice choice,
+            boolean parallel, int maxDepth, String contentSchema) {
+        if (contentSchema == null) {
+            return of(format, tools, choice, parallel, maxDepth);
+        }
+        List<ToolDefinition> callable = callable(tools, choice);
+        int depth = ByteConstraint.checkDepth(maxDepth);
+        Grammar.Builder b = new Grammar.Builder(ByteConstraint.MAX_STATES);
+        int json = new JsonSchemaCompiler(b, ByteConstraint.parse(contentSchema, "schema"), depth, new HashMap<>())
+                .compileRoot();
+        if (choice.mode() == ToolChoice.Mode.NONE || callable.isEmpty()) {
+            return new ByteConstraint(b.build(json), "JSON schema without tool calls");
+        }
+        int block = block(b, format, callable, parallel, depth);
+        if (choice.mode() != ToolChoice.Mode.AUTO) {
+            return new ByteConstraint(b.build(block), "tool calls (" + choice.mode().name().toLowerCase() + ")");
+        }
+        int start = b.newState();
+        int end = b.newState();
+        b.call(start, json, end);
+        b.call(start, block, end);
+        b.accept(end);
+        return new ByteConstraint(b.build(start), "JSON schema or tool calls");
+    }
+
     private static List<ToolDefinition> callable(List<ToolDefinition> tools, ToolChoice choice) {
         if (choice.mode() == ToolChoice.Mode.REQUIRED && tools.isEmpty()) {
             throw new ConstraintException("tool choice 'required' needs at least one tool", "tool_choice");

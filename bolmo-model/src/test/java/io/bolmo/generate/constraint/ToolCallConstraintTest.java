@@ -118,6 +118,39 @@ class ToolCallConstraintTest {
     }
 
     @Test
+    void withAContentSchemaTheReplyIsTheJsonAnswerOrCalls() {
+        String schema = Schemas.get("person");
+        SchemaCheck check = new SchemaCheck(schema);
+        ByteConstraint auto = ToolCallConstraint.of(FORMAT, Tools.ALL, ToolChoice.auto(), false, 5, schema);
+        assertThat(auto.matcher(400, List.of()).mayEnd()).as("no empty reply: the answer is JSON").isFalse();
+        int answers = 0;
+        for (int seed = 0; seed < 40; seed++) {
+            byte[] out = RandomWalk.draw(auto, 400, seed, 0.05, seed % 2 == 0 ? "<" : "{");
+            String text = new String(out, StandardCharsets.UTF_8);
+            ToolCallFormat.Reply r = FORMAT.parse(text);
+            if (r.hasCalls()) {
+                assertThat(r.content()).as(text).isEmpty();
+                r.calls().forEach(ToolCallConstraintTest::assertValid);
+            } else {
+                assertThat(check.problem(text)).as(text).isNull();
+                answers++;
+            }
+        }
+        assertThat(answers).isEqualTo(20);
+        ByteConstraint none = ToolCallConstraint.of(FORMAT, Tools.ALL, ToolChoice.none(), false, 5, schema);
+        for (int seed = 0; seed < 20; seed++) {
+            String text = new String(RandomWalk.draw(none, 400, seed, 0.05), StandardCharsets.UTF_8);
+            assertThat(check.problem(text)).as(text).isNull();
+        }
+        ByteConstraint required = ToolCallConstraint.of(FORMAT, Tools.ALL, ToolChoice.required(), false, 5, schema);
+        assertThat(FORMAT.parse(new String(RandomWalk.draw(required, 400, 3, 0.1), StandardCharsets.UTF_8)).calls())
+                .hasSize(1);
+        assertThatThrownBy(() -> ToolCallConstraint.of(FORMAT, Tools.ALL, ToolChoice.auto(), false, 5,
+                "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"uniqueItems\":true}}}"))
+                .isInstanceOf(ConstraintException.class).hasMessageContaining("#/properties/a/uniqueItems");
+    }
+
+    @Test
     void argumentsComeAsKeywordsInSchemaOrder() {
         ByteConstraint c = ToolCallConstraint.of(FORMAT, List.of(Tools.WEATHER), ToolChoice.required(), false, 5);
         for (int seed = 0; seed < 30; seed++) {

@@ -1,11 +1,16 @@
 package io.bolmo.spring.ai;
 
 import io.bolmo.generate.GenerationOptions;
+import io.bolmo.generate.constraint.ToolChoice;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.prompt.ChatOptions;
-import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
+import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
+import org.springframework.ai.model.tool.StructuredOutputChatOptions;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
+import org.springframework.ai.tool.ToolCallback;
 
 /**
  * Options of one Bolmo chat request. Immutable; build with {@link #builder()} or {@link #mutate()}.
@@ -18,8 +23,14 @@ import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
  *
  * <p>The starter binds {@code spring.ai.bolmo.chat.options.*} through the constructor, so the field comments below
  * are also the property descriptions; a new option is a field, a constructor parameter and a builder method.
+ *
+ * <p>Structured output and tools ({@link StructuredOutputChatOptions}, {@link ToolCallingChatOptions}) are
+ * per-request options, set through the builder and not bound from properties: an output schema makes the reply JSON
+ * valid under it (decoded under a byte-level constraint, not only asked for in the prompt); tool callbacks offer
+ * their tools to the model, whose calls come back as {@code AssistantMessage.ToolCall}s (ChatClient's tool-calling
+ * advisor runs them). See docs/structured-output.md.
  */
-public final class BolmoChatOptions implements ChatOptions {
+public final class BolmoChatOptions implements ToolCallingChatOptions, StructuredOutputChatOptions {
 
     /**
      * Name reported as the model in responses and observations; defaults to the model directory's name.
@@ -61,6 +72,14 @@ public final class BolmoChatOptions implements ChatOptions {
      */
     private final @Nullable Double boundaryBias;
 
+    /**
+     * The output schema, tools, tool context, tool choice and parallel calls: per request, never properties. Set once
+     * by {@link Builder#build()} before the object is handed out, and never again; not final because Boot binds the
+     * other fields through the one constructor, and a second constructor would hide them from Boot's binder and its
+     * metadata processor.
+     */
+    private ToolSettings tools = ToolSettings.NONE;
+
     /** Checks every value now, with the engine's messages, so a bad one fails where it is set. */
     private BolmoChatOptions(@Nullable String model, @Nullable Double temperature, @Nullable Integer topK,
             @Nullable Double topP, @Nullable Integer maxTokens, @Nullable List<String> stopSequences,
@@ -83,7 +102,9 @@ public final class BolmoChatOptions implements ChatOptions {
     @Override
     public Builder mutate() {
         return new Builder().model(model).temperature(temperature).topK(topK).topP(topP).maxTokens(maxTokens)
-                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias);
+                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias).outputSchema(tools.outputSchema())
+                .toolCallbacks(tools.callbacks()).toolContext(tools.context()).toolChoice(tools.choice())
+                .parallelToolCalls(tools.parallel());
     }
 
     /**
@@ -94,9 +115,16 @@ public final class BolmoChatOptions implements ChatOptions {
         if (other instanceof BolmoChatOptions bolmo) {
             return bolmo;
         }
-        return new Builder().model(other.getModel()).temperature(other.getTemperature()).topK(other.getTopK())
+        Builder b = new Builder().model(other.getModel()).temperature(other.getTemperature()).topK(other.getTopK())
                 .topP(other.getTopP()).maxTokens(other.getMaxTokens()).stopSequences(other.getStopSequences())
-                .frequencyPenalty(other.getFrequencyPenalty()).presencePenalty(other.getPresencePenalty()).build();
+                .frequencyPenalty(other.getFrequencyPenalty()).presencePenalty(other.getPresencePenalty());
+        if (other instanceof ToolCallingChatOptions t) {
+            b.toolCallbacks(t.getToolCallbacks()).toolContext(t.getToolContext());
+        }
+        if (other instanceof StructuredOutputChatOptions s) {
+            b.outputSchema(s.getOutputSchema());
+        }
+        return b.build();
     }
 
     /** The engine's options; every field this object leaves unset keeps the engine default. */
@@ -175,35 +203,84 @@ public final class BolmoChatOptions implements ChatOptions {
         return boundaryBias;
     }
 
+    /** JSON Schema text the reply must be valid under; null for free text. */
+    @Override
+    public @Nullable String getOutputSchema() {
+        return tools.outputSchema();
+    }
+
+    @Override
+    public @Nullable List<ToolCallback> getToolCallbacks() {
+        return tools.callbacks();
+    }
+
+    @Override
+    public @Nullable Map<String, Object> getToolContext() {
+        return tools.context();
+    }
+
+    /** Whether and which tool the reply must call; null is {@link ToolChoice#auto()}. */
+    public @Nullable ToolChoice getToolChoice() {
+        return tools.choice();
+    }
+
+    /** Whether one reply may call several tools; null is yes (OpenAI's default). */
+    public @Nullable Boolean getParallelToolCalls() {
+        return tools.parallel();
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BolmoChatOptions that && Objects.equals(model, that.model)
                 && Objects.equals(temperature, that.temperature) && Objects.equals(topK, that.topK)
                 && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens)
                 && Objects.equals(stopSequences, that.stopSequences) && Objects.equals(seed, that.seed)
-                && Objects.equals(boundaryBias, that.boundaryBias);
+                && Objects.equals(boundaryBias, that.boundaryBias) && tools.equals(that.tools);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias);
+        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias, tools);
     }
 
     @Override
     public String toString() {
         return "BolmoChatOptions{model=" + model + ", temperature=" + temperature + ", topK=" + topK + ", topP=" + topP
                 + ", maxTokens=" + maxTokens + ", stopSequences=" + stopSequences + ", seed=" + seed
-                + ", boundaryBias=" + boundaryBias + "}";
+                + ", boundaryBias=" + boundaryBias + ", " + tools + "}";
     }
 
     /**
      * Extends Spring AI's builder so that {@code ChatClient}, which merges the model's defaults with request options
      * through {@link #combineWith}, keeps the Bolmo-only fields too.
      */
-    public static final class Builder extends DefaultChatOptionsBuilder<Builder> {
+    public static final class Builder extends DefaultToolCallingChatOptions.Builder<Builder>
+            implements StructuredOutputChatOptions.Builder<Builder> {
 
         private @Nullable Long seed;
         private @Nullable Double boundaryBias;
+        private @Nullable String outputSchema;
+        private @Nullable ToolChoice toolChoice;
+        private @Nullable Boolean parallelToolCalls;
+
+        /** JSON Schema text the reply must be valid under (ChatClient sets it for native structured output). */
+        @Override
+        public Builder outputSchema(@Nullable String outputSchema) {
+            this.outputSchema = outputSchema;
+            return this;
+        }
+
+        /** Whether and which tool the reply must call (OpenAI's {@code tool_choice}); unset is auto. */
+        public Builder toolChoice(@Nullable ToolChoice toolChoice) {
+            this.toolChoice = toolChoice;
+            return this;
+        }
+
+        /** Whether one reply may call several tools (OpenAI's {@code parallel_tool_calls}); unset is yes. */
+        public Builder parallelToolCalls(@Nullable Boolean parallelToolCalls) {
+            this.parallelToolCalls = parallelToolCalls;
+            return this;
+        }
 
         public Builder seed(@Nullable Long seed) {
             this.seed = seed;
@@ -226,6 +303,15 @@ public final class BolmoChatOptions implements ChatOptions {
                 if (that.boundaryBias != null) {
                     this.boundaryBias = that.boundaryBias;
                 }
+                if (that.outputSchema != null) {
+                    this.outputSchema = that.outputSchema;
+                }
+                if (that.toolChoice != null) {
+                    this.toolChoice = that.toolChoice;
+                }
+                if (that.parallelToolCalls != null) {
+                    this.parallelToolCalls = that.parallelToolCalls;
+                }
             }
             return this;
         }
@@ -234,7 +320,13 @@ public final class BolmoChatOptions implements ChatOptions {
         public BolmoChatOptions build() {
             reject("frequencyPenalty", frequencyPenalty);
             reject("presencePenalty", presencePenalty);
-            return new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias);
+            BolmoChatOptions options = new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences,
+                    seed, boundaryBias);
+            if (outputSchema != null) {
+                BolmoConstraints.schema(outputSchema); // a bad schema fails here, naming its part
+            }
+            options.tools = new ToolSettings(outputSchema, toolCallbacks, toolContext, toolChoice, parallelToolCalls);
+            return options;
         }
 
         private static void reject(String name, @Nullable Double value) {

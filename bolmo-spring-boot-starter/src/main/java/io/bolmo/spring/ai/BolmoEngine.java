@@ -6,6 +6,9 @@ import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.tokenize.ChatMessage;
+import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.ToolCallFormat;
+import io.bolmo.tokenize.ToolDefinition;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +30,28 @@ public interface BolmoEngine {
     CompletableFuture<GenerationResult> submit(List<ChatMessage> messages, GenerationOptions options,
             GenerationListener listener);
 
+    /** How the chat template offers tools and writes calls; replies are read back with it. */
+    default ToolCallFormat toolFormat() {
+        return ChatTemplate.OLMO.tools();
+    }
+
+    /** As {@link #promptBytes(List)}, with {@code tools} offered; an engine without tools refuses them. */
+    default int promptBytes(List<ChatMessage> messages, List<ToolDefinition> tools) {
+        if (!tools.isEmpty()) {
+            throw new UnsupportedOperationException("this engine cannot offer tools");
+        }
+        return promptBytes(messages);
+    }
+
+    /** As {@link #submit(List, GenerationOptions, GenerationListener)}, with {@code tools} offered in the prompt. */
+    default CompletableFuture<GenerationResult> submit(List<ChatMessage> messages, List<ToolDefinition> tools,
+            GenerationOptions options, GenerationListener listener) {
+        if (!tools.isEmpty()) {
+            throw new UnsupportedOperationException("this engine cannot offer tools");
+        }
+        return submit(messages, options, listener);
+    }
+
     /**
      * Turns are decoded together by {@code scheduler} (continuous batching): concurrent {@code call} and
      * {@code stream} requests share decoding steps, and listeners run on the scheduler's thread.
@@ -42,6 +67,22 @@ public interface BolmoEngine {
             public CompletableFuture<GenerationResult> submit(List<ChatMessage> messages, GenerationOptions options,
                     GenerationListener listener) {
                 return bolmo.submitChat(scheduler, messages, options, listener);
+            }
+
+            @Override
+            public ToolCallFormat toolFormat() {
+                return bolmo.template().tools();
+            }
+
+            @Override
+            public int promptBytes(List<ChatMessage> messages, List<ToolDefinition> tools) {
+                return bolmo.template().render(messages, tools).getBytes(StandardCharsets.UTF_8).length;
+            }
+
+            @Override
+            public CompletableFuture<GenerationResult> submit(List<ChatMessage> messages, List<ToolDefinition> tools,
+                    GenerationOptions options, GenerationListener listener) {
+                return bolmo.submitChat(scheduler, messages, tools, options, listener);
             }
         };
     }

@@ -27,11 +27,15 @@ import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.ai.chat.client.AdvisorParams;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.observation.ChatModelObservationConvention;
 import org.springframework.ai.model.SpringAIModelProperties;
+import org.springframework.ai.model.tool.ToolCallingManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -69,6 +73,7 @@ public class BolmoChatAutoConfiguration {
     static final String TOKENIZER = BolmoChatProperties.PREFIX + ".tokenizer";
     static final String MAX_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-prompt-bytes";
     static final String MAX_CONCURRENT_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-concurrent-prompt-bytes";
+    static final String NATIVE_STRUCTURED_OUTPUT = BolmoChatProperties.PREFIX + ".native-structured-output";
 
     @Bean
     @ConditionalOnMissingBean({Bolmo.class, ChatModel.class})
@@ -117,8 +122,10 @@ public class BolmoChatAutoConfiguration {
     public BolmoChatModel bolmoChatModel(Bolmo bolmo, BolmoScheduler scheduler, BolmoChatProperties properties,
             GenerationGuard guard,
             ObjectProvider<ObservationRegistry> observationRegistry,
-            ObjectProvider<ChatModelObservationConvention> observationConvention) {
+            ObjectProvider<ChatModelObservationConvention> observationConvention,
+            ObjectProvider<ToolCallingManager> toolCallingManager) {
         BolmoChatModel model = BolmoChatModel.builder()
+                .toolCallingManager(toolCallingManager.getIfUnique(() -> ToolCallingManager.builder().build()))
                 .engine(BolmoEngine.of(bolmo, scheduler))
                 .defaultOptions(defaultOptions(properties, bolmo.directory()))
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
@@ -127,6 +134,20 @@ public class BolmoChatAutoConfiguration {
                 .build();
         observationConvention.ifAvailable(model::setObservationConvention);
         return model;
+    }
+
+    /**
+     * Makes {@code chatClient.prompt()...call().entity(MyRecord.class)} send the record's JSON schema to Bolmo as an
+     * output schema (Spring AI's provider-native structured output), so the reply is decoded under it and always
+     * parses, instead of appending the schema to the prompt as text. Registered only when the chat model is Bolmo;
+     * {@code spring.ai.bolmo.chat.native-structured-output=false} turns it off, and a request can opt out with the
+     * advisor parameter {@code spring.ai.chat.client.structured.output.native = false}.
+     */
+    @Bean
+    @ConditionalOnBean(BolmoChatModel.class)
+    @ConditionalOnProperty(name = NATIVE_STRUCTURED_OUTPUT, havingValue = "true", matchIfMissing = true)
+    public ChatClientBuilderCustomizer bolmoNativeStructuredOutput() {
+        return builder -> builder.defaultAdvisors(AdvisorParams.ENABLE_NATIVE_STRUCTURED_OUTPUT);
     }
 
     /** {@code options.*} (and the deprecated flat keys, each logged); the model is named after its directory. */

@@ -81,6 +81,12 @@ public class BolmoChatProperties {
     private Integer maxConcurrentPromptBytes;
 
     /**
+     * Whether ChatClient's entity(...) sends the target type's JSON schema to Bolmo, which then decodes the reply
+     * under it (always valid JSON of that shape), rather than appending the schema to the prompt as text.
+     */
+    private boolean nativeStructuredOutput = true;
+
+    /**
      * Default options of every request; a request's own options replace them (ChatClient merges the two).
      */
     @NestedConfigurationProperty
@@ -190,6 +196,14 @@ public class BolmoChatProperties {
 
     public void setMaxConcurrentPromptBytes(Integer maxConcurrentPromptBytes) {
         this.maxConcurrentPromptBytes = maxConcurrentPromptBytes;
+    }
+
+    public boolean isNativeStructuredOutput() {
+        return nativeStructuredOutput;
+    }
+
+    public void setNativeStructuredOutput(boolean nativeStructuredOutput) {
+        this.nativeStructuredOutput = nativeStructuredOutput;
     }
 
     public BolmoChatOptions getOptions() {

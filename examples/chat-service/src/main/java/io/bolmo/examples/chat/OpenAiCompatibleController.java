@@ -2,8 +2,10 @@ package io.bolmo.examples.chat;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.bolmo.generate.constraint.ConstraintException;
 import io.bolmo.spring.ai.BolmoChatOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,8 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.ai.chat.client.AdvisorParams;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
 import org.springframework.ai.chat.messages.UserMessage;
@@ -38,7 +40,9 @@ import tools.jackson.databind.JsonNode;
  * The subset of OpenAI's Chat Completions API that chat clients use: {@code POST /v1/chat/completions}, plain and
  * with {@code stream: true} (SSE chunks ending in {@code [DONE]}), {@code GET /v1/models} and
  * {@code GET /v1/models/{id}}. Token counts in
- * {@code usage} are bytes, because Bolmo is byte-level.
+ * {@code usage} are bytes, because Bolmo is byte-level. Structured output ({@code response_format}) and function
+ * calling ({@code tools}, {@code tool_choice}, {@code tool_calls}, tool-role messages) are mapped by
+ * {@link OpenAiTools}; the client runs its tools, so ChatClient's tool loop is switched off here.
  */
 @RestController
 public class OpenAiCompatibleController {
@@ -48,11 +52,15 @@ public class OpenAiCompatibleController {
             @JsonProperty("max_tokens") Integer maxTokens,
             @JsonProperty("max_completion_tokens") Integer maxCompletionTokens, Double temperature,
             @JsonProperty("top_p") Double topP, JsonNode stop, Long seed, Integer n,
-            @JsonProperty("stream_options") StreamOptions streamOptions) {}
+            @JsonProperty("stream_options") StreamOptions streamOptions,
+            @JsonProperty("response_format") JsonNode responseFormat, JsonNode tools,
+            @JsonProperty("tool_choice") JsonNode toolChoice,
+            @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls) {}
 
-    /** {@code tool_calls} is only looked at to accept an assistant turn without content, as OpenAI does. */
+    /** An assistant turn that called tools ({@code tool_calls}) may have no content, as OpenAI allows. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RequestMessage(String role, JsonNode content, @JsonProperty("tool_calls") JsonNode toolCalls) {}
+    public record RequestMessage(String role, JsonNode content, @JsonProperty("tool_calls") JsonNode toolCalls,
+            @JsonProperty("tool_call_id") String toolCallId) {}
 
     /** OpenAI allows up to 4 stop sequences. */
     static final int MAX_STOP_SEQUENCES = 4;
@@ -102,7 +110,7 @@ public class OpenAiCompatibleController {
             return Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
                     .body(stream(prompt, id, created, model, includeUsage)));
         }
-        return Mono.fromCallable(() -> chatClient.prompt(prompt).call().chatResponse())
+        return Mono.fromCallable(() -> request(prompt).call().chatResponse())
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(r -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                         .body(completion(r, id, created, model)));
@@ -112,7 +120,7 @@ public class OpenAiCompatibleController {
             boolean includeUsage) {
         AtomicBoolean started = new AtomicBoolean();
         AtomicReference<ChatResponse> last = new AtomicReference<>();
-        Flux<ServerSentEvent<Object>> deltas = chatClient.prompt(prompt).stream().chatResponse()
+        Flux<ServerSentEvent<Object>> deltas = request(prompt).stream().chatResponse()
                 .doOnNext(r -> last.set(r))
                 .filter(r -> r.getResult() != null && !r.getResult().getOutput().getText().isEmpty())
                 .index()
@@ -129,6 +137,15 @@ public class OpenAiCompatibleController {
             ChatResponse end = last.get();
             List<ServerSentEvent<Object>> events = new ArrayList<>();
             String finish = end == null ? "stop" : finishReason(end.getResult().getMetadata().getFinishReason());
+            List<Map<String, Object>> calls = OpenAiTools.toolCalls(end, true);
+            if (!calls.isEmpty()) {
+                Map<String, Object> delta = new LinkedHashMap<>();
+                if (!started.get()) {
+                    delta.put("role", "assistant");
+                }
+                delta.put("tool_calls", calls);
+                events.add(data(chunk(id, created, model, delta, null, null)));
+            }
             events.add(data(chunk(id, created, model, Map.of(), finish, null)));
             if (includeUsage && end != null) {
                 events.add(data(chunk(id, created, model, null, null, usage(end.getMetadata().getUsage()))));
@@ -141,6 +158,11 @@ public class OpenAiCompatibleController {
                         ? Flux.just(data(ErrorMapping.error(ErrorMapping.publicMessage(e), "server_error", null)),
                                 ServerSentEvent.builder((Object) "[DONE]").build())
                         : Flux.error(e));
+    }
+
+    /** The client runs its own tools: ChatClient's tool loop must not try to. */
+    private ChatClient.ChatClientRequestSpec request(Prompt prompt) {
+        return chatClient.prompt(prompt).advisors(AdvisorParams.toolCallingAdvisorAutoRegister(false));
     }
 
     private static ServerSentEvent<Object> data(Object payload) {
@@ -173,6 +195,13 @@ public class OpenAiCompatibleController {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
         message.put("content", r.getResult().getOutput().getText());
+        List<Map<String, Object>> calls = OpenAiTools.toolCalls(r, false);
+        if (!calls.isEmpty()) {
+            message.put("tool_calls", calls);
+            if (r.getResult().getOutput().getText().isEmpty()) {
+                message.put("content", null); // as OpenAI answers a reply that only calls tools
+            }
+        }
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         choice.put("message", message);
@@ -196,7 +225,7 @@ public class OpenAiCompatibleController {
     }
 
     private static String finishReason(String bolmo) {
-        return "LENGTH".equals(bolmo) ? "length" : "stop";
+        return "LENGTH".equals(bolmo) ? "length" : "TOOL_CALLS".equals(bolmo) ? "tool_calls" : "stop";
     }
 
     private String modelName() {
@@ -212,6 +241,7 @@ public class OpenAiCompatibleController {
             throw new BadRequestException("n = " + request.n() + " is not supported; only 1 choice is generated");
         }
         List<Message> messages = new ArrayList<>();
+        Map<String, String> calls = new HashMap<>(); // tool call id -> tool name, for the tool messages
         for (int i = 0; i < request.messages().size(); i++) {
             RequestMessage m = request.messages().get(i);
             if (m == null) {
@@ -227,9 +257,10 @@ public class OpenAiCompatibleController {
             messages.add(switch (role) {
                 case "system", "developer" -> new SystemMessage(text);
                 case "user" -> new UserMessage(text);
-                case "assistant" -> new AssistantMessage(text);
+                case "assistant" -> OpenAiTools.assistant(i, text, m.toolCalls(), calls);
+                case "tool" -> OpenAiTools.toolResult(i, m.toolCallId(), text, calls);
                 default -> throw new BadRequestException("messages[" + i + "].role = '" + m.role()
-                        + "' is not supported; use system, developer, user or assistant");
+                        + "' is not supported; use system, developer, user, assistant or tool");
             });
         }
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
@@ -237,10 +268,13 @@ public class OpenAiCompatibleController {
         limits.maxTokens(request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens", maxTokens);
         limits.temperature("temperature", request.temperature());
         try {
-            BolmoChatOptions options = BolmoChatOptions.builder().maxTokens(maxTokens)
+            BolmoChatOptions.Builder options = BolmoChatOptions.builder().maxTokens(maxTokens)
                     .temperature(request.temperature()).topP(request.topP()).stopSequences(stops(request.stop()))
-                    .seed(request.seed()).build();
-            return new Prompt(messages, options);
+                    .seed(request.seed());
+            OpenAiTools.apply(request, options);
+            return new Prompt(messages, options.build());
+        } catch (ConstraintException e) {
+            throw new BadRequestException("response_format.json_schema.schema: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

@@ -63,9 +63,9 @@ class ChatEndpointsTests extends ServiceTestBase {
         assertThat(openAi.statusCode()).isEqualTo(400);
         assertThat(openAi.body()).contains("messages must be a non-empty array");
         HttpResponse<String> role = postJson("/v1/chat/completions",
-                "{\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}");
+                "{\"messages\":[{\"role\":\"function\",\"content\":\"x\"}]}");
         assertThat(role.statusCode()).isEqualTo(400);
-        assertThat(role.body()).contains("role = 'tool'");
+        assertThat(role.body()).contains("role = 'function'", "use system, developer, user, assistant or tool");
     }
 
     @Test

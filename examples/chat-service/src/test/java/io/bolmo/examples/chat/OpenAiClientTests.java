@@ -11,6 +11,10 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.tool.function.FunctionToolCallback;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real OpenAI client library against the running service: Spring AI's {@link OpenAiChatModel}, which sends its
@@ -53,5 +57,52 @@ class OpenAiClientTests extends ServiceTestBase {
             }
         });
         assertThat(text.toString()).isEqualTo(plain);
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void jsonSchemaResponseFormatGivesJsonOfTheSchema() {
+        OpenAiChatModel openAi = client(false);
+        for (int seed = 0; seed < 3; seed++) {
+            String text = openAi.call(new Prompt(List.of(new UserMessage("Who are you?")), OpenAiChatOptions.builder()
+                    .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3")
+                    .maxTokens(200).temperature(1.0).seed(seed).outputSchema(OpenAiToolsProtocolTests.PERSON).build()))
+                    .getResult().getOutput().getText();
+            JsonNode person = JSON.readTree(text);
+            assertThat(person.propertyNames()).containsExactly("name", "age", "tags");
+            assertThat(person.get("age").asInt()).isBetween(0, 130);
+        }
+    }
+
+    record City(String city, String unit) {}
+
+    @Test
+    void toolsComeBackAsToolCallsPlainAndStreamed() {
+        OpenAiChatModel openAi = client(true);
+        FunctionToolCallback<City, String> weather = FunctionToolCallback
+                .builder("get_weather", (City c) -> "3 degrees").description("Weather in a city")
+                .inputType(City.class).build();
+        Prompt prompt = new Prompt(List.of(new UserMessage("Weather in Oslo?")), OpenAiChatOptions.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3").maxTokens(200)
+                .temperature(0.0).toolCallbacks(List.of(weather)).toolChoice("required").streamUsage(true).build());
+        ChatResponse r = openAi.call(prompt);
+        List<AssistantMessage.ToolCall> calls = r.getResult().getOutput().getToolCalls();
+        assertThat(calls).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.name()).isEqualTo("get_weather");
+            assertThat(JSON.readTree(c.arguments()).has("city")).isTrue();
+        });
+        assertThat(r.getResult().getMetadata().getFinishReason()).isIn("TOOL_CALLS", "tool_calls");
+
+        List<ChatResponse> chunks = openAi.stream(prompt).collectList().block(Duration.ofSeconds(30));
+        List<AssistantMessage.ToolCall> streamed = new java.util.ArrayList<>();
+        chunks.forEach(c -> {
+            if (c.getResult() != null) {
+                streamed.addAll(c.getResult().getOutput().getToolCalls());
+            }
+        });
+        assertThat(streamed.stream().map(AssistantMessage.ToolCall::arguments).toList())
+                .as("greedy: the stream calls as the call does")
+                .isEqualTo(calls.stream().map(AssistantMessage.ToolCall::arguments).toList());
     }
 }
