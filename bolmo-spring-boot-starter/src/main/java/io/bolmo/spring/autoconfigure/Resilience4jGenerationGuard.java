@@ -94,10 +94,12 @@ public class Resilience4jGenerationGuard implements GenerationGuard, AutoCloseab
         CompletableFuture<GenerationResult> reply = new CompletableFuture<>();
         AtomicBoolean timedOut = new AtomicBoolean();
         // armed before the engine sees the request, so the limit covers waiting and prefill as well as decoding
+        // the reply fails before the generation is told to stop: a stop can complete the engine's future at once
+        // (with a CANCELLED result), which must not win over the timeout
         ScheduledFuture<?> alarm = timer.schedule(() -> {
             timedOut.set(true);
-            generation.stop();
             reply.completeExceptionally(new BolmoGenerationTimeoutException(timeout));
+            generation.stop();
         }, timeout.toNanos(), TimeUnit.NANOSECONDS);
         CompletableFuture<GenerationResult> engine;
         try {
@@ -112,7 +114,9 @@ public class Resilience4jGenerationGuard implements GenerationGuard, AutoCloseab
             alarm.cancel(false);
             release(promptBytes);
             record(System.nanoTime() - start, result, error, timedOut.get());
-            if (error != null) {
+            if (timedOut.get()) {
+                reply.completeExceptionally(new BolmoGenerationTimeoutException(timeout));
+            } else if (error != null) {
                 reply.completeExceptionally(error);
             } else {
                 reply.complete(result);
