@@ -430,6 +430,16 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
             }
 
             @Override
+            public void onBoundaries(ByteBoundaries piece) {
+                listener.onBoundaries(piece);
+            }
+
+            @Override
+            public void onPromptBoundaries(ByteBoundaries prompt) {
+                listener.onPromptBoundaries(prompt);
+            }
+
+            @Override
             public boolean isCancelled() {
                 return result.isCancelled() || listener.isCancelled();
             }
