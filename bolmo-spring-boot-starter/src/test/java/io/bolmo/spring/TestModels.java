@@ -76,6 +76,16 @@ public final class TestModels {
                     }
 
                     @Override
+                    public void onBoundaries(io.bolmo.generate.ByteBoundaries piece) {
+                        listener.onBoundaries(piece);
+                    }
+
+                    @Override
+                    public void onPromptBoundaries(io.bolmo.generate.ByteBoundaries prompt) {
+                        listener.onPromptBoundaries(prompt);
+                    }
+
+                    @Override
                     public boolean isCancelled() {
                         if (!checked) {
                             checked = true;

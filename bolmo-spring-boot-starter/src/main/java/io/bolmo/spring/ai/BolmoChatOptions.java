@@ -12,7 +12,8 @@ import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
  *
  * <p>Bolmo is a byte-level model, so every "token" count is a count of UTF-8 bytes: {@link #getMaxTokens()} is the
  * most new <em>bytes</em> to generate, and the usage in responses reports bytes. Unset fields ({@code null}) take
- * the engine's defaults: greedy decoding, no top-k/top-p, 256 bytes, no stop sequences, no boundary bias.
+ * the engine's defaults: greedy decoding, no top-k/top-p, 256 bytes, no stop sequences, no boundary bias, no
+ * repetition penalty, no boundary reports.
  * Frequency and presence penalties are not supported and must stay unset. {@link #toGenerationOptions()} is the one
  * mapping onto the engine's options.
  *
@@ -61,10 +62,30 @@ public final class BolmoChatOptions implements ChatOptions {
      */
     private final @Nullable Double boundaryBias;
 
+    /**
+     * Byte-level repetition penalty (0 = off, the default): a byte that would extend a span of at least
+     * repetition-min-bytes bytes already generated earlier loses this much times 1.75 per extra byte from its
+     * logits, so decoding does not loop.
+     */
+    private final @Nullable Double repetitionPenalty;
+
+    /**
+     * Shortest repeat, in bytes, the repetition penalty acts on (default 12).
+     */
+    private final @Nullable Integer repetitionMinBytes;
+
+    /**
+     * Report Bolmo's patches: every streamed chunk carries, in its generation metadata under "boundaries", the bytes
+     * of its text with whether each ends a patch and the model's probability that it does; the final response the
+     * prompt's under "prompt-boundaries" (default false).
+     */
+    private final @Nullable Boolean boundaries;
+
     /** Checks every value now, with the engine's messages, so a bad one fails where it is set. */
     private BolmoChatOptions(@Nullable String model, @Nullable Double temperature, @Nullable Integer topK,
             @Nullable Double topP, @Nullable Integer maxTokens, @Nullable List<String> stopSequences,
-            @Nullable Long seed, @Nullable Double boundaryBias) {
+            @Nullable Long seed, @Nullable Double boundaryBias, @Nullable Double repetitionPenalty,
+            @Nullable Integer repetitionMinBytes, @Nullable Boolean boundaries) {
         this.model = model;
         this.temperature = temperature;
         this.topK = topK;
@@ -73,6 +94,9 @@ public final class BolmoChatOptions implements ChatOptions {
         this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
         this.seed = seed;
         this.boundaryBias = boundaryBias;
+        this.repetitionPenalty = repetitionPenalty;
+        this.repetitionMinBytes = repetitionMinBytes;
+        this.boundaries = boundaries;
         toGenerationOptions();
     }
 
@@ -83,7 +107,8 @@ public final class BolmoChatOptions implements ChatOptions {
     @Override
     public Builder mutate() {
         return new Builder().model(model).temperature(temperature).topK(topK).topP(topP).maxTokens(maxTokens)
-                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias);
+                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias)
+                .repetitionPenalty(repetitionPenalty).repetitionMinBytes(repetitionMinBytes).boundaries(boundaries);
     }
 
     /**
@@ -122,6 +147,15 @@ public final class BolmoChatOptions implements ChatOptions {
         }
         if (boundaryBias != null) {
             b.boundaryBias(boundaryBias);
+        }
+        if (repetitionPenalty != null) {
+            b.repetitionPenalty(repetitionPenalty);
+        }
+        if (repetitionMinBytes != null) {
+            b.repetitionMinBytes(repetitionMinBytes);
+        }
+        if (boundaries != null) {
+            b.reportBoundaries(boundaries);
         }
         return b.build();
     }
@@ -175,25 +209,42 @@ public final class BolmoChatOptions implements ChatOptions {
         return boundaryBias;
     }
 
+    public @Nullable Double getRepetitionPenalty() {
+        return repetitionPenalty;
+    }
+
+    public @Nullable Integer getRepetitionMinBytes() {
+        return repetitionMinBytes;
+    }
+
+    public @Nullable Boolean getBoundaries() {
+        return boundaries;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BolmoChatOptions that && Objects.equals(model, that.model)
                 && Objects.equals(temperature, that.temperature) && Objects.equals(topK, that.topK)
                 && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens)
                 && Objects.equals(stopSequences, that.stopSequences) && Objects.equals(seed, that.seed)
-                && Objects.equals(boundaryBias, that.boundaryBias);
+                && Objects.equals(boundaryBias, that.boundaryBias)
+                && Objects.equals(repetitionPenalty, that.repetitionPenalty)
+                && Objects.equals(repetitionMinBytes, that.repetitionMinBytes)
+                && Objects.equals(boundaries, that.boundaries);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias);
+        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias,
+                repetitionPenalty, repetitionMinBytes, boundaries);
     }
 
     @Override
     public String toString() {
         return "BolmoChatOptions{model=" + model + ", temperature=" + temperature + ", topK=" + topK + ", topP=" + topP
                 + ", maxTokens=" + maxTokens + ", stopSequences=" + stopSequences + ", seed=" + seed
-                + ", boundaryBias=" + boundaryBias + "}";
+                + ", boundaryBias=" + boundaryBias + ", repetitionPenalty=" + repetitionPenalty
+                + ", repetitionMinBytes=" + repetitionMinBytes + ", boundaries=" + boundaries + "}";
     }
 
     /**
@@ -204,6 +255,9 @@ public final class BolmoChatOptions implements ChatOptions {
 
         private @Nullable Long seed;
         private @Nullable Double boundaryBias;
+        private @Nullable Double repetitionPenalty;
+        private @Nullable Integer repetitionMinBytes;
+        private @Nullable Boolean boundaries;
 
         public Builder seed(@Nullable Long seed) {
             this.seed = seed;
@@ -213,6 +267,24 @@ public final class BolmoChatOptions implements ChatOptions {
         /** Added to every "byte ends a patch" logit: &gt; 0 gives shorter patches, &lt; 0 longer (faster) ones. */
         public Builder boundaryBias(@Nullable Double boundaryBias) {
             this.boundaryBias = boundaryBias;
+            return this;
+        }
+
+        /** Byte-level repetition penalty (0 = off); see {@link io.bolmo.generate.GenerationOptions}. */
+        public Builder repetitionPenalty(@Nullable Double repetitionPenalty) {
+            this.repetitionPenalty = repetitionPenalty;
+            return this;
+        }
+
+        /** Shortest repeat in bytes the repetition penalty acts on. */
+        public Builder repetitionMinBytes(@Nullable Integer repetitionMinBytes) {
+            this.repetitionMinBytes = repetitionMinBytes;
+            return this;
+        }
+
+        /** Report every byte's patch decision and probability in the responses' metadata. */
+        public Builder boundaries(@Nullable Boolean boundaries) {
+            this.boundaries = boundaries;
             return this;
         }
 
@@ -226,6 +298,15 @@ public final class BolmoChatOptions implements ChatOptions {
                 if (that.boundaryBias != null) {
                     this.boundaryBias = that.boundaryBias;
                 }
+                if (that.repetitionPenalty != null) {
+                    this.repetitionPenalty = that.repetitionPenalty;
+                }
+                if (that.repetitionMinBytes != null) {
+                    this.repetitionMinBytes = that.repetitionMinBytes;
+                }
+                if (that.boundaries != null) {
+                    this.boundaries = that.boundaries;
+                }
             }
             return this;
         }
@@ -234,7 +315,8 @@ public final class BolmoChatOptions implements ChatOptions {
         public BolmoChatOptions build() {
             reject("frequencyPenalty", frequencyPenalty);
             reject("presencePenalty", presencePenalty);
-            return new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias);
+            return new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias,
+                    repetitionPenalty, repetitionMinBytes, boundaries);
         }
 
         private static void reject(String name, @Nullable Double value) {
