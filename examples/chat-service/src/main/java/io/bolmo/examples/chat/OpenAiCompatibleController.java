@@ -38,7 +38,8 @@ import tools.jackson.databind.JsonNode;
  * The subset of OpenAI's Chat Completions API that chat clients use: {@code POST /v1/chat/completions}, plain and
  * with {@code stream: true} (SSE chunks ending in {@code [DONE]}), {@code GET /v1/models} and
  * {@code GET /v1/models/{id}}. Token counts in
- * {@code usage} are bytes, because Bolmo is byte-level.
+ * {@code usage} are bytes, because Bolmo is byte-level. {@code "bolmo_boundaries": true} adds the model's patches
+ * ({@link BolmoResponseExtension}).
  */
 @RestController
 public class OpenAiCompatibleController {
@@ -48,7 +49,8 @@ public class OpenAiCompatibleController {
             @JsonProperty("max_tokens") Integer maxTokens,
             @JsonProperty("max_completion_tokens") Integer maxCompletionTokens, Double temperature,
             @JsonProperty("top_p") Double topP, JsonNode stop, Long seed, Integer n,
-            @JsonProperty("stream_options") StreamOptions streamOptions) {}
+            @JsonProperty("stream_options") StreamOptions streamOptions,
+            @JsonProperty("bolmo_boundaries") Boolean bolmoBoundaries) {}
 
     /** {@code tool_calls} is only looked at to accept an assistant turn without content, as OpenAI does. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -105,7 +107,7 @@ public class OpenAiCompatibleController {
         return Mono.fromCallable(() -> chatClient.prompt(prompt).call().chatResponse())
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(r -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                        .body(completion(r, id, created, model)));
+                        .body(BolmoResponseExtension.add(completion(r, id, created, model), r)));
     }
 
     private Flux<ServerSentEvent<Object>> stream(Prompt prompt, String id, long created, String model,
@@ -123,13 +125,13 @@ public class OpenAiCompatibleController {
                         delta.put("role", "assistant");
                     }
                     delta.put("content", t.getT2().getResult().getOutput().getText());
-                    return data(chunk(id, created, model, delta, null, null));
+                    return data(BolmoResponseExtension.add(chunk(id, created, model, delta, null, null), t.getT2()));
                 });
         Flux<ServerSentEvent<Object>> tail = Flux.defer(() -> {
             ChatResponse end = last.get();
             List<ServerSentEvent<Object>> events = new ArrayList<>();
             String finish = end == null ? "stop" : finishReason(end.getResult().getMetadata().getFinishReason());
-            events.add(data(chunk(id, created, model, Map.of(), finish, null)));
+            events.add(data(BolmoResponseExtension.add(chunk(id, created, model, Map.of(), finish, null), end)));
             if (includeUsage && end != null) {
                 events.add(data(chunk(id, created, model, null, null, usage(end.getMetadata().getUsage()))));
             }
@@ -239,7 +241,7 @@ public class OpenAiCompatibleController {
         try {
             BolmoChatOptions options = BolmoChatOptions.builder().maxTokens(maxTokens)
                     .temperature(request.temperature()).topP(request.topP()).stopSequences(stops(request.stop()))
-                    .seed(request.seed()).build();
+                    .seed(request.seed()).boundaries(request.bolmoBoundaries()).build();
             return new Prompt(messages, options);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
