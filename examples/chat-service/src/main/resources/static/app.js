@@ -90,6 +90,11 @@ function renderPatches(container, data) {
   return patches;
 }
 
+function patchCount(data) {
+  const ended = data.ends.filter((x) => x).length;
+  return ended + (data.ends.length && !data.ends[data.ends.length - 1] ? 1 : 0);
+}
+
 function drawPatchView() {
   const n = renderPatches($('patch-view'), reply);
   const showPrompt = $('show-prompt').checked && prompt;
@@ -158,8 +163,9 @@ form.addEventListener('submit', async (e) => {
   let first = null, usage = null, finish = null;
   const showStats = () => {
     const end = performance.now();
+    // the reply's own patches as the model reported them (the open one at the end included), as the patch view shows
     const bytes = usage ? usage.generatedBytes : reply.bytes.length;
-    const patches = usage ? usage.patches : reply.ends.filter((x) => x).length;
+    const patches = reply.bytes.length ? patchCount(reply) : (usage ? usage.patches : 0);
     const seconds = first === null ? 0 : (end - first) / 1000;
     stats.textContent = (first === null ? 'no text' : 'first byte after ' + Math.round(first - started) + ' ms')
       + ' · ' + (seconds > 0 ? Math.round(bytes / seconds) : '–') + ' bytes/s · ' + bytes + ' bytes · '

@@ -37,8 +37,8 @@ public record GenerationOptions(int maxNewBytes, double temperature, int topK, d
         double repetitionPenalty, int repetitionMinBytes, boolean reportBoundaries) {
 
     public static final int DEFAULT_MAX_NEW_BYTES = 256;
-    /** Repeats shorter than this many bytes are not penalised (a word or two of the shipped model's text). */
-    public static final int DEFAULT_REPETITION_MIN_BYTES = 12;
+    /** Repeats shorter than this many bytes are not penalised: a phrase like "the Commission" may recur. */
+    public static final int DEFAULT_REPETITION_MIN_BYTES = 16;
 
     public GenerationOptions {
         stop = stop == null ? List.of() : List.copyOf(stop);

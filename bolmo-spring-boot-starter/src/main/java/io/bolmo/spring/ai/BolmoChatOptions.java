@@ -70,7 +70,7 @@ public final class BolmoChatOptions implements ChatOptions {
     private final @Nullable Double repetitionPenalty;
 
     /**
-     * Shortest repeat, in bytes, the repetition penalty acts on (default 12).
+     * Shortest repeat, in bytes, the repetition penalty acts on (default 16).
      */
     private final @Nullable Integer repetitionMinBytes;
 
