@@ -62,27 +62,12 @@ public final class TestModels {
             running.incrementAndGet();
             CompletableFuture<GenerationResult> done;
             try {
-                done = delegate.submit(messages, options, new GenerationListener() {
+                done = delegate.submit(messages, options, new io.bolmo.generate.ForwardingGenerationListener(listener) {
                     private boolean checked;
-
-                    @Override
-                    public void onText(String piece) {
-                        listener.onText(piece);
-                    }
 
                     @Override
                     public void onStep(int fusedId) {
                         fusedSteps.incrementAndGet();
-                    }
-
-                    @Override
-                    public void onBoundaries(io.bolmo.generate.ByteBoundaries piece) {
-                        listener.onBoundaries(piece);
-                    }
-
-                    @Override
-                    public void onPromptBoundaries(io.bolmo.generate.ByteBoundaries prompt) {
-                        listener.onPromptBoundaries(prompt);
                     }
 
                     @Override

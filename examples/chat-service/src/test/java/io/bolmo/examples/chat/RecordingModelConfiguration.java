@@ -3,6 +3,7 @@ package io.bolmo.examples.chat;
 import io.bolmo.Bolmo;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.ByteBoundaries;
+import io.bolmo.generate.ForwardingGenerationListener;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
@@ -69,17 +70,8 @@ class RecordingModelConfiguration {
                 GenerationListener listener) {
             Turn turn = new Turn(messages, options);
             turns.add(turn);
-            CompletableFuture<GenerationResult> f = delegate.submit(messages, options, new GenerationListener() {
-                @Override
-                public void onText(String piece) {
-                    listener.onText(piece);
-                }
-
-                @Override
-                public void onStep(int fusedId) {
-                    listener.onStep(fusedId);
-                }
-
+            CompletableFuture<GenerationResult> f = delegate.submit(messages, options,
+                    new ForwardingGenerationListener(listener) {
                 @Override
                 public void onBoundaries(ByteBoundaries piece) {
                     turn.pieces.add(piece);
