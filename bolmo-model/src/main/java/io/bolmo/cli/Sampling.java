@@ -44,13 +44,24 @@ final class Sampling {
             description = "Added to every 'ends a patch' logit: > 0 shorter patches, < 0 longer (faster).")
     double boundaryBias;
 
+    @Option(names = "--repetition-penalty", paramLabel = "R", defaultValue = "0",
+            description = "Byte-level repetition penalty (0 = off): a byte that would extend a repeat of at least"
+                    + " --repetition-min-bytes loses R x 1.75^(extra bytes) from its logits.")
+    double repetitionPenalty;
+
+    @Option(names = "--repetition-min-bytes", paramLabel = "N",
+            defaultValue = "" + GenerationOptions.DEFAULT_REPETITION_MIN_BYTES,
+            description = "Shortest repeat the penalty acts on (default: ${DEFAULT-VALUE}).")
+    int repetitionMinBytes;
+
     @Option(names = "--ignore-eos", description = "Keep generating after the end-of-text symbol.")
     boolean ignoreEos;
 
     /** The engine's field names, as its messages spell them, and the options a user typed for them. */
     private static final Map<String, String> OPTION_NAMES = Map.of("maxNewBytes", "--max-bytes",
             "temperature", "--temperature", "topK", "--top-k", "topP", "--top-p", "boundaryBias", "--boundary-bias",
-            "stop", "--stop");
+            "stop", "--stop", "repetitionPenalty", "--repetition-penalty", "repetitionMinBytes",
+            "--repetition-min-bytes");
 
     /** The options as given, checked by {@link GenerationOptions} itself; an error names the option. */
     GenerationOptions options() {
@@ -59,7 +70,8 @@ final class Sampling {
             throw bad("--greedy cannot be combined with --temperature, --top-p, --top-k or --seed");
         }
         GenerationOptions.Builder b = GenerationOptions.builder().maxNewBytes(maxBytes).seed(seed).stop(stop)
-                .boundaryBias(boundaryBias).stopAtEos(!ignoreEos);
+                .boundaryBias(boundaryBias).stopAtEos(!ignoreEos).repetitionPenalty(repetitionPenalty)
+                .repetitionMinBytes(repetitionMinBytes);
         if (sampling) { // top-p/top-k/seed alone mean sampling at temperature 1
             b.temperature(temperature != null ? temperature : 1.0);
         }

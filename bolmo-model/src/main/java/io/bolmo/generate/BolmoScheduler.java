@@ -418,20 +418,10 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
 
     /** The caller's listener, also cancelled by cancelling the future. */
     private static GenerationListener cancelledAlsoBy(CompletableFuture<?> result, GenerationListener listener) {
-        return new GenerationListener() {
-            @Override
-            public void onText(String piece) {
-                listener.onText(piece);
-            }
-
-            @Override
-            public void onStep(int fusedId) {
-                listener.onStep(fusedId);
-            }
-
+        return new ForwardingGenerationListener(listener) {
             @Override
             public boolean isCancelled() {
-                return result.isCancelled() || listener.isCancelled();
+                return result.isCancelled() || delegate.isCancelled();
             }
         };
     }

@@ -9,7 +9,8 @@ import java.util.Arrays;
  * Bolmo's units: fused byte ids (plain id + 260 when the byte ends a patch), fed with their retained-subword rows
  * (spec 2.2) from this generation's own trie cursor, so that engines get rows and never see the vocabulary. The
  * prompt's last byte is rolled back by the prefill and decided first among {x_last, x_last + 260} (spec 4.4).
- * With a constraint ({@link GenerationOptions#constraint()}) only the ids it allows are candidates.
+ * With a constraint ({@link GenerationOptions#constraint()}) only the ids it allows are candidates; with a
+ * repetition penalty ({@link RepetitionPenalty}) the logits are penalised before the candidates are chosen from.
  */
 final class ByteUnits implements Units {
 
@@ -21,6 +22,7 @@ final class ByteUnits implements Units {
     private final SubwordSuffixTrie.Cursor cursor;
     private final double boundaryBias;
     private final ConstrainedBytes constraint; // null: unconstrained
+    private final RepetitionPenalty repetition; // null: off
 
     /**
      * @param trie the retained-subword trie; null for a model without retained subword embeddings (rows 0)
@@ -32,6 +34,8 @@ final class ByteUnits implements Units {
         this.cursor = trie == null ? null : trie.cursor();
         this.boundaryBias = options.boundaryBias();
         this.constraint = options.constraint() == null ? null : new ConstrainedBytes(options);
+        this.repetition = options.repetitionPenalty() == 0 ? null
+                : new RepetitionPenalty(options.repetitionPenalty(), options.repetitionMinBytes());
     }
 
     /**
@@ -76,17 +80,62 @@ final class ByteUnits implements Units {
 
     @Override
     public int choose(float[] logits, Sampler sampler) {
+        if (repetition != null) {
+            repetition.apply(logits);
+        }
         if (boundaryBias != 0) { // spec 4.5 gen_boundary_bias: shifts every "ends a patch" logit
             for (int i = BolmoConfig.PLAIN_VOCAB; i < BolmoConfig.FUSED_VOCAB; i++) {
                 logits[i] += (float) boundaryBias;
             }
         }
+        int next;
         if (constraint == null) {
-            return sampler.sample(logits, EMITTABLE);
+            next = sampler.sample(logits, EMITTABLE);
+        } else {
+            next = sampler.sample(logits, constraint.candidates());
+            constraint.chosen(next);
         }
-        int next = sampler.sample(logits, constraint.candidates());
-        constraint.chosen(next);
+        if (repetition != null && plain(next) >= BolmoConfig.BYTE_OFFSET) {
+            repetition.accept(plain(next) - BolmoConfig.BYTE_OFFSET);
+        }
         return next;
+    }
+
+    @Override
+    public boolean boundary(int unit) {
+        return endsPatch(unit);
+    }
+
+    /** σ(z[b + 260] − z[b]): the fused head's P(ends a patch | byte b) for the chosen unit's byte. */
+    @Override
+    public float boundaryProbability(float[] logits, int unit) {
+        int plain = plain(unit);
+        return (float) (1 / (1 + Math.exp((double) logits[plain] - logits[plain + BolmoConfig.PLAIN_VOCAB])));
+    }
+
+    /**
+     * The prompt's bytes (BOS excluded): the predictor's β and exp(ℓ) for the ids the prefill kept, the forced
+     * decision on the rolled-back last byte with σ(z[b + 260] − z[b]) of {@code forcedLogits}.
+     */
+    @Override
+    public ByteBoundaries promptBoundaries(int[] prompt, boolean[] beta, float[] logProbs, float[] forcedLogits,
+            int forced) {
+        int n = prompt.length - 1;
+        int[] bytes = new int[n];
+        boolean[] ends = new boolean[n];
+        float[] p = new float[n];
+        for (int i = 0; i < n; i++) {
+            int t = i + 1; // position in the prompt ids, BOS at 0
+            bytes[i] = prompt[t] - BolmoConfig.BYTE_OFFSET;
+            if (t < beta.length) {
+                ends[i] = beta[t];
+                p[i] = (float) Math.exp(logProbs[t]);
+            } else if (forced >= 0) {
+                ends[i] = endsPatch(forced);
+                p[i] = boundaryProbability(forcedLogits, forced);
+            }
+        }
+        return new ByteBoundaries(bytes, ends, p);
     }
 
     @Override

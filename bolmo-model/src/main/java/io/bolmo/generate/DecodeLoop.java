@@ -26,6 +26,16 @@ final class DecodeLoop {
         /** The text bytes (0..255) of a generated unit that is not a stopping EOS; may be empty. */
         int[] bytes(int unit);
 
+        /** Whether {@code unit} ends a patch (Bolmo's fused flag); false for a model without patches. */
+        default boolean boundary(int unit) {
+            return false;
+        }
+
+        /** P(the chosen unit's byte ends a patch) from the {@code logits} it was chosen from; NaN without patches. */
+        default float boundaryProbability(float[] logits, int unit) {
+            return Float.NaN;
+        }
+
         /** The output is complete (a constraint admits nothing more): stop after the unit just chosen. */
         default boolean complete() {
             return false;
@@ -113,8 +123,10 @@ final class DecodeLoop {
         }
         generated++;
         pending = next;
+        boolean boundary = units.boundary(next);
+        float probability = options.reportBoundaries() ? units.boundaryProbability(logits, next) : Float.NaN;
         for (int b : units.bytes(next)) {
-            if (text.accept(b)) {
+            if (text.accept(b, boundary, probability)) {
                 return new Outcome(FinishReason.STOP, generated);
             }
         }

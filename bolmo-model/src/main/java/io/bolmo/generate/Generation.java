@@ -34,7 +34,8 @@ final class Generation implements AutoCloseable {
         this.start = System.nanoTime();
         this.units = units;
         this.promptUnits = units.promptUnits(prompt);
-        this.text = new TextStream(options.stop(), listener);
+        boolean report = options.reportBoundaries();
+        this.text = new TextStream(options.stop(), report, listener);
         Sampler sampler = new Sampler(options);
         Engine.Sequence s;
         try {
@@ -50,6 +51,11 @@ final class Generation implements AutoCloseable {
             if (seq != null && candidates != null) {
                 forced = sampler.sample(logits, candidates);
                 listener.onStep(forced);
+            }
+            ByteBoundaries promptPatches = seq == null || !report ? null : units.promptBoundaries(prompt,
+                    seq.promptBoundaries(), seq.promptBoundaryLogProbs(), logits, forced);
+            if (promptPatches != null) {
+                listener.onPromptBoundaries(promptPatches);
             }
             this.prefillPatches = seq == null ? 0 : seq.patches();
             this.loop = new DecodeLoop(units, forced, sampler, text, options, listener);

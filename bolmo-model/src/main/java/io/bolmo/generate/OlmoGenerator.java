@@ -27,6 +27,11 @@ public final class OlmoGenerator implements Generator {
             throw new IllegalArgumentException("constraint = " + options.constraint() + " is invalid here: constrained"
                     + " decoding is byte-level, for Bolmo models only");
         }
+        if (options.repetitionPenalty() != 0 || options.reportBoundaries()) {
+            throw new IllegalArgumentException("repetitionPenalty = " + options.repetitionPenalty()
+                    + ", reportBoundaries = " + options.reportBoundaries() + " is invalid here: the repetition penalty"
+                    + " and boundary reports are byte-level, for Bolmo models only (use 0 and false)");
+        }
         try (Generation g = new Generation(engine, units, promptIds, options, listener, listener::isCancelled)) {
             return g.runAlone(engine);
         }

@@ -18,4 +18,13 @@ interface Units extends DecodeLoop.Units {
 
     /** How many prompt units a result reports. */
     int promptUnits(int[] prompt);
+
+    /**
+     * The prompt's patches as the prefill ran them ({@link ByteBoundaries}), given the sequence's β and ℓ and the
+     * forced decision (−1: none) with the logits it came from; null for a model without patches.
+     */
+    default ByteBoundaries promptBoundaries(int[] prompt, boolean[] beta, float[] logProbs, float[] forcedLogits,
+            int forced) {
+        return null;
+    }
 }

@@ -52,6 +52,11 @@ public final class Utf8StreamDecoder {
         return pending.position() > 0;
     }
 
+    /** Bytes pushed but not yet decoded: the start of an unfinished code point (0..3). */
+    public int pendingBytes() {
+        return pending.position();
+    }
+
     private void ensureRoom(int n) {
         if (pending.remaining() < n) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + n));

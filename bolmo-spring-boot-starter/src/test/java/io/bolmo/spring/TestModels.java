@@ -62,13 +62,8 @@ public final class TestModels {
             running.incrementAndGet();
             CompletableFuture<GenerationResult> done;
             try {
-                done = delegate.submit(messages, options, new GenerationListener() {
+                done = delegate.submit(messages, options, new io.bolmo.generate.ForwardingGenerationListener(listener) {
                     private boolean checked;
-
-                    @Override
-                    public void onText(String piece) {
-                        listener.onText(piece);
-                    }
 
                     @Override
                     public void onStep(int fusedId) {

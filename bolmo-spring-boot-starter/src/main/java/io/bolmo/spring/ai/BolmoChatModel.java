@@ -1,5 +1,6 @@
 package io.bolmo.spring.ai;
 
+import io.bolmo.generate.ByteBoundaries;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
@@ -21,7 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CancellationException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +71,19 @@ import reactor.core.publisher.FluxSink;
  * response carries them as {@link AssistantMessage.ToolCall}s (finish reason {@code TOOL_CALLS}); as in every Spring
  * AI 2.0 model, ChatClient's tool-calling advisor runs them and sends the results back, which the template renders.
  * A stream shows the reply's text and never the calls block; its last chunk carries the calls.
+ *
+ * <p>With {@link BolmoChatOptions#getBoundaries()} the model's patches come along (Spring AI's place for what one
+ * generation adds is its {@link ChatGenerationMetadata}): every streamed chunk's generation metadata holds under
+ * {@value #BOUNDARIES} the {@link ByteBoundaries} of exactly the bytes of its text (chunks of a reply that may call
+ * tools carry none: their text is filtered), {@code call}'s those of the whole reply, and the final response's
+ * metadata holds the prompt's under {@value #PROMPT_BOUNDARIES}.
  */
 public class BolmoChatModel implements ChatModel, AutoCloseable {
+
+    /** Generation metadata key of a chunk's (or a reply's) {@link ByteBoundaries}. */
+    public static final String BOUNDARIES = "boundaries";
+    /** Response metadata key of the prompt's {@link ByteBoundaries} (every message after the chat template). */
+    public static final String PROMPT_BOUNDARIES = "prompt-boundaries";
 
     public static final String PROVIDER = "bolmo";
 
@@ -140,10 +152,11 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
         return ChatModelObservationDocumentation.CHAT_MODEL_OPERATION
                 .observation(observationConvention, DEFAULT_CONVENTION, () -> context, observationRegistry)
                 .observe(() -> {
-                    Running run = new Running(request, piece -> {});
+                    Running run = new Running(request, (piece, boundaries) -> {});
                     GenerationResult result = Generations.await(start(run), run::stop);
-                    ChatResponse response = new ChatResponse(List.of(run.request.generation(result, true)),
-                            metadata(request, result));
+                    ChatResponse response = new ChatResponse(
+                            List.of(run.request.generation(result, true, run.replyBoundaries())),
+                            metadata(request, result, run.promptBoundaries));
                     context.setResponse(response);
                     return response;
                 });
@@ -163,7 +176,7 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
                 Running run;
                 CompletableFuture<GenerationResult> done;
                 try {
-                    run = new Running(request, piece -> sink.next(chunk(piece)));
+                    run = new Running(request, (piece, boundaries) -> sink.next(chunk(piece, boundaries)));
                     done = start(run);
                 } catch (RuntimeException rejected) {
                     sink.error(rejected);
@@ -177,10 +190,10 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
                     } else {
                         String held = run.flush();
                         if (!held.isEmpty()) {
-                            sink.next(chunk(held));
+                            sink.next(chunk(held, null));
                         }
-                        sink.next(new ChatResponse(List.of(run.request.generation(result, false)),
-                                metadata(request, result)));
+                        sink.next(new ChatResponse(List.of(run.request.generation(result, false, null)),
+                                metadata(request, result, run.promptBoundaries)));
                         sink.complete();
                     }
                 });
@@ -193,8 +206,12 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
         });
     }
 
-    private static ChatResponse chunk(String piece) {
-        return new ChatResponse(List.of(new Generation(new AssistantMessage(piece))));
+    private static ChatResponse chunk(String piece, @Nullable ByteBoundaries boundaries) {
+        if (boundaries == null) {
+            return new ChatResponse(List.of(new Generation(new AssistantMessage(piece))));
+        }
+        return new ChatResponse(List.of(new Generation(new AssistantMessage(piece),
+                ChatGenerationMetadata.builder().metadata(BOUNDARIES, boundaries).build())));
     }
 
     /** Spring AI 2.0 rule: prompt options are used as given, otherwise the defaults; never merged here. */
@@ -246,7 +263,7 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
         return out;
     }
 
-    private ChatResponseMetadata metadata(Prompt request, GenerationResult r) {
+    private ChatResponseMetadata metadata(Prompt request, GenerationResult r, @Nullable ByteBoundaries prompt) {
         Map<String, Object> nativeUsage = new LinkedHashMap<>();
         nativeUsage.put("promptBytes", r.promptUnits());
         nativeUsage.put("generatedBytes", r.generatedUnits());
@@ -259,6 +276,9 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
                 .keyValue("prefill-duration", Duration.ofNanos(r.prefillNanos()))
                 .keyValue("decode-duration", Duration.ofNanos(r.decodeNanos()))
                 .keyValue("total-duration", Duration.ofNanos(r.prefillNanos() + r.decodeNanos()));
+        if (prompt != null) {
+            b.keyValue(PROMPT_BOUNDARIES, prompt);
+        }
         String model = request.getOptions() == null ? null : request.getOptions().getModel();
         if (model != null) {
             b.model(model);
@@ -298,11 +318,15 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
 
         private final BolmoRequest request;
         private final ToolCallFormat.@Nullable ContentFilter filter;
-        private final Consumer<String> onText;
+        private final BiConsumer<String, ByteBoundaries> onText;
+        private final List<ByteBoundaries> reply = new ArrayList<>(); // with boundaries: every piece's, for call()
+        private @Nullable ByteBoundaries pending; // the report of the piece that comes next
+        private volatile @Nullable ByteBoundaries promptBoundaries;
         private volatile boolean cancelled;
         private volatile CompletableFuture<GenerationResult> done; // set before it counts as running
 
-        Running(Prompt request, Consumer<String> onText) {
+        /** {@code onText}: each piece with the report of its bytes (null unless boundaries are asked for). */
+        Running(Prompt request, BiConsumer<String, ByteBoundaries> onText) {
             this.request = BolmoRequest.of(request, toolCallingManager, engine.toolFormat());
             this.filter = this.request.contentFilter();
             this.onText = onText;
@@ -336,17 +360,36 @@ public class BolmoChatModel implements ChatModel, AutoCloseable {
 
         @Override
         public void onText(String piece) {
+            ByteBoundaries boundaries = pending;
+            pending = null;
             if (!cancelled) {
                 String shown = piece;
                 if (filter != null) {
                     synchronized (filter) {
                         shown = filter.push(piece);
                     }
+                    boundaries = null; // the shown text is not the piece's bytes
                 }
                 if (!shown.isEmpty()) {
-                    onText.accept(shown);
+                    onText.accept(shown, boundaries);
                 }
             }
+        }
+
+        @Override
+        public void onBoundaries(ByteBoundaries piece) {
+            pending = piece;
+            reply.add(piece);
+        }
+
+        @Override
+        public void onPromptBoundaries(ByteBoundaries prompt) {
+            promptBoundaries = prompt;
+        }
+
+        /** The whole reply's report, once the generation has ended; null unless boundaries were asked for. */
+        @Nullable ByteBoundaries replyBoundaries() {
+            return request.options.reportBoundaries() ? ByteBoundaries.concat(reply) : null;
         }
 
         /** The text held back at the end because it might have opened a calls block, and did not. */

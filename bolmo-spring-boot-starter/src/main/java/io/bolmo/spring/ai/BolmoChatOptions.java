@@ -17,7 +17,8 @@ import org.springframework.ai.tool.ToolCallback;
  *
  * <p>Bolmo is a byte-level model, so every "token" count is a count of UTF-8 bytes: {@link #getMaxTokens()} is the
  * most new <em>bytes</em> to generate, and the usage in responses reports bytes. Unset fields ({@code null}) take
- * the engine's defaults: greedy decoding, no top-k/top-p, 256 bytes, no stop sequences, no boundary bias.
+ * the engine's defaults: greedy decoding, no top-k/top-p, 256 bytes, no stop sequences, no boundary bias, no
+ * repetition penalty, no boundary reports.
  * Frequency and presence penalties are not supported and must stay unset. {@link #toGenerationOptions()} is the one
  * mapping onto the engine's options.
  *
@@ -73,6 +74,25 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
     private final @Nullable Double boundaryBias;
 
     /**
+     * Byte-level repetition penalty (0 = off, the default): a byte that would extend a span of at least
+     * repetition-min-bytes bytes already generated earlier loses this much times 1.75 per extra byte from its
+     * logits, so decoding does not loop.
+     */
+    private final @Nullable Double repetitionPenalty;
+
+    /**
+     * Shortest repeat, in bytes, the repetition penalty acts on (default 16).
+     */
+    private final @Nullable Integer repetitionMinBytes;
+
+    /**
+     * Report Bolmo's patches: every streamed chunk carries, in its generation metadata under "boundaries", the bytes
+     * of its text with whether each ends a patch and the model's probability that it does; the final response the
+     * prompt's under "prompt-boundaries" (default false).
+     */
+    private final @Nullable Boolean boundaries;
+
+    /**
      * The output schema, tools, tool context, tool choice and parallel calls: per request, never properties. Set once
      * by {@link Builder#build()} before the object is handed out, and never again; not final because Boot binds the
      * other fields through the one constructor, and a second constructor would hide them from Boot's binder and its
@@ -83,7 +103,8 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
     /** Checks every value now, with the engine's messages, so a bad one fails where it is set. */
     private BolmoChatOptions(@Nullable String model, @Nullable Double temperature, @Nullable Integer topK,
             @Nullable Double topP, @Nullable Integer maxTokens, @Nullable List<String> stopSequences,
-            @Nullable Long seed, @Nullable Double boundaryBias) {
+            @Nullable Long seed, @Nullable Double boundaryBias, @Nullable Double repetitionPenalty,
+            @Nullable Integer repetitionMinBytes, @Nullable Boolean boundaries) {
         this.model = model;
         this.temperature = temperature;
         this.topK = topK;
@@ -92,6 +113,9 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
         this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
         this.seed = seed;
         this.boundaryBias = boundaryBias;
+        this.repetitionPenalty = repetitionPenalty;
+        this.repetitionMinBytes = repetitionMinBytes;
+        this.boundaries = boundaries;
         toGenerationOptions();
     }
 
@@ -102,9 +126,10 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
     @Override
     public Builder mutate() {
         return new Builder().model(model).temperature(temperature).topK(topK).topP(topP).maxTokens(maxTokens)
-                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias).outputSchema(tools.outputSchema())
-                .toolCallbacks(tools.callbacks()).toolContext(tools.context()).toolChoice(tools.choice())
-                .parallelToolCalls(tools.parallel());
+                .stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias)
+                .repetitionPenalty(repetitionPenalty).repetitionMinBytes(repetitionMinBytes).boundaries(boundaries)
+                .outputSchema(tools.outputSchema()).toolCallbacks(tools.callbacks()).toolContext(tools.context())
+                .toolChoice(tools.choice()).parallelToolCalls(tools.parallel());
     }
 
     /**
@@ -150,6 +175,15 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
         }
         if (boundaryBias != null) {
             b.boundaryBias(boundaryBias);
+        }
+        if (repetitionPenalty != null) {
+            b.repetitionPenalty(repetitionPenalty);
+        }
+        if (repetitionMinBytes != null) {
+            b.repetitionMinBytes(repetitionMinBytes);
+        }
+        if (boundaries != null) {
+            b.reportBoundaries(boundaries);
         }
         return b.build();
     }
@@ -203,6 +237,18 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
         return boundaryBias;
     }
 
+    public @Nullable Double getRepetitionPenalty() {
+        return repetitionPenalty;
+    }
+
+    public @Nullable Integer getRepetitionMinBytes() {
+        return repetitionMinBytes;
+    }
+
+    public @Nullable Boolean getBoundaries() {
+        return boundaries;
+    }
+
     /** JSON Schema text the reply must be valid under; null for free text. */
     @Override
     public @Nullable String getOutputSchema() {
@@ -235,19 +281,24 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
                 && Objects.equals(temperature, that.temperature) && Objects.equals(topK, that.topK)
                 && Objects.equals(topP, that.topP) && Objects.equals(maxTokens, that.maxTokens)
                 && Objects.equals(stopSequences, that.stopSequences) && Objects.equals(seed, that.seed)
-                && Objects.equals(boundaryBias, that.boundaryBias) && tools.equals(that.tools);
+                && Objects.equals(boundaryBias, that.boundaryBias)
+                && Objects.equals(repetitionPenalty, that.repetitionPenalty)
+                && Objects.equals(repetitionMinBytes, that.repetitionMinBytes)
+                && Objects.equals(boundaries, that.boundaries) && tools.equals(that.tools);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias, tools);
+        return Objects.hash(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias,
+                repetitionPenalty, repetitionMinBytes, boundaries, tools);
     }
 
     @Override
     public String toString() {
         return "BolmoChatOptions{model=" + model + ", temperature=" + temperature + ", topK=" + topK + ", topP=" + topP
                 + ", maxTokens=" + maxTokens + ", stopSequences=" + stopSequences + ", seed=" + seed
-                + ", boundaryBias=" + boundaryBias + ", " + tools + "}";
+                + ", boundaryBias=" + boundaryBias + ", repetitionPenalty=" + repetitionPenalty
+                + ", repetitionMinBytes=" + repetitionMinBytes + ", boundaries=" + boundaries + ", " + tools + "}";
     }
 
     /**
@@ -259,6 +310,9 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
 
         private @Nullable Long seed;
         private @Nullable Double boundaryBias;
+        private @Nullable Double repetitionPenalty;
+        private @Nullable Integer repetitionMinBytes;
+        private @Nullable Boolean boundaries;
         private @Nullable String outputSchema;
         private @Nullable ToolChoice toolChoice;
         private @Nullable Boolean parallelToolCalls;
@@ -293,6 +347,24 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
             return this;
         }
 
+        /** Byte-level repetition penalty (0 = off); see {@link io.bolmo.generate.GenerationOptions}. */
+        public Builder repetitionPenalty(@Nullable Double repetitionPenalty) {
+            this.repetitionPenalty = repetitionPenalty;
+            return this;
+        }
+
+        /** Shortest repeat in bytes the repetition penalty acts on. */
+        public Builder repetitionMinBytes(@Nullable Integer repetitionMinBytes) {
+            this.repetitionMinBytes = repetitionMinBytes;
+            return this;
+        }
+
+        /** Report every byte's patch decision and probability in the responses' metadata. */
+        public Builder boundaries(@Nullable Boolean boundaries) {
+            this.boundaries = boundaries;
+            return this;
+        }
+
         @Override
         public Builder combineWith(ChatOptions.Builder<?> other) {
             super.combineWith(other);
@@ -302,6 +374,15 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
                 }
                 if (that.boundaryBias != null) {
                     this.boundaryBias = that.boundaryBias;
+                }
+                if (that.repetitionPenalty != null) {
+                    this.repetitionPenalty = that.repetitionPenalty;
+                }
+                if (that.repetitionMinBytes != null) {
+                    this.repetitionMinBytes = that.repetitionMinBytes;
+                }
+                if (that.boundaries != null) {
+                    this.boundaries = that.boundaries;
                 }
                 if (that.outputSchema != null) {
                     this.outputSchema = that.outputSchema;
@@ -321,7 +402,7 @@ public final class BolmoChatOptions implements ToolCallingChatOptions, Structure
             reject("frequencyPenalty", frequencyPenalty);
             reject("presencePenalty", presencePenalty);
             BolmoChatOptions options = new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences,
-                    seed, boundaryBias);
+                    seed, boundaryBias, repetitionPenalty, repetitionMinBytes, boundaries);
             if (outputSchema != null) {
                 BolmoConstraints.schema(outputSchema); // a bad schema fails here, naming its part
             }

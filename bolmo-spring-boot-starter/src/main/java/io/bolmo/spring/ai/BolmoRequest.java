@@ -1,5 +1,6 @@
 package io.bolmo.spring.ai;
 
+import io.bolmo.generate.ByteBoundaries;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
@@ -83,9 +84,9 @@ final class BolmoRequest {
 
     /**
      * The reply as Spring AI carries it: its content (left out when it was streamed already) and its tool calls,
-     * with finish reason {@value #TOOL_CALLS} when it calls tools.
+     * with finish reason {@value #TOOL_CALLS} when it calls tools, and the reply's patches when they were asked for.
      */
-    Generation generation(GenerationResult result, boolean withContent) {
+    Generation generation(GenerationResult result, boolean withContent, @Nullable ByteBoundaries boundaries) {
         String content = result.text();
         List<AssistantMessage.ToolCall> calls = List.of();
         if (!tools.isEmpty()) {
@@ -96,8 +97,12 @@ final class BolmoRequest {
                     .toList();
         }
         String finish = calls.isEmpty() ? result.finishReason().name() : TOOL_CALLS;
+        ChatGenerationMetadata.Builder metadata = ChatGenerationMetadata.builder().finishReason(finish);
+        if (boundaries != null) {
+            metadata.metadata(BolmoChatModel.BOUNDARIES, boundaries);
+        }
         return new Generation(AssistantMessage.builder().content(withContent ? content : "").toolCalls(calls).build(),
-                ChatGenerationMetadata.builder().finishReason(finish).build());
+                metadata.build());
     }
 
     /** A constrained reply always parses; one cut short by cancellation may end inside a call, which is dropped. */

@@ -77,6 +77,48 @@ class BolmoChatModelTests extends TinyModelTestBase {
     }
 
     /**
+     * With boundaries on, each streamed chunk carries the patch report of exactly its text's bytes, the joined
+     * reports equal the blocking call's, and the final response carries the prompt's: every byte of the templated
+     * prompt (BOS excluded).
+     */
+    @Test
+    void boundariesComeWithEveryChunkAndTheirBytesAreTheText() {
+        BolmoChatModel m = model();
+        Prompt prompt = new Prompt(List.of(new SystemMessage("Be brief."), new UserMessage("Hi there")),
+                BolmoChatOptions.builder().maxTokens(40).boundaries(true).build());
+        ChatResponse blocking = m.call(prompt);
+        io.bolmo.generate.ByteBoundaries whole = blocking.getResult().getMetadata()
+                .get(BolmoChatModel.BOUNDARIES);
+        assertThat(whole).isNotNull();
+        assertThat(whole.length()).isPositive();
+
+        List<ChatResponse> chunks = m.stream(prompt).collectList().block(Duration.ofSeconds(30));
+        List<io.bolmo.generate.ByteBoundaries> pieces = new java.util.ArrayList<>();
+        for (ChatResponse c : chunks.subList(0, chunks.size() - 1)) {
+            io.bolmo.generate.ByteBoundaries b = c.getResult().getMetadata().get(BolmoChatModel.BOUNDARIES);
+            assertThat(b).as("chunk %s", c.getResult().getOutput().getText()).isNotNull();
+            byte[] raw = new byte[b.length()];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = (byte) b.bytes()[i];
+            }
+            assertThat(new String(raw, java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(c.getResult().getOutput().getText());
+            pieces.add(b);
+        }
+        assertThat(io.bolmo.generate.ByteBoundaries.concat(pieces)).isEqualTo(whole);
+        io.bolmo.generate.ByteBoundaries promptPatches = chunks.get(chunks.size() - 1).getMetadata()
+                .get(BolmoChatModel.PROMPT_BOUNDARIES);
+        assertThat(promptPatches.length()).isEqualTo(chunks.get(chunks.size() - 1).getMetadata().getUsage()
+                .getPromptTokens());
+        assertThat(promptPatches.patchEnds()).isPositive();
+
+        ChatResponse off = m.call(new Prompt(prompt.getInstructions(),
+                BolmoChatOptions.builder().maxTokens(40).build()));
+        assertThat((Object) off.getResult().getMetadata().get(BolmoChatModel.BOUNDARIES)).isNull();
+        assertThat(off.getResult().getOutput().getText()).isEqualTo(blocking.getResult().getOutput().getText());
+    }
+
+    /**
      * Concurrent calls are decoded together: fewer scheduler steps than bytes generated, and each answer is the one
      * the same request gets alone (greedy).
      */

@@ -13,7 +13,8 @@ class BolmoChatOptionsTests {
     @Test
     void builderMutateAndEngineOptions() {
         BolmoChatOptions o = BolmoChatOptions.builder().model("m").temperature(0.5).topK(7).topP(0.9).maxTokens(12)
-                .stopSequences(List.of("END")).seed(42L).boundaryBias(0.25).build();
+                .stopSequences(List.of("END")).seed(42L).boundaryBias(0.25).repetitionPenalty(0.5)
+                .repetitionMinBytes(10).boundaries(true).build();
         BolmoChatOptions copy = o.mutate().build();
         assertThat(copy).isEqualTo(o).hasSameHashCodeAs(o).isNotSameAs(o);
         assertThat(o.mutate().maxTokens(3).build().getMaxTokens()).isEqualTo(3);
@@ -27,6 +28,11 @@ class BolmoChatOptionsTests {
         assertThat(g.seed()).isEqualTo(42L);
         assertThat(g.stop()).containsExactly("END");
         assertThat(g.boundaryBias()).isEqualTo(0.25);
+        assertThat(g.repetitionPenalty()).isEqualTo(0.5);
+        assertThat(g.repetitionMinBytes()).isEqualTo(10);
+        assertThat(g.reportBoundaries()).isTrue();
+        assertThat(o.mutate().repetitionPenalty(1.0).build()).isNotEqualTo(o);
+        assertThat(o.mutate().boundaries(false).build()).isNotEqualTo(o);
     }
 
     @Test
@@ -45,6 +51,11 @@ class BolmoChatOptionsTests {
         assertThat(b.getTemperature()).isEqualTo(0.3);
         assertThat(b.getSeed()).isEqualTo(1L);
         assertThat(b.getBoundaryBias()).isEqualTo(0.5);
+        BolmoChatOptions withPenalty = BolmoChatOptions.builder().repetitionPenalty(0.5).repetitionMinBytes(9)
+                .combineWith(BolmoChatOptions.builder().boundaries(true).repetitionPenalty(2.0)).build();
+        assertThat(withPenalty.getRepetitionPenalty()).isEqualTo(2.0);
+        assertThat(withPenalty.getRepetitionMinBytes()).isEqualTo(9);
+        assertThat(withPenalty.getBoundaries()).isTrue();
         BolmoChatOptions withSeed = BolmoChatOptions.builder().seed(1L)
                 .combineWith(BolmoChatOptions.builder().seed(9L)).build();
         assertThat(withSeed.getSeed()).isEqualTo(9L);
@@ -64,5 +75,9 @@ class BolmoChatOptionsTests {
                 .hasMessageContaining("temperature = -1.0");
         assertThatThrownBy(() -> BolmoChatOptions.from(ChatOptions.builder().frequencyPenalty(0.2).build()))
                 .hasMessageContaining("frequencyPenalty = 0.2");
+        assertThatThrownBy(() -> BolmoChatOptions.builder().repetitionPenalty(-0.5).build())
+                .hasMessageContaining("repetitionPenalty = -0.5");
+        assertThatThrownBy(() -> BolmoChatOptions.builder().repetitionMinBytes(0).build())
+                .hasMessageContaining("repetitionMinBytes = 0");
     }
 }

@@ -59,13 +59,15 @@ class BolmoChatAutoConfigurationTests {
                 "spring.ai.bolmo.chat.options.top-k=5", "spring.ai.bolmo.chat.options.top-p=0.9",
                 "spring.ai.bolmo.chat.options.max-tokens=32", "spring.ai.bolmo.chat.options.stop-sequences=END,STOP",
                 "spring.ai.bolmo.chat.options.seed=3", "spring.ai.bolmo.chat.options.boundary-bias=0.1",
+                "spring.ai.bolmo.chat.options.repetition-penalty=0.75",
+                "spring.ai.bolmo.chat.options.repetition-min-bytes=10", "spring.ai.bolmo.chat.options.boundaries=true",
                 "spring.ai.bolmo.chat.max-concurrent-generations=3",
                 "spring.ai.bolmo.chat.generation-timeout=5s").run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(BolmoChatModel.class).hasSingleBean(Bolmo.class);
                     BolmoChatProperties props = context.getBean(BolmoChatProperties.class);
                     BolmoChatOptions expected = BolmoChatOptions.builder().model("tiny-olmo3").temperature(0.7).topK(5)
                             .topP(0.9).maxTokens(32).stopSequences(List.of("END", "STOP")).seed(3L)
-                            .boundaryBias(0.1).build();
+                            .boundaryBias(0.1).repetitionPenalty(0.75).repetitionMinBytes(10).boundaries(true).build();
                     assertThat(props.getOptions()).isEqualTo(expected.mutate().model(null).build());
                     assertThat(props.deprecatedKeys()).isEmpty();
                     assertThat(context.getBean(BolmoChatModel.class).getOptions()).isEqualTo(expected);
@@ -288,7 +290,8 @@ class BolmoChatAutoConfigurationTests {
             assertThat(json).contains("spring.ai.bolmo.chat.model-directory", "spring.ai.bolmo.chat.options.max-tokens",
                     "spring.ai.bolmo.chat.generation-timeout", "spring.ai.bolmo.chat.max-concurrent-generations",
                     "spring.ai.bolmo.chat.max-prompt-bytes", "spring.ai.bolmo.chat.max-concurrent-prompt-bytes",
-                    "UTF-8 bytes");
+                    "UTF-8 bytes", "spring.ai.bolmo.chat.options.repetition-penalty",
+                    "spring.ai.bolmo.chat.options.repetition-min-bytes", "spring.ai.bolmo.chat.options.boundaries");
             JsonNode properties = new ObjectMapper().readTree(json).get("properties");
             Map<String, JsonNode> byName = new HashMap<>();
             properties.forEach(p -> byName.put(p.get("name").asString(), p));

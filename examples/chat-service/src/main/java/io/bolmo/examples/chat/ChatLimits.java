@@ -11,6 +11,15 @@ import org.springframework.stereotype.Component;
 public class ChatLimits {
 
     static final double MAX_TEMPERATURE = 2.0;
+    /** Beyond ±10 every byte would end a patch, or none would: a mistake, not a setting. */
+    static final double MAX_BOUNDARY_BIAS = 10.0;
+    /** 10 already forbids any repeat past repetition-min-bytes; more only hides typos. */
+    static final double MAX_REPETITION_PENALTY = 10.0;
+    /** OpenAI allows up to 4 stop sequences. */
+    static final int MAX_STOP_SEQUENCES = 4;
+    static final int MAX_STOP_CHARS = 64;
+    /** A conversation id as the page makes it (a UUID), or any short token of a client's choosing. */
+    private static final java.util.regex.Pattern CONVERSATION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final int maxMessageChars;
     private final int maxTokens;
@@ -46,6 +55,61 @@ public class ChatLimits {
                     + MAX_TEMPERATURE + " (0 = greedy)");
         }
         return value;
+    }
+
+    public Double topP(String name, Double value) {
+        if (value != null && !(value > 0 && value <= 1)) {
+            throw new BadRequestException(name + " = " + value + " is invalid: it must be greater than 0 and at most 1"
+                    + " (1 = off)");
+        }
+        return value;
+    }
+
+    public Double boundaryBias(String name, Double value) {
+        return range(name, value, -MAX_BOUNDARY_BIAS, MAX_BOUNDARY_BIAS, " (0 = the model's own patches)");
+    }
+
+    public Double repetitionPenalty(String name, Double value) {
+        return range(name, value, 0, MAX_REPETITION_PENALTY, " (0 = off)");
+    }
+
+    public java.util.List<String> stop(String name, java.util.List<String> value) {
+        if (value == null) {
+            return null;
+        }
+        if (value.size() > MAX_STOP_SEQUENCES) {
+            throw new BadRequestException(name + " has " + value.size() + " sequences; at most " + MAX_STOP_SEQUENCES
+                    + " are allowed");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            String s = value.get(i);
+            if (s == null || s.isEmpty() || s.length() > MAX_STOP_CHARS) {
+                throw new BadRequestException(name + "[" + i + "] = " + (s == null ? "null" : "'" + s + "'")
+                        + " is invalid: each stop sequence must be a non-empty string of at most " + MAX_STOP_CHARS
+                        + " characters");
+            }
+        }
+        return value;
+    }
+
+    public String conversationId(String name, String value) {
+        if (value != null && !CONVERSATION_ID.matcher(value).matches()) {
+            throw new BadRequestException(name + " = '" + (value.length() > 80 ? value.substring(0, 80) + "…" : value)
+                    + "' is invalid: it must be 1 to 64 letters, digits, '-' or '_'");
+        }
+        return value;
+    }
+
+    private static Double range(String name, Double value, double min, double max, String note) {
+        if (value != null && !(value >= min && value <= max)) {
+            throw new BadRequestException(name + " = " + value + " is invalid: it must be between " + min + " and "
+                    + max + note);
+        }
+        return value;
+    }
+
+    public int maxTokensLimit() {
+        return maxTokens;
     }
 
     public int maxMessageChars() {

@@ -43,6 +43,7 @@ import tools.jackson.databind.JsonNode;
  * {@code usage} are bytes, because Bolmo is byte-level. Structured output ({@code response_format}) and function
  * calling ({@code tools}, {@code tool_choice}, {@code tool_calls}, tool-role messages) are mapped by
  * {@link OpenAiTools}; the client runs its tools, so ChatClient's tool loop is switched off here.
+ * {@code "bolmo_boundaries": true} adds the model's patches ({@link BolmoResponseExtension}).
  */
 @RestController
 public class OpenAiCompatibleController {
@@ -55,7 +56,8 @@ public class OpenAiCompatibleController {
             @JsonProperty("stream_options") StreamOptions streamOptions,
             @JsonProperty("response_format") JsonNode responseFormat, JsonNode tools,
             @JsonProperty("tool_choice") JsonNode toolChoice,
-            @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls) {}
+            @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
+            @JsonProperty("bolmo_boundaries") Boolean bolmoBoundaries) {}
 
     /** An assistant turn that called tools ({@code tool_calls}) may have no content, as OpenAI allows. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -113,7 +115,7 @@ public class OpenAiCompatibleController {
         return Mono.fromCallable(() -> request(prompt).call().chatResponse())
                 .subscribeOn(Schedulers.boundedElastic())
                 .map(r -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                        .body(completion(r, id, created, model)));
+                        .body(BolmoResponseExtension.add(completion(r, id, created, model), r)));
     }
 
     private Flux<ServerSentEvent<Object>> stream(Prompt prompt, String id, long created, String model,
@@ -131,7 +133,7 @@ public class OpenAiCompatibleController {
                         delta.put("role", "assistant");
                     }
                     delta.put("content", t.getT2().getResult().getOutput().getText());
-                    return data(chunk(id, created, model, delta, null, null));
+                    return data(BolmoResponseExtension.add(chunk(id, created, model, delta, null, null), t.getT2()));
                 });
         Flux<ServerSentEvent<Object>> tail = Flux.defer(() -> {
             ChatResponse end = last.get();
@@ -146,7 +148,7 @@ public class OpenAiCompatibleController {
                 delta.put("tool_calls", calls);
                 events.add(data(chunk(id, created, model, delta, null, null)));
             }
-            events.add(data(chunk(id, created, model, Map.of(), finish, null)));
+            events.add(data(BolmoResponseExtension.add(chunk(id, created, model, Map.of(), finish, null), end)));
             if (includeUsage && end != null) {
                 events.add(data(chunk(id, created, model, null, null, usage(end.getMetadata().getUsage()))));
             }
@@ -270,7 +272,7 @@ public class OpenAiCompatibleController {
         try {
             BolmoChatOptions.Builder options = BolmoChatOptions.builder().maxTokens(maxTokens)
                     .temperature(request.temperature()).topP(request.topP()).stopSequences(stops(request.stop()))
-                    .seed(request.seed());
+                    .seed(request.seed()).boundaries(request.bolmoBoundaries());
             OpenAiTools.apply(request, options);
             return new Prompt(messages, options.build());
         } catch (ConstraintException e) {

@@ -39,6 +39,46 @@ class ChatEndpointsTests extends ServiceTestBase {
         assertThat(r.body()).contains("event:done");
     }
 
+    private HttpResponse<String> postStream(String json) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/chat/stream")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "text/event-stream, application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The page's stream: settings in the body, pieces with their patches, then done with usage and the prompt's. */
+    @Test
+    void postStreamCarriesSettingsAndPatches() throws Exception {
+        HttpResponse<String> r = postStream("{\"message\":\"Hi\",\"maxTokens\":16,\"boundaries\":true,"
+                + "\"temperature\":0.5,\"seed\":3,\"topP\":0.9,\"repetitionPenalty\":1.5,\"boundaryBias\":0.2,"
+                + "\"stop\":[\"zz\"]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).get().asString().startsWith("text/event-stream");
+        assertThat(r.body()).contains("event:piece", "\"boundaries\":{\"bytes\":[", "\"ends\":[", "\"p\":[",
+                "event:done", "\"prompt\":{\"bytes\":[", "\"patches\":");
+    }
+
+    /** Each setting is checked with its range; the message names the field and what is allowed. */
+    @Test
+    void badSettingsGet400NamingTheValueAndTheRange() throws Exception {
+        String[][] cases = {
+                {"\"temperature\":5", "temperature = 5.0 is invalid: it must be between 0 and 2.0 (0 = greedy)"},
+                {"\"topP\":0", "topP = 0.0 is invalid: it must be greater than 0 and at most 1 (1 = off)"},
+                {"\"boundaryBias\":11", "boundaryBias = 11.0 is invalid: it must be between -10.0 and 10.0"},
+                {"\"repetitionPenalty\":-1", "repetitionPenalty = -1.0 is invalid: it must be between 0.0 and 10.0"},
+                {"\"stop\":[\"\"]", "stop[0] = '' is invalid: each stop sequence must be a non-empty string"},
+                {"\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]", "stop has 5 sequences; at most 4 are allowed"},
+                {"\"conversationId\":\"../x\"", "conversationId = '../x' is invalid: it must be 1 to 64 letters"},
+                {"\"maxTokens\":5000", "maxTokens = 5000 is invalid: it must be between 1 and 2048"}};
+        for (String[] c : cases) {
+            HttpResponse<String> r = postStream("{\"message\":\"Hi\"," + c[0] + "}");
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(r.body()).as(c[0]).contains(c[1]);
+            HttpResponse<String> plain = postJson("/chat", "{\"message\":\"Hi\"," + c[0] + "}");
+            assertThat(plain.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(plain.body()).as(c[0]).contains(c[1]);
+        }
+    }
+
     @Test
     void badRequestsGet400WithAMessage() throws Exception {
         HttpResponse<String> blank = postJson("/chat", "{\"message\":\"  \"}");
