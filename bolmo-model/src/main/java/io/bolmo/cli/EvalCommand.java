@@ -1,19 +1,9 @@
 package io.bolmo.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.bolmo.Bolmo;
-import io.bolmo.eval.BolmoScorer;
+import io.bolmo.eval.EvalModels;
 import io.bolmo.eval.EvalOptions;
 import io.bolmo.eval.EvalReport;
-import io.bolmo.eval.Evaluation;
 import io.bolmo.eval.HeldOutDocuments;
-import io.bolmo.eval.SubwordTokenizer;
-import io.bolmo.eval.TeacherScorer;
-import io.bolmo.tokenize.ChatTemplate;
-import io.bolmo.io.HfCheckpoint;
-import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
-import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
 import java.io.IOException;
@@ -100,29 +90,16 @@ final class EvalCommand implements Callable<Integer> {
         try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {
             documents = HeldOutDocuments.of(c, heldOutEvery, maxDocs);
         }
-        try (Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(device, tokenizer, ChatTemplate.OLMO));
-                SubwordTokenizer subword = SubwordTokenizer.open(tokenizerPath(bolmo));
-                Teacher teacher = teacherDir == null ? null : Teacher.load(teacherDir, device)) {
-            TeacherScorer teacherScorer = null;
-            if (teacher != null) {
-                SubwordVocabulary v = subword.vocabulary();
-                int vocabSize = teacher.model.config().vocabSize();
-                if (v.size() > vocabSize) {
-                    throw new IllegalArgumentException("tokenizer " + subword.description() + " has " + v.size()
-                            + " ids but the teacher's vocab_size is " + vocabSize + ": pass its own --tokenizer");
-                }
-                Integer eos = teacher.model.config().eosTokenId();
-                teacherScorer = new TeacherScorer(teacher.model, subword.encoder(), eos != null ? eos : v.eosId());
-            }
+        try (EvalModels models = EvalModels.open(bolmoDir, teacherDir, tokenizer, device)) {
             List<String> notes = new ArrayList<>();
             notes.add("corpus: " + corpus + ", documents with content hash ≡ 0 mod " + heldOutEvery
                     + (maxDocs > 0 ? " (first " + maxDocs + ")" : ""));
-            notes.add("subword tokenizer (teacher input, boundary targets β*): " + subword.description());
+            notes.add("subword tokenizer (teacher input, boundary targets β*): " + models.subword().description());
             notes.add("bits per byte: −Σ log₂ P / UTF-8 bytes; Bolmo P(byte) = P(byte, no-bnd) + P(byte, bnd) on its"
                     + " own predicted boundaries (plain forward, spec 5.5); teacher Σ over its tokens");
             String title = "bolmo eval: " + bolmoDir + (teacherDir != null ? " vs teacher " + teacherDir : "");
-            EvalReport report = new Evaluation(subword.encoder(), subword.vocabulary(), options)
-                    .run(title, notes, documents, BolmoScorer.of(bolmo), teacherScorer);
+            EvalReport report = models.evaluation(options).run(title, notes, documents, models.bolmoScorer(),
+                    models.teacherScorer());
             String md = report.toMarkdown();
             spec.commandLine().getOut().print(md);
             spec.commandLine().getOut().flush();
@@ -131,16 +108,6 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Path tokenizerPath(Bolmo bolmo) {
-        if (tokenizer != null) {
-            return tokenizer;
-        }
-        if (teacherDir != null && Files.isRegularFile(teacherDir.resolve("tokenizer.json"))) {
-            return teacherDir.resolve("tokenizer.json");
-        }
-        return SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
     }
 
     private void check() {
@@ -194,35 +161,6 @@ final class EvalCommand implements Callable<Integer> {
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("--out = '" + file + "': cannot append: " + e.getMessage(), e);
-        }
-    }
-
-    /** The subword teacher, loaded without the {@code Olmo} facade's tokenizer so a bare vocabulary also works. */
-    private static final class Teacher implements AutoCloseable {
-
-        final NDManager manager;
-        final OlmoModel model;
-
-        private Teacher(NDManager manager, OlmoModel model) {
-            this.manager = manager;
-            this.model = model;
-        }
-
-        static Teacher load(Path dir, String device) {
-            NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
-            try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
-                return new Teacher(manager, OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager,
-                        checkpoint)));
-            } catch (RuntimeException e) {
-                manager.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() {
-            model.close();
-            manager.close();
         }
     }
 }

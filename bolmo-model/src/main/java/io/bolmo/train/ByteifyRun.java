@@ -20,13 +20,13 @@ import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.BatchIterator;
 import io.bolmo.train.data.ByteDocumentEncoder;
-import io.bolmo.train.data.Corpus;
-import io.bolmo.train.data.CorpusOptions;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.HfSubwordEncoder;
 import io.bolmo.train.data.PatchCompressor;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.TrainingBatch;
+import io.bolmo.train.data.TrainingDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +56,7 @@ public final class ByteifyRun implements TrainingRun {
     private final BolmoModel student;
     private final ByteifyTrainer trainer;
     private final HfSubwordEncoder encoder;
-    private final Corpus corpus;
+    private final TrainingDocuments documents;
     private final BatchIterator batches;
     private final PatchCompressor compressor;
     private final String tokenizerJson;
@@ -64,17 +64,17 @@ public final class ByteifyRun implements TrainingRun {
     private WriteHook writeHook = tmp -> { };
 
     private ByteifyRun(ByteifyParameters params, NDManager manager, OlmoModel teacher, BolmoModel student,
-            SubwordVocabulary vocab, HfSubwordEncoder encoder, Corpus corpus, DataCursor cursor,
+            SubwordVocabulary vocab, HfSubwordEncoder encoder, TrainingDocuments documents, DataCursor cursor,
             String tokenizerJson) {
         this.params = params;
         this.manager = manager;
         this.teacher = teacher;
         this.student = student;
         this.encoder = encoder;
-        this.corpus = corpus;
+        this.documents = documents;
         this.tokenizerJson = tokenizerJson;
         this.trainer = new ByteifyTrainer(params.settings(), student, teacher, vocab, SubwordSuffixTrie.build(vocab));
-        this.batches = BatchIterator.resume(corpus, new ByteDocumentEncoder(encoder, vocab), pipeline(params), cursor);
+        this.batches = BatchIterator.resume(documents, pipeline(params), cursor);
         this.compressor = new PatchCompressor(params.compression(), vocab.eosId(), vocab.padId(), params.seed());
         this.cursor = cursor;
     }
@@ -125,8 +125,10 @@ public final class ByteifyRun implements TrainingRun {
             SubwordVocabulary vocab = SubwordVocabulary.load(tokenizer);
             HfSubwordEncoder encoder = HfSubwordEncoder.open(tokenizer);
             opened.add(encoder);
-            Corpus corpus = Corpus.open(params.corpus(), CorpusOptions.DEFAULT);
-            opened.add(corpus);
+            // the corpus, or shards the prepare job made of it (the same batches, without tokenizing)
+            TrainingDocuments documents = TrainingDocuments.open(params.corpus(), DataFormat.TEXT,
+                    new ByteDocumentEncoder(encoder, vocab), tokenizer);
+            opened.add(documents);
             OlmoModel teacher = params.stage() == Stage.STAGE1 ? loadTeacher(params.init(), manager) : null;
             BolmoModel student;
             if (studentDir != null) {
@@ -137,7 +139,7 @@ public final class ByteifyRun implements TrainingRun {
             } else {
                 student = loadStudent(params.init(), manager);
             }
-            return new ByteifyRun(params, manager, teacher, student, vocab, encoder, corpus, cursor, tokenizerJson);
+            return new ByteifyRun(params, manager, teacher, student, vocab, encoder, documents, cursor, tokenizerJson);
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
                 try {
@@ -298,7 +300,7 @@ public final class ByteifyRun implements TrainingRun {
         if (teacher != null) {
             teacher.close();
         }
-        corpus.close();
+        documents.close();
         encoder.close();
         manager.close();
     }

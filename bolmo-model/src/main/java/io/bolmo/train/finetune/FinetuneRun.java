@@ -25,9 +25,7 @@ import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.BatchIterator;
 import io.bolmo.train.data.ByteDocumentEncoder;
-import io.bolmo.train.data.ChatConversations;
 import io.bolmo.train.data.ChatDocumentEncoder;
-import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.DocumentEncoder;
@@ -35,6 +33,7 @@ import io.bolmo.train.data.HfSubwordEncoder;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.Split;
 import io.bolmo.train.data.TrainingBatch;
+import io.bolmo.train.data.TrainingDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,8 +66,7 @@ public final class FinetuneRun implements TrainingRun {
     private final BolmoModel student;
     private final ByteifyTrainer trainer;
     private final HfSubwordEncoder subwords;
-    private final Corpus corpus;
-    private final DocumentEncoder documents;
+    private final TrainingDocuments documents;
     private final BatchIterator batches;
     private final String tokenizerJson;
     private DataCursor cursor;
@@ -77,22 +75,20 @@ public final class FinetuneRun implements TrainingRun {
     private WriteHook writeHook = tmp -> { };
 
     private FinetuneRun(FinetuneParameters params, NDManager manager, BolmoModel student, SubwordVocabulary vocab,
-            HfSubwordEncoder subwords, Corpus corpus, DataCursor cursor, String tokenizerJson, double bestLoss,
+            HfSubwordEncoder subwords, TrainingDocuments documents, DataCursor cursor, String tokenizerJson, double bestLoss,
             long bestStep) {
         this.params = params;
         this.manager = manager;
         this.student = student;
         this.subwords = subwords;
-        this.corpus = corpus;
+        this.documents = documents;
         this.tokenizerJson = tokenizerJson;
         this.cursor = cursor;
         this.bestLoss = bestLoss;
         this.bestStep = bestStep;
-        ByteDocumentEncoder text = new ByteDocumentEncoder(subwords, vocab);
-        this.documents = params.format() == DataFormat.CHAT ? new ChatDocumentEncoder(text, ChatTemplate.OLMO) : text;
         this.trainer = new ByteifyTrainer(params.settings(), student, null, vocab, SubwordSuffixTrie.build(vocab),
                 params.freezeGlobal());
-        this.batches = BatchIterator.resume(corpus, documents, pipeline(params), cursor);
+        this.batches = BatchIterator.resume(documents, pipeline(params), cursor);
     }
 
     /** A new run from {@code params.model()}. */
@@ -126,8 +122,9 @@ public final class FinetuneRun implements TrainingRun {
      * both sides of the held-out split have documents. Returns a one-line summary.
      */
     public static String checkData(FinetuneParameters params) {
-        try (Corpus c = Corpus.open(params.data(), params.format().corpusOptions())) {
-            int docs = params.format() == DataFormat.CHAT ? ChatConversations.validate(c) : c.documentCount();
+        try (TrainingDocuments c = TrainingDocuments.open(params.data(), params.format(), null,
+                params.tokenizerFile())) {
+            int docs = c.documentCount();
             int heldOut = 0;
             for (int d = 0; d < c.documentCount(); d++) {
                 heldOut += Split.HELD_OUT.contains(c.hash(d), params.heldOutEvery()) ? 1 : 0;
@@ -160,11 +157,10 @@ public final class FinetuneRun implements TrainingRun {
             SubwordVocabulary vocab = SubwordVocabulary.load(tokenizer);
             HfSubwordEncoder subwords = HfSubwordEncoder.open(tokenizer);
             opened.add(subwords);
-            Corpus corpus = Corpus.open(params.data(), params.format().corpusOptions());
-            opened.add(corpus);
-            if (params.format() == DataFormat.CHAT) {
-                ChatConversations.validate(corpus);
-            }
+            // the data files, or shards the prepare job made of them (the same batches, without tokenizing)
+            TrainingDocuments documents = TrainingDocuments.open(params.data(), params.format(),
+                    encoder(params.format(), subwords, vocab), tokenizer);
+            opened.add(documents);
             BolmoModel student;
             try (HfCheckpoint hf = HfCheckpoint.open(weightsDir)) {
                 student = BolmoModel.create(hf.bolmoConfig(), Weights.from(manager, hf));
@@ -173,7 +169,7 @@ public final class FinetuneRun implements TrainingRun {
                 throw new IllegalArgumentException("tokenizer " + tokenizer + " has " + vocab.size() + " ids but the"
                         + " model's subword_vocab_size is " + student.config().subwordVocabSize());
             }
-            return new FinetuneRun(params, manager, student, vocab, subwords, corpus, cursor, tokenizerJson, best,
+            return new FinetuneRun(params, manager, student, vocab, subwords, documents, cursor, tokenizerJson, best,
                     bestStep);
         } catch (IOException | RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -188,6 +184,11 @@ public final class FinetuneRun implements TrainingRun {
             }
             throw (RuntimeException) e;
         }
+    }
+
+    private static DocumentEncoder encoder(DataFormat format, HfSubwordEncoder subwords, SubwordVocabulary vocab) {
+        ByteDocumentEncoder text = new ByteDocumentEncoder(subwords, vocab);
+        return format == DataFormat.CHAT ? new ChatDocumentEncoder(text, ChatTemplate.OLMO) : text;
     }
 
     private static PipelineOptions pipeline(FinetuneParameters p) {
@@ -220,7 +221,7 @@ public final class FinetuneRun implements TrainingRun {
         if (params.heldOutEvery() == 0) {
             return Optional.empty();
         }
-        BatchIterator it = BatchIterator.start(corpus, documents, pipeline(params).heldOut());
+        BatchIterator it = BatchIterator.start(documents, pipeline(params).heldOut());
         List<HeldOutMetrics.Batch> parts = new ArrayList<>();
         while (it.hasNext() && (params.evalBatches() == 0 || parts.size() < params.evalBatches())) {
             parts.add(trainer.evaluate(it.next()));
@@ -350,7 +351,7 @@ public final class FinetuneRun implements TrainingRun {
     public void close() {
         trainer.close();
         student.close();
-        corpus.close();
+        documents.close();
         subwords.close();
         manager.close();
     }

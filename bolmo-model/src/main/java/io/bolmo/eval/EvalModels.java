@@ -1,0 +1,139 @@
+package io.bolmo.eval;
+
+import ai.djl.ndarray.NDManager;
+import io.bolmo.Bolmo;
+import io.bolmo.io.HfCheckpoint;
+import io.bolmo.nn.OlmoModel;
+import io.bolmo.nn.Weights;
+import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.SubwordVocabulary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The models of one {@link Evaluation}: a Bolmo, the subword tokenizer that defines the boundary targets (and is the
+ * teacher's input), and optionally the subword teacher. The tokenizer is {@code tokenizer} when given, else the
+ * teacher's {@code tokenizer.json}, else the Bolmo's own subword vocabulary (what {@code bolmo eval} documents).
+ */
+public final class EvalModels implements AutoCloseable {
+
+    private final Bolmo bolmo;
+    private final SubwordTokenizer subword;
+    private final Teacher teacher;
+    private final TeacherScorer teacherScorer;
+
+    private EvalModels(Bolmo bolmo, SubwordTokenizer subword, Teacher teacher) {
+        this.bolmo = bolmo;
+        this.subword = subword;
+        this.teacher = teacher;
+        this.teacherScorer = teacher == null ? null : teacher.scorer(subword);
+    }
+
+    /**
+     * @param teacherDir null: Bolmo alone
+     * @param tokenizer  null: the teacher's, else the Bolmo's own
+     * @param device     auto, cpu, gpu or gpu:N
+     */
+    public static EvalModels open(Path bolmoDir, Path teacherDir, Path tokenizer, String device) {
+        Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(device, tokenizer, ChatTemplate.OLMO));
+        SubwordTokenizer subword = null;
+        Teacher teacher = null;
+        try {
+            subword = SubwordTokenizer.open(tokenizerPath(bolmoDir, bolmo, teacherDir, tokenizer));
+            teacher = teacherDir == null ? null : Teacher.load(teacherDir, device);
+            return new EvalModels(bolmo, subword, teacher);
+        } catch (RuntimeException e) {
+            if (teacher != null) {
+                teacher.close();
+            }
+            if (subword != null) {
+                subword.close();
+            }
+            bolmo.close();
+            throw e;
+        }
+    }
+
+    private static Path tokenizerPath(Path bolmoDir, Bolmo bolmo, Path teacherDir, Path tokenizer) {
+        if (tokenizer != null) {
+            return tokenizer;
+        }
+        if (teacherDir != null && Files.isRegularFile(teacherDir.resolve("tokenizer.json"))) {
+            return teacherDir.resolve("tokenizer.json");
+        }
+        return SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
+    }
+
+    public Bolmo bolmo() {
+        return bolmo;
+    }
+
+    public BolmoScorer bolmoScorer() {
+        return BolmoScorer.of(bolmo);
+    }
+
+    public SubwordTokenizer subword() {
+        return subword;
+    }
+
+    /** Null without a teacher. */
+    public TeacherScorer teacherScorer() {
+        return teacherScorer;
+    }
+
+    public Evaluation evaluation(EvalOptions options) {
+        return new Evaluation(subword.encoder(), subword.vocabulary(), options);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (teacher != null) {
+                teacher.close();
+            }
+            subword.close();
+        } finally {
+            bolmo.close();
+        }
+    }
+
+    /** The subword teacher, loaded without the {@code Olmo} facade's tokenizer so a bare vocabulary also works. */
+    private static final class Teacher implements AutoCloseable {
+
+        final NDManager manager;
+        final OlmoModel model;
+
+        private Teacher(NDManager manager, OlmoModel model) {
+            this.manager = manager;
+            this.model = model;
+        }
+
+        static Teacher load(Path dir, String device) {
+            NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+            try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
+                return new Teacher(manager, OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager,
+                        checkpoint)));
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
+
+        TeacherScorer scorer(SubwordTokenizer subword) {
+            SubwordVocabulary v = subword.vocabulary();
+            int vocabSize = model.config().vocabSize();
+            if (v.size() > vocabSize) {
+                throw new IllegalArgumentException("tokenizer " + subword.description() + " has " + v.size()
+                        + " ids but the teacher's vocab_size is " + vocabSize + ": pass its own --tokenizer");
+            }
+            Integer eos = model.config().eosTokenId();
+            return new TeacherScorer(model, subword.encoder(), eos != null ? eos : v.eosId());
+        }
+
+        @Override
+        public void close() {
+            model.close();
+            manager.close();
+        }
+    }
+}
