@@ -55,13 +55,23 @@ public final class EvalModels implements AutoCloseable {
     }
 
     private static Path tokenizerPath(Path bolmoDir, Bolmo bolmo, Path teacherDir, Path tokenizer) {
+        Path shared = sharedTokenizer(teacherDir, tokenizer);
+        return shared != null ? shared
+                : SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
+    }
+
+    /**
+     * The tokenizer every model of an evaluation with this teacher and option uses: {@code tokenizer}, else the
+     * teacher's {@code tokenizer.json}; null when each Bolmo brings its own.
+     */
+    public static Path sharedTokenizer(Path teacherDir, Path tokenizer) {
         if (tokenizer != null) {
             return tokenizer;
         }
         if (teacherDir != null && Files.isRegularFile(teacherDir.resolve("tokenizer.json"))) {
             return teacherDir.resolve("tokenizer.json");
         }
-        return SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
+        return null;
     }
 
     public Bolmo bolmo() {

@@ -31,12 +31,12 @@ public final class Evaluation {
     /** @param teacher null to evaluate Bolmo alone (its column reads "—") */
     public EvalReport run(String title, List<String> notes, List<String> documents, BolmoScorer bolmo,
             TeacherScorer teacher) {
-        EvalPlan plan = plan(documents);
-        return report(title, notes, plan, score(documents, plan.items(), bolmo, teacher));
+        EvalPlan plan = plan(documents, options);
+        return report(options, title, notes, plan, score(documents, plan.items(), bolmo, teacher));
     }
 
     /** The task items of the held-out {@code documents} (all of them: the word list spans every document). */
-    public EvalPlan plan(List<String> documents) {
+    public static EvalPlan plan(List<String> documents, EvalOptions options) {
         if (options.tasksPerTask() == 0) {
             return new EvalPlan(List.of(), 0);
         }
@@ -76,7 +76,8 @@ public final class Evaluation {
     }
 
     /** The report of {@code total}, the sums of every document and item of {@code plan}. */
-    public EvalReport report(String title, List<String> notes, EvalPlan plan, EvalSums total) {
+    public static EvalReport report(EvalOptions options, String title, List<String> notes, EvalPlan plan,
+            EvalSums total) {
         HeldOutResult heldOut = total.heldOut().result();
         Map<CharTask, TaskResult> tasks = new LinkedHashMap<>();
         List<String> allNotes = new ArrayList<>(notes);

@@ -19,7 +19,6 @@ import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.BatchIterator;
-import io.bolmo.train.data.ByteDocumentEncoder;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.HfSubwordEncoder;
@@ -127,7 +126,7 @@ public final class ByteifyRun implements TrainingRun {
             opened.add(encoder);
             // the corpus, or shards the prepare job made of it (the same batches, without tokenizing)
             TrainingDocuments documents = TrainingDocuments.open(params.corpus(), DataFormat.TEXT,
-                    new ByteDocumentEncoder(encoder, vocab), tokenizer);
+                    DataFormat.TEXT.encoder(encoder, vocab), tokenizer);
             opened.add(documents);
             OlmoModel teacher = params.stage() == Stage.STAGE1 ? loadTeacher(params.init(), manager) : null;
             BolmoModel student;

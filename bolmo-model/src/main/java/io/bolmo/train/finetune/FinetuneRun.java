@@ -14,7 +14,6 @@ import io.bolmo.io.HfCheckpointWriter;
 import io.bolmo.io.SafetensorsWriter;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.Weights;
-import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.ByteifyRun;
@@ -24,11 +23,8 @@ import io.bolmo.train.RunCheckpoints;
 import io.bolmo.train.StepMetrics;
 import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.BatchIterator;
-import io.bolmo.train.data.ByteDocumentEncoder;
-import io.bolmo.train.data.ChatDocumentEncoder;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DataFormat;
-import io.bolmo.train.data.DocumentEncoder;
 import io.bolmo.train.data.HfSubwordEncoder;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.Split;
@@ -159,7 +155,7 @@ public final class FinetuneRun implements TrainingRun {
             opened.add(subwords);
             // the data files, or shards the prepare job made of them (the same batches, without tokenizing)
             TrainingDocuments documents = TrainingDocuments.open(params.data(), params.format(),
-                    encoder(params.format(), subwords, vocab), tokenizer);
+                    params.format().encoder(subwords, vocab), tokenizer);
             opened.add(documents);
             BolmoModel student;
             try (HfCheckpoint hf = HfCheckpoint.open(weightsDir)) {
@@ -184,11 +180,6 @@ public final class FinetuneRun implements TrainingRun {
             }
             throw (RuntimeException) e;
         }
-    }
-
-    private static DocumentEncoder encoder(DataFormat format, HfSubwordEncoder subwords, SubwordVocabulary vocab) {
-        ByteDocumentEncoder text = new ByteDocumentEncoder(subwords, vocab);
-        return format == DataFormat.CHAT ? new ChatDocumentEncoder(text, ChatTemplate.OLMO) : text;
     }
 
     private static PipelineOptions pipeline(FinetuneParameters p) {
