@@ -73,7 +73,7 @@ final class JobTestSupport {
     }
 
     /** The application in a fresh JVM with this test's class path, output to {@code log}. */
-    private static Process launch(List<String> args, Path log) throws IOException {
+    static Process launch(List<String> args, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
         String cache = System.getProperty("DJL_CACHE_DIR");

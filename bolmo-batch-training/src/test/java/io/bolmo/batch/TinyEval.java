@@ -16,13 +16,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fixtures of the partitioned-evaluation tests: a Europarl corpus (the first 200 bodies of the sample), the
- * parameters of a small {@code eval} of the byteify reference run's two exports, and the figures a single
- * {@code bolmo eval} pass computes for them (what {@code EvalCommand} runs), to compare with exactly.
+ * Fixtures of the partitioned-evaluation tests: a Europarl corpus (the first 200 bodies of the sample), two tiny
+ * Bolmo checkpoints (the fine-tune fixture's model and a second one initialised with another seed), the parameters
+ * of a small {@code eval} of them, and the figures a single {@code bolmo eval} pass computes (what
+ * {@code EvalCommand} runs), to compare with exactly.
  */
 final class TinyEval {
 
+    private static List<Path> models;
+
     private TinyEval() {}
+
+    static synchronized List<Path> models() {
+        if (models == null) {
+            Path first = TinyFinetune.root().resolve("model");
+            Path second = TinyFinetune.root().resolve("model-seed-6");
+            Path teacherDir = TinyByteify.root().resolve("teacher");
+            try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+                    io.bolmo.io.HfCheckpoint hf = io.bolmo.io.HfCheckpoint.open(teacherDir);
+                    io.bolmo.nn.OlmoModel teacher = io.bolmo.nn.OlmoModel.create(hf.olmoConfig(),
+                            io.bolmo.nn.Weights.from(m, hf));
+                    io.bolmo.io.HfCheckpoint sc = io.bolmo.io.HfCheckpoint.open(first);
+                    io.bolmo.nn.BolmoModel student = io.bolmo.train.TeacherInit.student(sc.bolmoConfig(), teacher, 6,
+                            m)) {
+                io.bolmo.io.HfCheckpointWriter.to(second).config(sc.bolmoConfig().toJson())
+                        .weights(student.weights().all()).copy(teacherDir.resolve("tokenizer.json")).write();
+            }
+            models = List.of(first, second);
+        }
+        return models;
+    }
 
     static Path corpus() {
         return EuroparlCorpus.materialise(TinyByteify.root().resolve("europarl"), 200);
@@ -37,9 +60,9 @@ final class TinyEval {
         a.put("output", output.toString());
         a.put("held-out-every", "1");
         a.put("max-docs", Integer.toString(maxDocs));
-        a.put("tasks", "2");
-        a.put("window-bytes", "256");
-        a.put("window-tokens", "96");
+        a.put("tasks", "1");
+        a.put("window-bytes", "1024");
+        a.put("window-tokens", "512");
         a.put("partitions", Integer.toString(partitions));
         return a;
     }
