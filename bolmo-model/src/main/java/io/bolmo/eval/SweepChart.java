@@ -44,13 +44,15 @@ public final class SweepChart {
                     p.values().size()));
             lines.computeIfAbsent(label, k -> new ArrayList<>()).add(p);
         }
+        java.util.function.ToDoubleFunction<Point> xOf = p -> numeric ? Double.parseDouble(p.values().get(0))
+                : xValues.indexOf(p.values().get(0));
         lines.forEach((label, line) -> {
-            double[] x = new double[line.size()];
-            double[] y = new double[line.size()];
-            for (int i = 0; i < line.size(); i++) {
-                String v = line.get(i).values().get(0);
-                x[i] = numeric ? Double.parseDouble(v) : xValues.indexOf(v);
-                y[i] = bitsPerByte ? line.get(i).bitsPerByte() : line.get(i).boundaryF1();
+            List<Point> sorted = line.stream().sorted(java.util.Comparator.comparingDouble(xOf)).toList();
+            double[] x = new double[sorted.size()];
+            double[] y = new double[sorted.size()];
+            for (int i = 0; i < sorted.size(); i++) {
+                x[i] = xOf.applyAsDouble(sorted.get(i));
+                y[i] = bitsPerByte ? sorted.get(i).bitsPerByte() : sorted.get(i).boundaryF1();
             }
             c.line(label, x, y);
         });

@@ -1,8 +1,15 @@
 package io.bolmo.batch.partition;
 
+import java.util.Comparator;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.batch.core.job.JobExecutionException;
 import org.springframework.batch.core.partition.Partitioner;
+import org.springframework.batch.core.partition.StepExecutionSplitter;
+import org.springframework.batch.core.partition.support.SimpleStepExecutionSplitter;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -39,8 +46,18 @@ public final class PartitionSteps {
         if (properties.remote()) {
             return remote.getObject().managerStep(name, worker.getName(), partitioner);
         }
-        return new StepBuilder(name, repository).partitioner(worker.getName(), partitioner).step(worker)
-                .taskExecutor(localExecutor(oneAtATime)).build();
+        // partitions start in name order (Spring Batch's splitter returns a hash set), so a local run goes
+        // partition-000, partition-001, … as its log and an operator expect
+        StepExecutionSplitter inOrder = new SimpleStepExecutionSplitter(repository, worker.getName(), partitioner) {
+            @Override
+            public Set<StepExecution> split(StepExecution stepExecution, int gridSize) throws JobExecutionException {
+                Set<StepExecution> sorted = new TreeSet<>(Comparator.comparing(StepExecution::getStepName));
+                sorted.addAll(super.split(stepExecution, gridSize));
+                return sorted;
+            }
+        };
+        return new StepBuilder(name, repository).partitioner(worker.getName(), partitioner).splitter(inOrder)
+                .step(worker).taskExecutor(localExecutor(oneAtATime)).build();
     }
 
     private TaskExecutor localExecutor(boolean oneAtATime) {

@@ -85,9 +85,16 @@ public class RemotePartitioning {
                 .get();
     }
 
+    /** Where a worker's consumer puts the requests it receives. */
+    @Bean
+    DirectChannel partitionRequestsReceived() {
+        return new DirectChannel();
+    }
+
     /** The worker's consumer; started by {@link Worker#serve()} only, so a manager never takes partitions. */
     @Bean
-    AmqpInboundChannelAdapter partitionRequestsIn(ConnectionFactory connectionFactory) {
+    AmqpInboundChannelAdapter partitionRequestsIn(ConnectionFactory connectionFactory,
+            DirectChannel partitionRequestsReceived) {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(properties.queue());
         container.setConcurrentConsumers(1); // one partition at a time per JVM (training: one run per JVM)
@@ -97,16 +104,15 @@ public class RemotePartitioning {
         container.setAutoStartup(false);
         AmqpInboundChannelAdapter in = new AmqpInboundChannelAdapter(container);
         in.setMessageConverter(new PartitionRequestConverter());
+        in.setOutputChannel(partitionRequestsReceived);
         in.setAutoStartup(false);
         return in;
     }
 
     @Bean
-    IntegrationFlow partitionRequestsHandled(AmqpInboundChannelAdapter partitionRequestsIn,
+    IntegrationFlow partitionRequestsHandled(DirectChannel partitionRequestsReceived,
             PartitionWorker partitionWorker) {
-        DirectChannel in = new DirectChannel();
-        partitionRequestsIn.setOutputChannel(in);
-        return IntegrationFlow.from(in).handle(partitionWorker, "handle").get();
+        return IntegrationFlow.from(partitionRequestsReceived).handle(partitionWorker, "handle").get();
     }
 
     @Bean
