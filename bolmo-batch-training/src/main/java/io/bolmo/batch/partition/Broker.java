@@ -96,6 +96,13 @@ public final class Broker {
         return queue + ".lease." + id;
     }
 
+    /** Whether {@code t} is the broker's answer to a lease check (404 or 405 on a lease queue), not an error. */
+    static boolean isLeaseAnswer(Throwable t) {
+        return t instanceof ShutdownSignalException s && s.getReason() instanceof AMQP.Channel.Close c
+                && (c.getReplyCode() == NOT_FOUND || c.getReplyCode() == RESOURCE_LOCKED)
+                && c.getReplyText().contains(".lease.");
+    }
+
     /** The AMQP reply code of a channel error (404, 405, …), or -1. */
     private static int replyCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

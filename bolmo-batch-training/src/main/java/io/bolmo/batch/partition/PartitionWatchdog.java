@@ -69,6 +69,11 @@ final class PartitionWatchdog implements StepExecutionListener {
         if (timer != null) {
             timer.shutdownNow();
         }
+        if (manager.getStatus().isUnsuccessful()) {
+            // partitions never started (their requests not sent, or dropped) would block a restart as STARTING
+            new Watch(manager.getJobExecutionId()).failPending("not started: the manager step ended "
+                    + manager.getStatus());
+        }
         return null;
     }
 
@@ -129,12 +134,15 @@ final class PartitionWatchdog implements StepExecutionListener {
                 noWorkerSince = now;
                 LOG.warn("no worker consumes queue '{}' and {} partitions wait", broker.queue(), pending.size());
             } else if (now - noWorkerSince >= properties.workerWait().toNanos()) {
-                for (StepExecution p : pending) {
-                    StepExecution again = repository.getStepExecution(p.getId());
-                    if (again.getStatus() == BatchStatus.STARTING) {
-                        fail(again, "not started: no worker consumed queue '" + broker.queue() + "' at "
-                                + broker.address() + " for " + seconds(properties.workerWait()));
-                    }
+                failPending("not started: no worker consumed queue '" + broker.queue() + "' at " + broker.address()
+                        + " for " + seconds(properties.workerWait()));
+            }
+        }
+
+        void failPending(String why) {
+            for (StepExecution p : repository.getJobExecution(jobExecutionId).getStepExecutions()) {
+                if (p.getStepName().startsWith(partitionPrefix) && p.getStatus() == BatchStatus.STARTING) {
+                    fail(p, why);
                 }
             }
         }

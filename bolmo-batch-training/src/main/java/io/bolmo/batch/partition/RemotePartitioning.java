@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.amqp.support.ConditionalExceptionLogger;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -25,6 +27,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.integration.amqp.dsl.Amqp;
 import org.springframework.integration.amqp.inbound.AmqpInboundChannelAdapter;
 import org.springframework.integration.channel.DirectChannel;
+import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
 
 /**
@@ -38,6 +41,7 @@ import org.springframework.integration.dsl.IntegrationFlow;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "bolmo.batch.partitions", name = "remote", havingValue = "true")
+@EnableIntegration // Boot 4 auto-configures Spring Integration only with spring-boot-integration on the class path
 public class RemotePartitioning {
 
     private static final Logger LOG = LoggerFactory.getLogger(RemotePartitioning.class);
@@ -54,6 +58,15 @@ public class RemotePartitioning {
             ConnectionFactory connectionFactory, DataSource dataSource) {
         this.repository = repository;
         this.properties = properties;
+        if (connectionFactory instanceof AbstractConnectionFactory f) {
+            // a lease check closes its channel with 404/405 by design: not worth an ERROR line per check
+            ConditionalExceptionLogger standard = new AbstractConnectionFactory.DefaultChannelCloseLogger();
+            f.setCloseExceptionLogger((log, message, t) -> {
+                if (!Broker.isLeaseAnswer(t)) {
+                    standard.log(log, message, t);
+                }
+            });
+        }
         RabbitTemplate rabbit = new RabbitTemplate(connectionFactory);
         rabbit.setMessageConverter(new PartitionRequestConverter());
         this.broker = new Broker(rabbit, properties.queue());
