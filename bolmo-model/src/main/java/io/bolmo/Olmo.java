@@ -1,6 +1,5 @@
 package io.bolmo;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
@@ -11,12 +10,10 @@ import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,10 +25,10 @@ public final class Olmo implements AutoCloseable {
 
     private final NDManager manager;
     private final OlmoModel model;
-    private final HuggingFaceTokenizer tokenizer;
+    private final HfSubwordEncoder tokenizer;
     private final OlmoGenerator generator;
 
-    private Olmo(NDManager manager, OlmoModel model, HuggingFaceTokenizer tokenizer, SubwordVocabulary vocab) {
+    private Olmo(NDManager manager, OlmoModel model, HfSubwordEncoder tokenizer, SubwordVocabulary vocab) {
         this.manager = manager;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -53,10 +50,10 @@ public final class Olmo implements AutoCloseable {
             throw new IllegalArgumentException("tokenizer = '" + tokenizerFile + "' is not a file");
         }
         NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
-        HuggingFaceTokenizer tokenizer = null;
+        HfSubwordEncoder tokenizer = null;
         try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
             SubwordVocabulary vocab = SubwordVocabulary.load(tokenizerFile);
-            tokenizer = tokenizer(tokenizerFile);
+            tokenizer = HfSubwordEncoder.open(tokenizerFile);
             OlmoModel model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
             return new Olmo(manager, model, tokenizer, vocab);
         } catch (RuntimeException e) {
@@ -68,19 +65,9 @@ public final class Olmo implements AutoCloseable {
         }
     }
 
-    /** The subword tokenizer as the source model was trained: no special tokens added, no truncation. */
-    public static HuggingFaceTokenizer tokenizer(Path tokenizerJson) {
-        try {
-            return HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson).optAddSpecialTokens(false)
-                    .optTruncation(false).optPadding(false).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
-        }
-    }
-
     /** The subword ids of {@code text} (no special tokens). */
     public int[] encode(String text) {
-        return Arrays.stream(tokenizer.encode(text, false, false).getIds()).mapToInt(Math::toIntExact).toArray();
+        return tokenizer.encode(text);
     }
 
     /** Continues {@code prompt} (nothing is added in front). */

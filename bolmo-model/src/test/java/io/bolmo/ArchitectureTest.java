@@ -47,4 +47,11 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.generate..", "io.bolmo.cli..")
                 .check(classes);
     }
+
+    @Test
+    void chartsAreAFrontEndOnlyTheCommandLineUses() {
+        noClasses().that().resideOutsideOfPackages("io.bolmo.plot..", "io.bolmo.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.plot..", "org.jfree..")
+                .check(classes);
+    }
 }

@@ -4,7 +4,7 @@ import io.bolmo.batch.partition.PartitionSteps;
 import io.bolmo.batch.partition.WorkerIdentity;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
-import io.bolmo.train.data.HfSubwordEncoder;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.train.data.PreparedShards;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.google.gson.JsonObject;
 import io.bolmo.batch.partition.PartitionSteps;
 import io.bolmo.batch.partition.WorkerIdentity;
 import io.bolmo.eval.EvalReport;
-import io.bolmo.eval.SweepChart;
+import io.bolmo.plot.SweepChart;
 import io.bolmo.eval.TaskResult;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -208,12 +208,12 @@ final class BenchCommand implements Callable<Integer> {
         OlmoConfig config = olmoConfig();
         log.println("bench: subword model (" + config.modelType() + ", d " + config.hiddenSize() + ", "
                 + config.numHiddenLayers() + " layers): create, decode " + tokens + " tokens");
-        long[] sampleTokens = BenchResources.tokenize(tokenizerJson, BenchResources.sampleText());
+        int[] sampleTokens = BenchResources.tokenize(tokenizerJson, BenchResources.sampleText());
         double bytesPerToken = BenchResources.sampleText().getBytes(StandardCharsets.UTF_8).length
                 / (double) sampleTokens.length;
         // ids of the bundled tokenizer fit every preset; a larger --tokenizer may not fit a tiny model
         int[] prompt = Arrays.stream(Arrays.copyOf(sampleTokens, Math.min(16, sampleTokens.length)))
-                .mapToInt(t -> (int) Math.min(t, config.vocabSize() - 1)).toArray();
+                .map(t -> Math.min(t, config.vocabSize() - 1)).toArray();
         long t0 = System.nanoTime();
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 OlmoModel m = OlmoModel.create(config, Weights.from(manager, new RandomWeights(seed)))) {

@@ -1,7 +1,7 @@
 package io.bolmo.cli;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import io.bolmo.tokenize.BundledTokenizer;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -46,12 +46,9 @@ final class BenchResources {
     }
 
     /** Subword tokens of {@code text} under the tokenizer file (no special tokens, no truncation). */
-    static long[] tokenize(Path tokenizerJson, String text) {
-        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
-                .optAddSpecialTokens(false).optTruncation(false).optPadding(false).build()) {
-            return t.encode(text, false, false).getIds();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read tokenizer " + tokenizerJson, e);
+    static int[] tokenize(Path tokenizerJson, String text) {
+        try (HfSubwordEncoder t = HfSubwordEncoder.open(tokenizerJson)) {
+            return t.encode(text);
         }
     }
 

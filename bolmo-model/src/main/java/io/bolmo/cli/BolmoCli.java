@@ -53,6 +53,7 @@ public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // charts are drawn into images, never onto a screen
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(new InputStreamReader(System.in, StandardCharsets.UTF_8), out, err, args);

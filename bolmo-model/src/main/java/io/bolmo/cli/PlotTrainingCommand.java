@@ -1,6 +1,6 @@
 package io.bolmo.cli;
 
-import io.bolmo.eval.TrainingCurves;
+import io.bolmo.plot.TrainingCurves;
 import io.bolmo.train.MetricsLog;
 import java.nio.file.Files;
 import java.nio.file.Path;

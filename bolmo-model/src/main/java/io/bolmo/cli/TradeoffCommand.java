@@ -5,9 +5,10 @@ import io.bolmo.eval.BolmoScorer;
 import io.bolmo.eval.HeldOutDocuments;
 import io.bolmo.eval.HeldOutEvaluation;
 import io.bolmo.eval.HeldOutResult;
-import io.bolmo.eval.SubwordTokenizer;
 import io.bolmo.eval.Tradeoff;
+import io.bolmo.plot.TradeoffChart;
 import io.bolmo.tokenize.SubwordSuffixTrie;
+import io.bolmo.tokenize.SubwordTokenizer;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
@@ -130,7 +131,7 @@ final class TradeoffCommand implements Callable<Integer> {
         spec.commandLine().getOut().print(md);
         spec.commandLine().getOut().flush();
         if (png != null) {
-            Tradeoff.writePng(points, png);
+            TradeoffChart.writePng(points, png);
             log.println("tradeoff: wrote " + png);
         }
         if (out != null) {

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.bolmo.Bolmo;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.tokenize.ByteTokenizer;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.train.loss.BitsPerByte;
@@ -49,7 +50,7 @@ public final class BolmoScorer implements LikelihoodScorer {
         ids[0] = BolmoConfig.BOS_ID;
         System.arraycopy(byteIds, 0, ids, 1, n);
         int[] sub = subwordRows.apply(ids);
-        try (GradMode g = GradMode.off(); NDManager m = model.weights().manager().newSubManager()) {
+        try (NoGrad g = NoGrad.enter(); NDManager m = model.weights().manager().newSubManager()) {
             Shape row = new Shape(1, n + 1);
             try (BolmoModel.Output o = model.forward(m.create(ids, row), m.create(sub, row))) {
                 // β of input position i+1 = byte i (position 0 is BOS)

@@ -6,6 +6,7 @@ import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.SubwordTokenizer;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.bolmo.eval;
 
+import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.data.SubwordEncoder;
 import java.util.List;
 
 /**

@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.train.data.SubwordEncoder;
+import io.bolmo.tokenize.SubwordEncoder;
 
 /**
  * Token log-likelihoods of the subword teacher. Every sequence starts with EOS, as each document followed an EOS in
@@ -37,7 +38,7 @@ public final class TeacherScorer implements LikelihoodScorer {
         int[] input = new int[n];
         input[0] = eos;
         System.arraycopy(tokens, 0, input, 1, n - 1); // the last token is only predicted, never read
-        try (GradMode g = GradMode.off(); NDManager m = model.weights().manager().newSubManager()) {
+        try (NoGrad g = NoGrad.enter(); NDManager m = model.weights().manager().newSubManager()) {
             try (OlmoModel.Output o = model.forward(m.create(input, new Shape(1, n)), 0, null, false)) {
                 NDArray logprobs = o.logits().logSoftmax(2);
                 NDArray index = m.create(tokens, new Shape(1, n, 1)).toType(DataType.INT64, false);

@@ -1,12 +1,11 @@
 package io.bolmo.eval;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The compression trade-off of several Bolmo models (spec 4.5, 8.2): held-out bytes per patch and bits per byte
- * against decode speed, as a Markdown table and a bits-per-byte-against-decode-speed plot ({@link Chart}).
+ * against decode speed, as a Markdown table ({@code io.bolmo.plot.TradeoffChart} draws it).
  */
 public final class Tradeoff {
 
@@ -36,20 +35,5 @@ public final class Tradeoff {
                     p.decodeBytesPerPatch()));
         }
         return sb.toString();
-    }
-
-    /** Bits per byte (y) against decode bytes/s (x), one labelled point per model. */
-    public static Chart chart(List<Point> points) {
-        Chart c = new Chart("Compression trade-off: held-out bits/byte vs decode speed", "decode bytes/s (batch 1)",
-                "held-out bits per byte").padded(0.15);
-        for (Point p : points) {
-            c.points(String.format(Locale.ROOT, "%s (%.2f B/patch)", p.label(), p.heldOutBytesPerPatch()),
-                    new double[] {p.decodeBytesPerSecond()}, new double[] {p.bitsPerByte()});
-        }
-        return c;
-    }
-
-    public static Path writePng(List<Point> points, Path file) {
-        return new Figure(List.of(chart(points)), 1, 700, 450).writePng(file);
     }
 }

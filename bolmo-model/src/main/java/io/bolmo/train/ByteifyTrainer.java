@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
@@ -101,9 +102,7 @@ public final class ByteifyTrainer implements AutoCloseable {
      */
     public HeldOutMetrics.Batch evaluate(TrainingBatch batch) {
         NDManager manager = student.weights().manager();
-        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false); // no graph: like torch.no_grad(), thread-local in libtorch
-        try (NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
             // a full mask where there is none: the masked path normalises per counted byte (the spec's mean)
             TrainingBatch b = batch.lossMask() != null ? batch : withLossMask(batch, ones(batch.inputIds()));
             int n = countedPositions(b);
@@ -113,8 +112,6 @@ public final class ByteifyTrainer implements AutoCloseable {
             ByteifyObjective.Losses l = objective.stage2(m, b);
             return new HeldOutMetrics.Batch(n, value(l.crossEntropy()) * n, value(l.boundary()) * n,
                     l.bitsPerByte() * n);
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
     }
 

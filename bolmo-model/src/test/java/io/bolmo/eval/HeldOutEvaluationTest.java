@@ -15,6 +15,7 @@ import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.RandomWeights;
 import io.bolmo.nn.Weights;
 import io.bolmo.testing.Golden;
+import io.bolmo.tokenize.SubwordTokenizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;

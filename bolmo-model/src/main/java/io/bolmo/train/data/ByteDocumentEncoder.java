@@ -1,6 +1,7 @@
 package io.bolmo.train.data;
 
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
 
 /**

@@ -1,6 +1,7 @@
 package io.bolmo.train.data;
 
 import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.util.Locale;
 

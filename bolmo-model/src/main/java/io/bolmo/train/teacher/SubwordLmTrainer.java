@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.AtomicFiles;
@@ -15,6 +14,7 @@ import io.bolmo.io.HfCheckpoint;
 import io.bolmo.io.HfCheckpointWriter;
 import io.bolmo.io.SafetensorsDtype;
 import io.bolmo.io.SafetensorsWriter;
+import io.bolmo.nn.NoGrad;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Scalars;
 import io.bolmo.nn.Weights;
@@ -180,9 +180,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
         double nats = 0;
         long tokens = 0;
         long bytes = 0;
-        boolean grad = JniUtils.isGradMode();
-        JniUtils.setGradMode(false); // thread-local in libtorch: a worker thread starts with it on
-        try {
+        try (NoGrad noGrad = NoGrad.enter()) {
             for (int b = 0; windows.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
                 TokenBatch batch = windows.next();
                 try (NDScope scope = new NDScope(); NDManager m = model.weights().manager().newSubManager()) {
@@ -203,8 +201,6 @@ public final class SubwordLmTrainer implements AutoCloseable {
                     }
                 }
             }
-        } finally {
-            JniUtils.setGradMode(grad);
         }
         if (tokens == 0) {
             throw new IllegalStateException("no held-out tokens to evaluate (heldOutEvery "

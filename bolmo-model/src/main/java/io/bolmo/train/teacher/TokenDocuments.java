@@ -1,10 +1,10 @@
 package io.bolmo.train.teacher;
 
 import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.ChatConversations;
 import io.bolmo.train.data.CorpusException;
-import io.bolmo.train.data.SubwordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.train.loss.ByteLabels;
 import java.nio.file.Path;
 import java.util.ArrayList;

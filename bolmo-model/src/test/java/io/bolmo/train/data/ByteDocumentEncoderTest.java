@@ -3,6 +3,7 @@ package io.bolmo.train.data;
 import static io.bolmo.train.data.DataFixtures.CL_EOS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolmo.tokenize.HfSubwordEncoder;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

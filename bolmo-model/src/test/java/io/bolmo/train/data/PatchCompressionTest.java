@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.train.loss.ByteLabels;
 import java.nio.file.Path;
 import java.util.ArrayList;

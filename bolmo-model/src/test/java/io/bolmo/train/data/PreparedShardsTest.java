@@ -4,6 +4,7 @@ import static io.bolmo.train.data.DataFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bolmo.tokenize.HfSubwordEncoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

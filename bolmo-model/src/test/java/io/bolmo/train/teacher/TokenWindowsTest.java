@@ -2,11 +2,11 @@ package io.bolmo.train.teacher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.Split;
-import io.bolmo.train.data.SubwordEncoder;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;

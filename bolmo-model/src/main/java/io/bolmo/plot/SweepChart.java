@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.bolmo.train.data;
+package io.bolmo.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@link SubwordEncoder} over a HuggingFace {@code tokenizer.json} via DJL (offline), with no special tokens added
- * and no truncation or padding: the pipeline adds EOS itself and cuts windows at token boundaries (spec 6.1, 12).
+ * {@link SubwordEncoder} over a Hugging Face {@code tokenizer.json} via DJL (offline), with no special tokens added
+ * and no truncation or padding: the tokenization the source model was trained on. The one way this project opens a
+ * Hugging Face tokenizer (training data, the subword model's prompts, evaluation, benchmarks): the training pipeline
+ * adds EOS itself and cuts windows at token boundaries (spec 6.1, 12).
  */
 public final class HfSubwordEncoder implements SubwordEncoder, AutoCloseable {
 
@@ -18,6 +20,7 @@ public final class HfSubwordEncoder implements SubwordEncoder, AutoCloseable {
         this.tokenizer = tokenizer;
     }
 
+    /** @throws UncheckedIOException naming the file when it cannot be read or is not a tokenizer */
     public static HfSubwordEncoder open(Path tokenizerJson) {
         try {
             return new HfSubwordEncoder(HuggingFaceTokenizer.newInstance(tokenizerJson, Map.of(

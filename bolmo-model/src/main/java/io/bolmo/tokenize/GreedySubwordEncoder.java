@@ -1,8 +1,5 @@
-package io.bolmo.eval;
+package io.bolmo.tokenize;
 
-import io.bolmo.tokenize.ByteTokenizer;
-import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.data.SubwordEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,10 +1,7 @@
-package io.bolmo.eval;
+package io.bolmo.tokenize;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.bolmo.tokenize.SubwordVocabulary;
-import io.bolmo.train.data.HfSubwordEncoder;
-import io.bolmo.train.data.SubwordEncoder;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.bolmo.eval;
+package io.bolmo.plot;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,7 +9,7 @@ import java.util.List;
  * The curves of a training run from its {@link MetricsLog} ({@code metrics.jsonl}), stages one after another on one
  * step axis: losses, boundary accuracy and F1, bits per byte (training batches, and held-out points where the run
  * evaluated), bytes per patch. Per-step values of a small batch are noisy, so each training curve is a trailing
- * moving average over {@code smooth} steps.
+ * moving average over {@code smooth} steps ({@link Chart#movingAverage}).
  */
 public final class TrainingCurves {
 
@@ -35,15 +35,15 @@ public final class TrainingCurves {
             double[] x = steps(train, offset);
             for (String[] loss : new String[][] {{"enc", "L_enc"}, {"ce", "L_CE"}, {"bnd", "L_bnd"}}) {
                 if (train.stream().anyMatch(e -> value(e, loss[0]) != 0)) {
-                    losses.line(p + loss[1], x, smoothed(values(train, loss[0]), smooth));
+                    losses.movingAverage(p + loss[1], x, values(train, loss[0]), smooth);
                 }
             }
             if (train.stream().anyMatch(e -> value(e, "bnd_f1") != 0)) {
-                boundary.line(p + "accuracy", x, smoothed(values(train, "bnd_acc"), smooth));
-                boundary.line(p + "F1", x, smoothed(values(train, "bnd_f1"), smooth));
-                patch.line(run.label(), x, smoothed(values(train, "bytes_per_patch"), smooth));
+                boundary.movingAverage(p + "accuracy", x, values(train, "bnd_acc"), smooth);
+                boundary.movingAverage(p + "F1", x, values(train, "bnd_f1"), smooth);
+                patch.movingAverage(run.label(), x, values(train, "bytes_per_patch"), smooth);
             }
-            bpb.line(run.label() + " (training)", x, smoothed(values(train, "bpb"), smooth));
+            bpb.movingAverage(run.label() + " (training)", x, values(train, "bpb"), smooth);
             if (!eval.isEmpty()) {
                 bpb.points(run.label() + " (held-out)", steps(eval, offset), values(eval, "bpb"));
             }
@@ -67,22 +67,5 @@ public final class TrainingCurves {
 
     private static double[] steps(List<JsonObject> entries, long offset) {
         return entries.stream().mapToDouble(e -> value(e, "step") + offset).toArray();
-    }
-
-    /** Trailing moving average: value i is the mean of the finite values among i-w+1..i (NaN when none). */
-    static double[] smoothed(double[] v, int w) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            double sum = 0;
-            int n = 0;
-            for (int j = Math.max(0, i - w + 1); j <= i; j++) {
-                if (Double.isFinite(v[j])) {
-                    sum += v[j];
-                    n++;
-                }
-            }
-            out[i] = n == 0 ? Double.NaN : sum / n;
-        }
-        return out;
     }
 }

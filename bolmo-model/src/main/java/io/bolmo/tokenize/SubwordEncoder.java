@@ -1,4 +1,4 @@
-package io.bolmo.train.data;
+package io.bolmo.tokenize;
 
 /** Text to subword ids without special tokens (spec 6.1: the teacher's tokenization of a document). */
 @FunctionalInterface
