@@ -184,7 +184,7 @@ class RemotePartitioningTest {
         StepExecution lost = repository.getStepExecution(partition.getId());
         assertThat(lost.getStatus()).isEqualTo(BatchStatus.FAILED);
         assertThat(lost.getExitStatus().getExitDescription()).contains("its worker was lost");
-        List<String> completed = failed.getStepExecutions().stream()
+        List<String> completed = repository.getJobExecution(failed.getId()).getStepExecutions().stream()
                 .filter(s -> s.getStepName().startsWith("evalPartition:") && s.getStatus() == BatchStatus.COMPLETED)
                 .map(StepExecution::getStepName).toList();
 
