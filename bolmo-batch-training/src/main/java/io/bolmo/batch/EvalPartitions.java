@@ -84,16 +84,30 @@ final class EvalPartitions {
     /** Scores one partition: its documents and items, for every model, into its context. */
     static final class Worker implements Tasklet {
 
+        /** The held-out documents and plan of the last evaluation this JVM worked on (one corpus scan each). */
+        private record Shared(String key, List<String> documents, EvalPlan plan) {}
+
+        private Shared shared;
+
+        /** The documents and plan of {@code s} in job execution {@code execution}, read once per JVM. */
+        private synchronized Shared shared(long execution, EvalSettings s) {
+            String key = execution + " " + s.toJson();
+            if (shared == null || !shared.key().equals(key)) {
+                List<String> all = s.heldOutDocuments();
+                shared = new Shared(key, all, Evaluation.plan(all, s.options()));
+            }
+            return shared;
+        }
+
         @Override
         public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
             long start = System.nanoTime();
             StepExecution step = chunkContext.getStepContext().getStepExecution();
             ExecutionContext ctx = step.getExecutionContext();
             EvalSettings s = EvalSettings.fromJson(ctx.getString(SETTINGS));
-            List<String> all = s.heldOutDocuments();
-            List<String> docs = all.subList(ctx.getInt(DOCS_FROM), ctx.getInt(DOCS_TO));
-            List<TaskExample> items = Evaluation.plan(all, s.options()).items()
-                    .subList(ctx.getInt(ITEMS_FROM), ctx.getInt(ITEMS_TO));
+            Shared data = shared(step.getJobExecutionId(), s);
+            List<String> docs = data.documents().subList(ctx.getInt(DOCS_FROM), ctx.getInt(DOCS_TO));
+            List<TaskExample> items = data.plan().items().subList(ctx.getInt(ITEMS_FROM), ctx.getInt(ITEMS_TO));
             Path tokenizer = s.sharedTokenizer();
             EvalSums first = null;
             for (int m = 0; m < s.models().size(); m++) {

@@ -92,33 +92,41 @@ public class SweepJobConfiguration {
     @Bean
     @StepScope
     Partitioner sweepTrainPartitioner(@Value("#{stepExecution}") StepExecution manager) {
-        return gridSize -> {
-            SweepJobParameters p = SweepJobParameters.of(manager.getJobParameters());
-            SweepGrid grid = p.grid();
-            Map<String, ExecutionContext> out = new LinkedHashMap<>();
-            for (SweepGrid.Point point : grid.points()) {
-                ExecutionContext c = new ExecutionContext();
-                SweepRunStep.describe(c, grid.job(), grid.runParameters(point, p.output()));
-                out.put(point.name(), c);
-            }
-            return out;
-        };
+        return perRun(manager, (grid, point, output) -> {
+            ExecutionContext c = new ExecutionContext();
+            SweepRunStep.describe(c, grid.job(), grid.runParameters(point, output));
+            return c;
+        });
     }
 
     @Bean
     @StepScope
     Partitioner sweepEvalPartitioner(@Value("#{stepExecution}") StepExecution manager) {
+        return perRun(manager, (grid, point, output) -> EvalPartitions.split(evalSettings(grid, point, output),
+                List.of(point.name())).get(point.name()));
+    }
+
+    /** What one partition of a sweep step needs for its run. */
+    @FunctionalInterface
+    interface RunContext {
+        ExecutionContext of(SweepGrid grid, SweepGrid.Point point, Path output);
+    }
+
+    /** One partition per grid point, named like the run ({@code run-000}, …). */
+    private static Partitioner perRun(StepExecution manager, RunContext context) {
         return gridSize -> {
             SweepJobParameters p = SweepJobParameters.of(manager.getJobParameters());
             SweepGrid grid = p.grid();
             Map<String, ExecutionContext> out = new LinkedHashMap<>();
             for (SweepGrid.Point point : grid.points()) {
-                EvalSettings s = EvalJobParameters.of(StringJobParameters.of(grid.evalParameters(point, p.output())))
-                        .settings();
-                out.putAll(EvalPartitions.split(s, List.of(point.name())));
+                out.put(point.name(), context.of(grid, point, p.output()));
             }
             return out;
         };
+    }
+
+    private static EvalSettings evalSettings(SweepGrid grid, SweepGrid.Point point, Path output) {
+        return EvalJobParameters.of(StringJobParameters.of(grid.evalParameters(point, output))).settings();
     }
 
     @Bean
@@ -160,7 +168,7 @@ public class SweepJobConfiguration {
         JsonArray runs = new JsonArray();
         List<SweepChart.Point> chart = new ArrayList<>();
         for (SweepGrid.Point point : points) {
-            EvalSettings s = EvalJobParameters.of(StringJobParameters.of(grid.evalParameters(point, output))).settings();
+            EvalSettings s = evalSettings(grid, point, output);
             List<EvalPartitions.Result> results = EvalPartitions.collect(repository,
                     step.getJobExecution().getJobInstance(), List.of(point.name()), 1);
             EvalReport r = EvalJobConfiguration.reports(s, results).get(0);
