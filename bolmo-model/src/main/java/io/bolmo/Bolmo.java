@@ -1,9 +1,12 @@
 package io.bolmo;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.EngineKind;
+import io.bolmo.engine.LoadOptions;
+import io.bolmo.engine.WeightFormat;
 import io.bolmo.generate.BolmoGenerator;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.GenerationListener;
@@ -11,8 +14,6 @@ import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.Generator;
 import io.bolmo.io.HfCheckpoint;
-import io.bolmo.nn.BolmoModel;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ByteTokenizer;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
@@ -22,53 +23,69 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A Bolmo model loaded from a Hugging Face directory, ready to generate: the model, its byte tokenizer and the
- * retained-subword trie. This is the entry point for applications; the CLI and the Spring starter use it.
- * Generation is thread-safe (each call has its own decoding state); {@link #close()} frees the native memory.
+ * A Bolmo model loaded from a Hugging Face directory, ready to generate: the model on its {@link Engine}, its byte
+ * tokenizer and the retained-subword trie. This is the entry point for applications; the CLI and the Spring starter
+ * use it. Generation is thread-safe (each call has its own decoding state); {@link #close()} frees the memory.
  */
 public final class Bolmo implements AutoCloseable {
 
     /**
      * How to load.
      *
-     * @param device    {@code auto} (GPU when one is visible, else CPU), {@code cpu}, {@code gpu} or {@code gpu:N}
+     * @param load      device, weight format, engine and threads ({@link LoadOptions}: the CLI and the starter
+     *                  parse their settings into it)
      * @param tokenizer subword vocabulary ({@code tokenizer.json} or vocabulary JSON); null = find it from the
      *                  model directory ({@code tokenizer_config.original_identifier}, then {@code tokenizer.json})
      * @param template  the chat template
      */
-    public record Options(String device, Path tokenizer, ChatTemplate template) {
+    public record Options(LoadOptions load, Path tokenizer, ChatTemplate template) {
 
         public static Options defaults() {
-            return new Options("auto", null, ChatTemplate.OLMO);
+            return new Options(LoadOptions.defaults(), null, ChatTemplate.OLMO);
         }
 
+        public Options withLoad(LoadOptions l) {
+            return new Options(l, tokenizer, template);
+        }
+
+        /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} ({@link DeviceSpec#parse}). */
         public Options withDevice(String d) {
-            return new Options(d, tokenizer, template);
+            return withLoad(load.withDevice(DeviceSpec.parse(d)));
+        }
+
+        /** {@code f32}, {@code bf16} or {@code q8_0} ({@link WeightFormat#parse}). */
+        public Options withDtype(String f) {
+            return withLoad(load.withDtype(WeightFormat.parse(f)));
+        }
+
+        /** {@code auto}, {@code java} or {@code djl} ({@link EngineKind#parse}). */
+        public Options withEngine(String e) {
+            return withLoad(load.withEngine(EngineKind.parse(e)));
         }
 
         public Options withTokenizer(Path t) {
-            return new Options(device, t, template);
+            return new Options(load, t, template);
         }
 
         public Options withTemplate(ChatTemplate t) {
-            return new Options(device, tokenizer, t);
+            return new Options(load, tokenizer, t);
         }
     }
 
-    private final NDManager manager;
-    private final BolmoModel model;
+    private final Engine engine;
+    private final BolmoConfig config;
     private final ByteTokenizer tokenizer;
     private final BolmoGenerator generator;
     private final SubwordSuffixTrie trie;
     private final ChatTemplate template;
     private final Path directory;
 
-    private Bolmo(NDManager manager, BolmoModel model, ByteTokenizer tokenizer, SubwordSuffixTrie trie,
+    private Bolmo(Engine engine, BolmoConfig config, ByteTokenizer tokenizer, SubwordSuffixTrie trie,
             ChatTemplate template, Path directory) {
-        this.manager = manager;
-        this.model = model;
+        this.engine = engine;
+        this.config = config;
         this.tokenizer = tokenizer;
-        this.generator = new BolmoGenerator(model, trie);
+        this.generator = new BolmoGenerator(engine, trie);
         this.trie = trie;
         this.template = template;
         this.directory = directory;
@@ -79,8 +96,6 @@ public final class Bolmo implements AutoCloseable {
     }
 
     public static Bolmo load(Path modelDir, Options options) {
-        Device device = resolveDevice(options.device());
-        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
         try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
             BolmoConfig config = checkpoint.bolmoConfig();
             SubwordVocabulary vocab = null;
@@ -92,35 +107,19 @@ public final class Bolmo implements AutoCloseable {
                             + " ids but the model's subword_vocab_size is " + config.subwordVocabSize());
                 }
             }
-            BolmoModel model = BolmoModel.create(config, Weights.from(manager, checkpoint));
             ByteTokenizer tokenizer = vocab == null ? ByteTokenizer.plain() : ByteTokenizer.of(vocab);
             SubwordSuffixTrie trie = vocab == null ? null : SubwordSuffixTrie.build(vocab);
-            return new Bolmo(manager, model, tokenizer, trie, options.template(), modelDir);
-        } catch (RuntimeException e) {
-            manager.close();
-            throw e;
+            Engine engine = Engines.bolmo(checkpoint, config, options.load());
+            return new Bolmo(engine, config, tokenizer, trie, options.template(), modelDir);
         }
     }
 
-    /** {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}; a GPU that is not there is an error, not a fallback. */
+    /**
+     * The DJL device for a device name ({@link DeviceSpec#parse}); a GPU that is not there is an error, not a
+     * fallback. For DJL-only work (training); models load through {@link Options#withDevice}.
+     */
     public static Device resolveDevice(String name) {
-        String n = name == null ? "auto" : name.trim().toLowerCase(java.util.Locale.ROOT);
-        int gpus = Engine.getEngine("PyTorch").getGpuCount();
-        if (n.equals("auto")) {
-            return gpus > 0 ? Device.gpu() : Device.cpu();
-        }
-        if (n.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (n.equals("gpu") || n.startsWith("gpu:")) {
-            int id = n.equals("gpu") ? 0 : Integer.parseInt(n.substring(4));
-            if (id >= gpus) {
-                throw new IllegalArgumentException("device = '" + name + "' is not available: this machine has " + gpus
-                        + " GPU(s) visible to PyTorch; use 'cpu' or 'auto'");
-            }
-            return Device.gpu(id);
-        }
-        throw new IllegalArgumentException("device = '" + name + "' is invalid; allowed: auto, cpu, gpu, gpu:N");
+        return Engines.djlDevice(DeviceSpec.parse(name));
     }
 
     /** Continues {@code prompt} (a BOS is added in front). */
@@ -160,7 +159,7 @@ public final class Bolmo implements AutoCloseable {
      * pass it to {@link #chat(Generator, List, GenerationOptions, GenerationListener)}. Close it before this model.
      */
     public BolmoScheduler scheduler(BolmoScheduler.Options options) {
-        return new BolmoScheduler(model, trie, options);
+        return new BolmoScheduler(engine, trie, options);
     }
 
     /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */
@@ -168,8 +167,13 @@ public final class Bolmo implements AutoCloseable {
         return SubwordSuffixTrie.embeddingRows(trie, ids);
     }
 
-    public BolmoModel model() {
-        return model;
+    /** The model on its engine: prefill, batched steps, whole-sequence scores. */
+    public Engine engine() {
+        return engine;
+    }
+
+    public BolmoConfig config() {
+        return config;
     }
 
     public ByteTokenizer tokenizer() {
@@ -188,17 +192,17 @@ public final class Bolmo implements AutoCloseable {
         return directory;
     }
 
-    public Device device() {
-        return manager.getDevice();
+    /** Where the model runs. */
+    public DeviceSpec device() {
+        return engine.device();
     }
 
     public long parameterCount() {
-        return model.weights().parameterCount();
+        return engine.parameterCount();
     }
 
     @Override
     public void close() {
-        model.close();
-        manager.close();
+        engine.close();
     }
 }

@@ -1,13 +1,14 @@
 package io.bolmo;
 
-import ai.djl.ndarray.NDManager;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.OlmoGenerator;
 import io.bolmo.io.HfCheckpoint;
-import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.HfSubwordEncoder;
@@ -23,45 +24,50 @@ import java.util.List;
  */
 public final class Olmo implements AutoCloseable {
 
-    private final NDManager manager;
-    private final OlmoModel model;
+    private final Engine engine;
+    private final OlmoConfig config;
     private final HfSubwordEncoder tokenizer;
     private final OlmoGenerator generator;
 
-    private Olmo(NDManager manager, OlmoModel model, HfSubwordEncoder tokenizer, SubwordVocabulary vocab) {
-        this.manager = manager;
-        this.model = model;
+    private Olmo(Engine engine, OlmoConfig config, HfSubwordEncoder tokenizer, SubwordVocabulary vocab) {
+        this.engine = engine;
+        this.config = config;
         this.tokenizer = tokenizer;
-        this.generator = new OlmoGenerator(model, vocab);
+        this.generator = new OlmoGenerator(engine, config, vocab);
     }
 
-    /** Loads {@code modelDir} (GPU when one is visible, else CPU) with its own {@code tokenizer.json}. */
+    /** Loads {@code modelDir} with the default {@link LoadOptions} and its own {@code tokenizer.json}. */
     public static Olmo load(Path modelDir) {
-        return load(modelDir, "auto", null);
+        return load(modelDir, LoadOptions.defaults(), null);
     }
 
     /**
-     * @param device        as {@link Bolmo#resolveDevice}
+     * @param device        {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N} ({@link DeviceSpec#parse})
      * @param tokenizerJson the subword {@code tokenizer.json}; null = {@code modelDir/tokenizer.json}
      */
     public static Olmo load(Path modelDir, String device, Path tokenizerJson) {
+        return load(modelDir, LoadOptions.defaults().withDevice(DeviceSpec.parse(device)), tokenizerJson);
+    }
+
+    /**
+     * @param options       device, weight format, engine and threads, as for {@link Bolmo#load(Path, Bolmo.Options)}
+     * @param tokenizerJson the subword {@code tokenizer.json}; null = {@code modelDir/tokenizer.json}
+     */
+    public static Olmo load(Path modelDir, LoadOptions options, Path tokenizerJson) {
         Path tokenizerFile = tokenizerJson != null ? tokenizerJson : modelDir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new IllegalArgumentException("tokenizer = '" + tokenizerFile + "' is not a file");
         }
-        NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
-        HfSubwordEncoder tokenizer = null;
+        SubwordVocabulary vocab = SubwordVocabulary.load(tokenizerFile);
         try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
-            SubwordVocabulary vocab = SubwordVocabulary.load(tokenizerFile);
-            tokenizer = HfSubwordEncoder.open(tokenizerFile);
-            OlmoModel model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
-            return new Olmo(manager, model, tokenizer, vocab);
-        } catch (RuntimeException e) {
-            if (tokenizer != null) {
-                tokenizer.close();
+            OlmoConfig config = checkpoint.olmoConfig();
+            Engine engine = Engines.olmo(checkpoint, config, options);
+            try {
+                return new Olmo(engine, config, HfSubwordEncoder.open(tokenizerFile), vocab);
+            } catch (RuntimeException e) {
+                engine.close();
+                throw e;
             }
-            manager.close();
-            throw e;
         }
     }
 
@@ -82,7 +88,7 @@ public final class Olmo implements AutoCloseable {
     public GenerationResult chat(List<ChatMessage> messages, ChatTemplate template, GenerationOptions options,
             GenerationListener listener) {
         int[] text = encode(template.render(messages));
-        Integer eos = model.config().eosTokenId();
+        Integer eos = config.eosTokenId();
         int[] ids = text;
         if (eos != null) {
             ids = new int[text.length + 1];
@@ -92,8 +98,13 @@ public final class Olmo implements AutoCloseable {
         return generator.generate(ids, Bolmo.withStop(options, template.stopSequence()), listener);
     }
 
-    public OlmoModel model() {
-        return model;
+    /** The model on its engine. */
+    public Engine engine() {
+        return engine;
+    }
+
+    public OlmoConfig config() {
+        return config;
     }
 
     public OlmoGenerator generator() {
@@ -103,7 +114,6 @@ public final class Olmo implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
-        model.close();
-        manager.close();
+        engine.close();
     }
 }

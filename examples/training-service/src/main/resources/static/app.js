@@ -7,15 +7,32 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // state-changing requests carry the session's CSRF token (GET /api/csrf), as Spring Security requires of the page
+  var csrf = null;
+
+  function csrfToken() {
+    if (csrf) { return Promise.resolve(csrf); }
+    return fetch('/api/csrf', { credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) { throw new Error('cannot get a CSRF token: ' + r.status); }
+      return r.json();
+    }).then(function (t) { csrf = t; return t; });
+  }
+
   function api(method, path, body) {
-    var init = { method: method, headers: {} };
-    if (body !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(body);
-    }
-    return fetch(path, init).then(function (r) {
+    var token = method === 'GET' ? Promise.resolve(null) : csrfToken();
+    return token.then(function (t) {
+      var init = { method: method, headers: {}, credentials: 'same-origin' };
+      if (t) { init.headers[t.headerName] = t.token; }
+      if (body !== undefined) {
+        init.headers['Content-Type'] = 'application/json';
+        init.body = JSON.stringify(body);
+      }
+      return fetch(path, init);
+    }).then(function (r) {
+      if (r.status === 403) { csrf = null; } // a new session (logged in again): fetch a new token next time
       return r.text().then(function (t) {
-        var data = t ? JSON.parse(t) : {};
+        var data = {};
+        try { data = t ? JSON.parse(t) : {}; } catch (e) { data = { error: r.status + ' ' + r.statusText }; }
         if (!r.ok) { throw new Error((data && data.error) || (r.status + ' ' + r.statusText)); }
         return data;
       });

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
- * {@code JobOperator.recover}); only do that when its process is really gone.
+ * {@code JobOperator.recover}); it is refused while a live process still holds the run's output directory lock.
  */
 @Component
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
@@ -140,6 +140,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
                 fail("execution " + last.getId() + " is " + s + ": if its JVM was killed, restart with --recover");
                 return;
             }
+            TrainingJobs.requireNotRunning(last);
             LOG.info("recovering execution {} (was {}) as FAILED", last.getId(), s);
             last = operator.recover(last);
         }

@@ -2,6 +2,7 @@ package io.bolmo.batch;
 
 import io.bolmo.train.Stage;
 import org.springframework.batch.core.job.Job;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.flow.FlowExecutionStatus;
 import org.springframework.batch.core.job.flow.JobExecutionDecider;
@@ -24,6 +25,11 @@ public class ByteifyJobConfiguration {
     public static final String JOB_NAME = "byteify";
 
     @Bean
+    JobDescription byteifyDescription() {
+        return ByteifyJobParameters.JOB;
+    }
+
+    @Bean
     ByteifyTasklet stage1Tasklet() {
         return new ByteifyTasklet(Stage.STAGE1);
     }
@@ -44,10 +50,12 @@ public class ByteifyJobConfiguration {
     }
 
     @Bean
-    Job byteify(JobRepository repository, Step stage1, Step stage2) {
+    Job byteify(JobRepository repository, Step stage1, Step stage2, ObjectProvider<PathConfinement> confinement) {
         JobExecutionDecider stages = (job, step) -> new FlowExecutionStatus(
                 ByteifyJobParameters.of(job.getJobParameters()).stage1Skipped() ? STAGE2_ONLY : BOTH_STAGES);
-        return new JobBuilder(JOB_NAME, repository).validator(new ByteifyJobParametersValidator())
+        return new JobBuilder(JOB_NAME, repository)
+                .validator(new ByteifyJobParametersValidator(confinement.getIfAvailable()))
+                .listener(TrainingJobs.outputLock())
                 .start(stages).on(STAGE2_ONLY).to(stage2)
                 .from(stages).on(BOTH_STAGES).to(stage1).next(stage2)
                 .end().build();

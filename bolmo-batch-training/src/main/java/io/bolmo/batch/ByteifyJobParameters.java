@@ -2,9 +2,9 @@ package io.bolmo.batch;
 
 import io.bolmo.train.ByteifyParameters;
 import io.bolmo.train.Stage;
+import io.bolmo.train.TrainingSettings;
 import io.bolmo.train.data.PatchCompression;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -14,54 +14,63 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * conversion to {@link ByteifyParameters} per stage. Values may be strings or typed parameters; every error names
  * the parameter, the bad value and what is allowed.
  */
-public final class ByteifyJobParameters {
+public final class ByteifyJobParameters extends TrainingJobParameters {
+
+    private static final TrainingSettings STAGE1 = TrainingSettings.stage1(1);
+    private static final TrainingSettings STAGE2 = TrainingSettings.stage2(1);
+
+    /**
+     * The parameters of {@code byteify}: names, defaults (the recipe's from the library where it has them), which are
+     * paths. Order is the documentation order.
+     */
+    public static final JobDescription JOB = new JobDescription(ByteifyJobConfiguration.JOB_NAME, List.of(
+            JobParameterDefinition.input("teacher", "", "the subword teacher's Hugging Face directory"),
+            JobParameterDefinition.input("corpus", null,
+                    "comma-separated corpus files or directories (.txt, .jsonl, optionally .gz)"),
+            JobParameterDefinition.output("the directory for checkpoints and the final model"),
+            JobParameterDefinition.input("tokenizer", "", "the teacher's tokenizer.json"),
+            JobParameterDefinition.value("stage1-steps", "75000"),
+            JobParameterDefinition.value("stage2-steps", "150000"),
+            JobParameterDefinition.value("batch-size", "32"),
+            JobParameterDefinition.value("seq-len", "24576"),
+            JobParameterDefinition.value("max-patches", "4096"),
+            JobParameterDefinition.value("stage1-lr", text(STAGE1.peakLr())),
+            JobParameterDefinition.value("stage2-lr", text(STAGE2.peakLr())),
+            JobParameterDefinition.value("global-lr-multiplier", text(STAGE2.globalLrMultiplier())),
+            JobParameterDefinition.value("boundary-weight", text(STAGE1.weights().boundary())),
+            JobParameterDefinition.value("seed", "1234"),
+            JobParameterDefinition.value("chunk-size", "500"),
+            JobParameterDefinition.value("keep-checkpoints", "2"),
+            JobParameterDefinition.value("encoder-layers", text(ByteifyParameters.LocalShape.DEFAULT.encoderLayers())),
+            JobParameterDefinition.value("decoder-layers", text(ByteifyParameters.LocalShape.DEFAULT.decoderLayers())),
+            JobParameterDefinition.value("local-heads", "0"),
+            JobParameterDefinition.value("local-intermediate", "0"),
+            JobParameterDefinition.value("held-out-every", "1000"),
+            JobParameterDefinition.input("init", "", "a Bolmo model directory that Stage 2 alone starts from"),
+            JobParameterDefinition.value("compression", "none"),
+            JobParameterDefinition.value("compression-target", "0"),
+            JobParameterDefinition.value("compression-start", "0"),
+            JobParameterDefinition.value("compression-steps", "0"),
+            JobParameterDefinition.overwrite()));
 
     /** Name → default ({@code null}: required). Order is the documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
-
-    private final JobParameterValues values;
+    public static final Map<String, String> DEFAULTS = JOB.defaults();
 
     private ByteifyJobParameters(JobParameterValues values) {
-        this.values = values;
+        super(values);
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("teacher", "");
-        d.put("corpus", null);
-        d.put("output", null);
-        d.put("tokenizer", "");
-        d.put("stage1-steps", "75000");
-        d.put("stage2-steps", "150000");
-        d.put("batch-size", "32");
-        d.put("seq-len", "24576");
-        d.put("max-patches", "4096");
-        d.put("stage1-lr", "7e-4");
-        d.put("stage2-lr", "5.2e-5");
-        d.put("global-lr-multiplier", "0.5");
-        d.put("boundary-weight", "4");
-        d.put("seed", "1234");
-        d.put("chunk-size", "500");
-        d.put("keep-checkpoints", "2");
-        d.put("encoder-layers", "1");
-        d.put("decoder-layers", "4");
-        d.put("local-heads", "0");
-        d.put("local-intermediate", "0");
-        d.put("held-out-every", "1000");
-        d.put("init", "");
-        d.put("compression", "none");
-        d.put("compression-target", "0");
-        d.put("compression-start", "0");
-        d.put("compression-steps", "0");
-        return java.util.Collections.unmodifiableMap(d);
+    /** A default as text: whole numbers without a fraction ("4", not "4.0"). */
+    static String text(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     /** Reads {@code params}; unknown names are refused so that a typo does not silently fall back to a default. */
     public static ByteifyJobParameters of(JobParameters params) {
-        JobParameterValues v = JobParameterValues.of(params, DEFAULTS, ByteifyJobParameters::describe);
+        JobParameterValues v = JobParameterValues.of(params, JOB);
         ByteifyJobParameters p = new ByteifyJobParameters(v);
         if (!p.stage1Skipped() && v.string("teacher").isEmpty()) {
-            throw new IllegalArgumentException("job parameter 'teacher' is required (" + describe("teacher") + ")");
+            throw new IllegalArgumentException("job parameter 'teacher' is required (" + JOB.describe("teacher") + ")");
         }
         return p;
     }
@@ -82,15 +91,6 @@ public final class ByteifyJobParameters {
                     "needs stage1-steps=0 (init replaces Stage 1: Stage 2 starts from this Bolmo model)");
         }
         return zero;
-    }
-
-    private static String describe(String name) {
-        return switch (name) {
-            case "teacher" -> "the subword teacher's Hugging Face directory";
-            case "corpus" -> "comma-separated corpus files or directories (.txt, .jsonl, optionally .gz)";
-            case "output" -> "the directory for checkpoints and the final model";
-            default -> name;
-        };
     }
 
     /** Stage 1: from the teacher into {@code output/stage1}. */
@@ -151,13 +151,8 @@ public final class ByteifyJobParameters {
         return values.path("output").resolve(s == Stage.STAGE1 ? "stage1" : "stage2");
     }
 
-    /** Optimizer steps per Spring Batch chunk (one transaction, one checkpoint). */
-    public int chunkSize() {
-        return values.positiveInt("chunk-size");
+    /** The directories the stages write into (what {@code overwrite=true} clears of another run's artifacts). */
+    List<Path> runOutputs() {
+        return List.of(stageOutput(Stage.STAGE1), stageOutput(Stage.STAGE2));
     }
-
-    public int keepCheckpoints() {
-        return values.positiveInt("keep-checkpoints");
-    }
-
 }

@@ -3,7 +3,7 @@ package io.bolmo.batch;
 import io.bolmo.train.ByteifyParameters;
 import io.bolmo.train.ByteifyRun;
 import io.bolmo.train.Stage;
-import io.bolmo.train.TrainingRun;
+import io.bolmo.train.RunOpener;
 import java.nio.file.Path;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.step.StepExecution;
@@ -34,10 +34,10 @@ public final class ByteifyTasklet extends TrainingTasklet {
     private record Source(Stage stage) implements RunSource {
 
         @Override
-        public TrainingRun open(StepExecution step, Path checkpoint) {
+        public RunOpener opener(StepExecution step) {
             ByteifyJobParameters job = ByteifyJobParameters.of(step.getJobParameters());
             ByteifyParameters params = stage == Stage.STAGE1 ? job.stage1() : job.stage2(stage1Output(step, job));
-            return checkpoint != null ? ByteifyRun.resume(checkpoint, params) : ByteifyRun.start(params);
+            return ByteifyRun.opener(params);
         }
 
         /** Stage 1's export, as promoted to the job context, else its deterministic location. */

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import io.bolmo.batch.partition.PartitionSteps;
 import io.bolmo.batch.partition.WorkerIdentity;
 import io.bolmo.eval.CharTask;
+import io.bolmo.eval.EvalModels;
 import io.bolmo.eval.EvalPlan;
 import io.bolmo.eval.EvalReport;
 import io.bolmo.eval.Evaluation;
@@ -24,13 +25,12 @@ import java.util.Map;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
-import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -52,19 +52,29 @@ public class EvalJobConfiguration {
     public static final String REPORT_JSON = "report.json";
 
     /** Parameters, model directories and corpus are checked before anything runs. */
-    static final class Validator implements JobParametersValidator {
+    static final class Validator extends JobValidator {
+
+        Validator(PathConfinement confinement) {
+            super(EvalJobParameters.JOB, confinement);
+        }
 
         @Override
-        public void validate(org.springframework.batch.core.job.parameters.JobParameters parameters)
-                throws InvalidJobParametersException {
-            try {
-                EvalJobParameters p = EvalJobParameters.of(parameters);
-                p.settings();
-                p.partitions();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
+        List<Path> check(org.springframework.batch.core.job.parameters.JobParameters parameters) {
+            EvalJobParameters p = EvalJobParameters.of(parameters);
+            EvalSettings s = p.settings();
+            p.partitions();
+            if (confinement() != null && s.sharedTokenizer() == null) {
+                for (String model : s.models()) { // each reads the subword vocabulary its config.json names
+                    confinement().checkFile("bolmo", EvalModels.ownTokenizer(Path.of(model)));
+                }
             }
+            return null; // a report directory, not a run's: nothing to claim
         }
+    }
+
+    @Bean
+    JobDescription evalDescription() {
+        return EvalJobParameters.JOB;
     }
 
     @Bean
@@ -102,9 +112,10 @@ public class EvalJobConfiguration {
     }
 
     @Bean
-    Job eval(JobRepository repository, Step evalPartitions, Step evalReport) {
-        return new JobBuilder(JOB_NAME, repository).validator(new Validator()).start(evalPartitions).next(evalReport)
-                .build();
+    Job eval(JobRepository repository, Step evalPartitions, Step evalReport,
+            ObjectProvider<PathConfinement> confinement) {
+        return new JobBuilder(JOB_NAME, repository).validator(new Validator(confinement.getIfAvailable()))
+                .start(evalPartitions).next(evalReport).build();
     }
 
     /** The report of every model of {@code s} from the partitions' sums. */

@@ -1,10 +1,9 @@
 package io.bolmo.batch;
 
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.eval.EvalOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -16,12 +15,25 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  */
 public final class EvalJobParameters {
 
-    /** Name → default ({@code null}: required). Order is the documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /** The parameters of {@code eval}: names, defaults, which are paths. Order is the documentation order. */
+    public static final JobDescription JOB = new JobDescription(EvalJobConfiguration.JOB_NAME, List.of(
+            JobParameterDefinition.input("bolmo", null, "comma-separated Bolmo checkpoint directories to evaluate"),
+            JobParameterDefinition.input("teacher", "", "the subword teacher's Hugging Face directory"),
+            JobParameterDefinition.input("corpus", null, "comma-separated corpus files or directories (.txt, .jsonl,"
+                    + " optionally .gz)"),
+            JobParameterDefinition.output("the directory for report.md and report.json"),
+            JobParameterDefinition.input("tokenizer", "", "the subword tokenizer.json"),
+            JobParameterDefinition.value("held-out-every", "1000"),
+            JobParameterDefinition.value("max-docs", "0"),
+            JobParameterDefinition.value("tasks", "20"),
+            JobParameterDefinition.value("seed", "0"),
+            JobParameterDefinition.value("window-bytes", "512"),
+            JobParameterDefinition.value("window-tokens", "128"),
+            JobParameterDefinition.value("device", "cpu"),
+            JobParameterDefinition.value("partitions", "1")));
 
-    /** Which parameters name input locations (files or directories read) and which the output. */
-    public static final List<String> INPUT_PATHS = List.of("bolmo", "teacher", "corpus", "tokenizer");
-    public static final List<String> OUTPUT_PATHS = List.of("output");
+    /** Name → default ({@code null}: required). Order is the documentation order. */
+    public static final Map<String, String> DEFAULTS = JOB.defaults();
 
     private final JobParameterValues values;
 
@@ -29,31 +41,8 @@ public final class EvalJobParameters {
         this.values = values;
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("bolmo", null);
-        d.put("teacher", "");
-        d.put("corpus", null);
-        d.put("output", null);
-        d.put("tokenizer", "");
-        d.put("held-out-every", "1000");
-        d.put("max-docs", "0");
-        d.put("tasks", "20");
-        d.put("seed", "0");
-        d.put("window-bytes", "512");
-        d.put("window-tokens", "128");
-        d.put("device", "cpu");
-        d.put("partitions", "1");
-        return Collections.unmodifiableMap(d);
-    }
-
     public static EvalJobParameters of(JobParameters params) {
-        return new EvalJobParameters(JobParameterValues.of(params, DEFAULTS, name -> switch (name) {
-            case "bolmo" -> "comma-separated Bolmo checkpoint directories to evaluate";
-            case "corpus" -> "comma-separated corpus files or directories (.txt, .jsonl, optionally .gz)";
-            case "output" -> "the directory for report.md and report.json";
-            default -> name;
-        }));
+        return new EvalJobParameters(JobParameterValues.of(params, JOB));
     }
 
     /** What every partition needs to know; checks values and files. */
@@ -79,8 +68,10 @@ public final class EvalJobParameters {
             throw v.bad("tokenizer", "no such file");
         }
         String device = v.string("device");
-        if (!device.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw v.bad("device", "allowed: auto, cpu, gpu, gpu:N");
+        try {
+            LoadOptions.parse(device, null, null, null);
+        } catch (IllegalArgumentException e) {
+            throw v.bad("device", e.getMessage());
         }
         EvalOptions options;
         try {

@@ -113,7 +113,7 @@ final class EvalPartitions {
             for (int m = 0; m < s.models().size(); m++) {
                 // the teacher is scored once, with the first model; the others copy its figures
                 Path teacher = m == 0 ? s.teacherDir() : null;
-                try (EvalModels models = EvalModels.open(Path.of(s.models().get(m)), teacher, tokenizer, s.device())) {
+                try (EvalModels models = EvalModels.open(Path.of(s.models().get(m)), teacher, tokenizer, s.load())) {
                     EvalSums sums = models.evaluation(s.options()).score(docs, items, models.bolmoScorer(),
                             models.teacherScorer());
                     if (m == 0) {

@@ -1,6 +1,7 @@
 package io.bolmo.batch;
 
 import com.google.gson.Gson;
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.eval.EvalModels;
 import io.bolmo.eval.EvalOptions;
 import io.bolmo.eval.HeldOutDocuments;
@@ -28,6 +29,11 @@ public record EvalSettings(List<String> models, String teacher, List<String> cor
 
     public EvalOptions options() {
         return EvalOptions.DEFAULT.withWindows(windowBytes, windowTokens).withTasks(tasks).withSeed(seed);
+    }
+
+    /** How the models are loaded: {@code device}, the defaults otherwise (every partition loads them alike). */
+    public LoadOptions load() {
+        return LoadOptions.parse(device, null, null, null);
     }
 
     public Path teacherDir() {

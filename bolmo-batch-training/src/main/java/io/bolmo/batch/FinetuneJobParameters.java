@@ -1,9 +1,8 @@
 package io.bolmo.batch;
 
+import io.bolmo.train.TrainingSettings;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.finetune.FinetuneParameters;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -12,55 +11,40 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  * The job parameters of {@code finetune}, their defaults and their conversion to {@link FinetuneParameters}. Every
  * error names the parameter, the bad value and what is allowed; unknown names are refused.
  */
-public final class FinetuneJobParameters {
+public final class FinetuneJobParameters extends TrainingJobParameters {
+
+    /** The parameters of {@code finetune}: names, defaults, which are paths. Order is the documentation order. */
+    public static final JobDescription JOB = new JobDescription(FinetuneJobConfiguration.JOB_NAME, List.of(
+            JobParameterDefinition.input("model", null, "the Bolmo checkpoint directory to fine-tune"),
+            JobParameterDefinition.input("data", null, "comma-separated data files or directories (format=text:"
+                    + " .txt/.jsonl text; format=chat: .jsonl {\"messages\":[...]})"),
+            JobParameterDefinition.output("the directory for checkpoints, best/ and final/"),
+            JobParameterDefinition.value("format", "text"),
+            JobParameterDefinition.input("tokenizer", "", "the subword tokenizer.json"),
+            JobParameterDefinition.value("steps", "1000"),
+            JobParameterDefinition.value("batch-size", "8"),
+            JobParameterDefinition.value("seq-len", "1024"),
+            JobParameterDefinition.value("max-patches", "256"),
+            JobParameterDefinition.value("lr", ByteifyJobParameters.text(TrainingSettings.stage2(1).peakLr())),
+            JobParameterDefinition.value("global-lr-multiplier",
+                    ByteifyJobParameters.text(TrainingSettings.stage2(1).globalLrMultiplier())),
+            JobParameterDefinition.value("freeze-global", "false"),
+            JobParameterDefinition.value("seed", "1234"),
+            JobParameterDefinition.value("chunk-size", "100"),
+            JobParameterDefinition.value("keep-checkpoints", "2"),
+            JobParameterDefinition.value("held-out-every", "10"),
+            JobParameterDefinition.value("eval-batches", "20"),
+            JobParameterDefinition.overwrite()));
 
     /** Name → default ({@code null}: required). Order is the documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
-
-    private final JobParameterValues values;
+    public static final Map<String, String> DEFAULTS = JOB.defaults();
 
     private FinetuneJobParameters(JobParameterValues values) {
-        this.values = values;
+        super(values);
     }
-
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("model", null);
-        d.put("data", null);
-        d.put("output", null);
-        d.put("format", "text");
-        d.put("tokenizer", "");
-        d.put("steps", "1000");
-        d.put("batch-size", "8");
-        d.put("seq-len", "1024");
-        d.put("max-patches", "256");
-        d.put("lr", "5.2e-5");
-        d.put("global-lr-multiplier", "0.5");
-        d.put("freeze-global", "false");
-        d.put("seed", "1234");
-        d.put("chunk-size", "100");
-        d.put("keep-checkpoints", "2");
-        d.put("held-out-every", "10");
-        d.put("eval-batches", "20");
-        return Collections.unmodifiableMap(d);
-    }
-
-    /** Which parameters name input locations (files or directories read) and which the output. */
-    public static final List<String> INPUT_PATHS = List.of("model", "data", "tokenizer");
-    public static final List<String> OUTPUT_PATHS = List.of("output");
 
     public static FinetuneJobParameters of(JobParameters params) {
-        return new FinetuneJobParameters(JobParameterValues.of(params, DEFAULTS, FinetuneJobParameters::describe));
-    }
-
-    private static String describe(String name) {
-        return switch (name) {
-            case "model" -> "the Bolmo checkpoint directory to fine-tune";
-            case "data" -> "comma-separated data files or directories (format=text: .txt/.jsonl text;"
-                    + " format=chat: .jsonl {\"messages\":[...]})";
-            case "output" -> "the directory for checkpoints, best/ and final/";
-            default -> name;
-        };
+        return new FinetuneJobParameters(JobParameterValues.of(params, JOB));
     }
 
     public FinetuneParameters finetune() {
@@ -76,14 +60,6 @@ public final class FinetuneJobParameters {
             throw e.getMessage().startsWith("job parameter") ? e
                     : new IllegalArgumentException("job parameter " + e.getMessage(), e);
         }
-    }
-
-    public int chunkSize() {
-        return values.positiveInt("chunk-size");
-    }
-
-    public int keepCheckpoints() {
-        return values.positiveInt("keep-checkpoints");
     }
 
     private DataFormat format() {

@@ -18,6 +18,9 @@ import org.springframework.batch.core.job.parameters.JobParameters;
  */
 final class JobParameterValues {
 
+    static final int MAX_NAME_BYTES = 255;
+    static final int MAX_PATH_BYTES = 4096;
+
     private final Map<String, String> values;
 
     private JobParameterValues(Map<String, String> values) {
@@ -50,16 +53,43 @@ final class JobParameterValues {
         return new JobParameterValues(v);
     }
 
+    /** Reads {@code params} against {@code job}'s parameter definitions. */
+    static JobParameterValues of(JobParameters params, JobDescription job) {
+        return of(params, job.defaults(), job::describe);
+    }
+
     String string(String name) {
         return values.get(name);
     }
 
     Path path(String name) {
-        try {
-            return Path.of(values.get(name));
-        } catch (InvalidPathException e) {
-            throw bad(name, "not a valid path: " + e.getReason());
+        return path(name, values.get(name));
+    }
+
+    /**
+     * {@code value} of parameter {@code name} as a path: valid for the file system, each name at most
+     * {@value #MAX_NAME_BYTES} bytes and the whole at most {@value #MAX_PATH_BYTES} (the Linux limits, checked here
+     * so that a long name is a validation error rather than a failure while the job writes).
+     */
+    static Path path(String name, String value) {
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw new IllegalArgumentException("job parameter '" + name + "' is invalid: the path is longer than "
+                    + MAX_PATH_BYTES + " bytes");
         }
+        Path p;
+        try {
+            p = Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("job parameter '" + name + "' = '" + value + "' is invalid: not a valid"
+                    + " path: " + e.getReason());
+        }
+        for (Path part : p) {
+            if (part.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+                throw new IllegalArgumentException("job parameter '" + name + "' is invalid: a name in the path is"
+                        + " longer than " + MAX_NAME_BYTES + " bytes");
+            }
+        }
+        return p;
     }
 
     /** A Hugging Face model directory: it must hold a {@code config.json}. */
@@ -76,11 +106,7 @@ final class JobParameterValues {
         List<Path> out = new ArrayList<>();
         for (String s : values.get(name).split(",")) {
             if (!s.isBlank()) {
-                try {
-                    out.add(Path.of(s.trim()));
-                } catch (InvalidPathException e) {
-                    throw bad(name, "'" + s.trim() + "' is not a valid path: " + e.getReason());
-                }
+                out.add(path(name, s.trim()));
             }
         }
         if (out.isEmpty()) {
@@ -158,7 +184,8 @@ final class JobParameterValues {
     }
 
     IllegalArgumentException bad(String name, String rule) {
-        return new IllegalArgumentException("job parameter '" + name + "' = '" + values.get(name) + "' is invalid: "
-                + rule);
+        String v = values.get(name);
+        String shown = v == null || v.length() <= 200 ? v : v.substring(0, 200) + "… (" + v.length() + " characters)";
+        return new IllegalArgumentException("job parameter '" + name + "' = '" + shown + "' is invalid: " + rule);
     }
 }

@@ -14,9 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.configuration.annotation.StepScope;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
-import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.batch.core.partition.Partitioner;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
@@ -24,6 +22,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,21 +46,27 @@ public class PrepareJobConfiguration {
     private static final String END = "bolmo.prepare.end";
     private static final Logger LOG = LoggerFactory.getLogger(PrepareJobConfiguration.class);
 
-    static final class Validator implements JobParametersValidator {
+    static final class Validator extends JobValidator {
+
+        Validator(PathConfinement confinement) {
+            super(PrepareJobParameters.JOB, confinement);
+        }
 
         @Override
-        public void validate(JobParameters parameters) throws InvalidJobParametersException {
-            try {
-                PrepareJobParameters p = PrepareJobParameters.of(parameters);
-                p.corpus();
-                p.tokenizer();
-                p.output();
-                p.format();
-                p.partitions();
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
-            }
+        List<java.nio.file.Path> check(JobParameters parameters) {
+            PrepareJobParameters p = PrepareJobParameters.of(parameters);
+            p.corpus();
+            p.tokenizer();
+            p.output();
+            p.format();
+            p.partitions();
+            return null; // the shard directory is checked by output(): new, empty or shards
         }
+    }
+
+    @Bean
+    JobDescription prepareDescription() {
+        return PrepareJobParameters.JOB;
     }
 
     /** The shards the corpus is cut into: {@code partitions}, or fewer when it has fewer documents. */
@@ -133,8 +138,9 @@ public class PrepareJobConfiguration {
     }
 
     @Bean
-    Job prepare(JobRepository repository, Step preparePartitions, Step prepareManifest) {
-        return new JobBuilder(JOB_NAME, repository).validator(new Validator()).start(preparePartitions)
-                .next(prepareManifest).build();
+    Job prepare(JobRepository repository, Step preparePartitions, Step prepareManifest,
+            ObjectProvider<PathConfinement> confinement) {
+        return new JobBuilder(JOB_NAME, repository).validator(new Validator(confinement.getIfAvailable()))
+                .start(preparePartitions).next(prepareManifest).build();
     }
 }

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,12 +14,18 @@ import org.springframework.batch.core.job.parameters.JobParameters;
 /** The job parameters of {@code prepare} (corpus to training shards, {@link PreparedShards}) and their checks. */
 public final class PrepareJobParameters {
 
-    /** Name → default ({@code null}: required). Order is the documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /** The parameters of {@code prepare}: names, defaults, which are paths. Order is the documentation order. */
+    public static final JobDescription JOB = new JobDescription(PrepareJobConfiguration.JOB_NAME, List.of(
+            JobParameterDefinition.input("corpus", null, "comma-separated corpus files or directories (format=text:"
+                    + " .txt/.jsonl text; format=chat: .jsonl {\"messages\":[...]})"),
+            JobParameterDefinition.input("tokenizer", null, "the subword tokenizer.json of the runs that will read the"
+                    + " shards (the teacher's)"),
+            JobParameterDefinition.output("the shard directory to write"),
+            JobParameterDefinition.value("format", "text"),
+            JobParameterDefinition.value("partitions", "1")));
 
-    /** Which parameters name input locations (files or directories read) and which the output. */
-    public static final List<String> INPUT_PATHS = List.of("corpus", "tokenizer");
-    public static final List<String> OUTPUT_PATHS = List.of("output");
+    /** Name → default ({@code null}: required). Order is the documentation order. */
+    public static final Map<String, String> DEFAULTS = JOB.defaults();
 
     private final JobParameterValues values;
 
@@ -29,24 +33,8 @@ public final class PrepareJobParameters {
         this.values = values;
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("corpus", null);
-        d.put("tokenizer", null);
-        d.put("output", null);
-        d.put("format", "text");
-        d.put("partitions", "1");
-        return Collections.unmodifiableMap(d);
-    }
-
     public static PrepareJobParameters of(JobParameters params) {
-        return new PrepareJobParameters(JobParameterValues.of(params, DEFAULTS, name -> switch (name) {
-            case "corpus" -> "comma-separated corpus files or directories (format=text: .txt/.jsonl text;"
-                    + " format=chat: .jsonl {\"messages\":[...]})";
-            case "tokenizer" -> "the subword tokenizer.json of the runs that will read the shards (the teacher's)";
-            case "output" -> "the shard directory to write";
-            default -> name;
-        }));
+        return new PrepareJobParameters(JobParameterValues.of(params, JOB));
     }
 
     public List<Path> corpus() {

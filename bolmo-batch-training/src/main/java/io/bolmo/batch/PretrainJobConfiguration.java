@@ -3,14 +3,15 @@ package io.bolmo.batch;
 import io.bolmo.train.teacher.PretrainRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
-import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -25,36 +26,44 @@ public class PretrainJobConfiguration {
 
     public static final String JOB_NAME = "pretrain";
 
-    /** Checks every parameter (and that given corpus and tokenizer files exist) before anything runs. */
-    static final class Validator implements org.springframework.batch.core.job.parameters.JobParametersValidator {
+    /**
+     * Checks every parameter (and that given corpus files exist) before anything runs; the Europarl sample and the
+     * bundled tokenizer are materialised into the claimed output when the run opens.
+     */
+    static final class Validator extends JobValidator {
+
+        Validator() {
+            this(null);
+        }
+
+        Validator(PathConfinement confinement) {
+            super(PretrainJobParameters.JOB, confinement);
+        }
 
         @Override
-        public void validate(JobParameters parameters) throws InvalidJobParametersException {
-            try {
-                PretrainJobParameters p = PretrainJobParameters.of(parameters);
-                p.chunkSize();
-                p.keepCheckpoints();
-                PretrainRun.Parameters run = p.run();
-                for (Path c : run.corpus()) {
-                    if (!Files.exists(c)) {
-                        throw new IllegalArgumentException("job parameter 'corpus': " + c + " does not exist");
-                    }
+        List<Path> check(JobParameters parameters) {
+            PretrainJobParameters p = PretrainJobParameters.of(parameters);
+            p.chunkSize();
+            p.keepCheckpoints();
+            p.check();
+            for (Path c : p.givenCorpus()) {
+                if (!Files.exists(c)) {
+                    throw new IllegalArgumentException("job parameter 'corpus': " + c + " does not exist");
                 }
-                if (!Files.isRegularFile(run.tokenizer())) {
-                    throw new IllegalArgumentException("job parameter 'tokenizer': " + run.tokenizer()
-                            + " is not a file");
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
             }
+            return List.of(p.values().path("output"));
         }
+    }
+
+    @Bean
+    JobDescription pretrainDescription() {
+        return PretrainJobParameters.JOB;
     }
 
     @Bean
     TrainingTasklet pretrainTasklet() {
         return new TrainingTasklet(JOB_NAME, TrainingTasklet.RunSource.of(
-                (step, checkpoint) -> PretrainRun.open(PretrainJobParameters.of(step.getJobParameters()).run(),
-                        checkpoint),
+                step -> PretrainRun.opener(PretrainJobParameters.of(step.getJobParameters()).run()),
                 p -> PretrainJobParameters.of(p).chunkSize(), p -> PretrainJobParameters.of(p).keepCheckpoints()));
     }
 
@@ -65,7 +74,8 @@ public class PretrainJobConfiguration {
     }
 
     @Bean
-    Job pretrain(JobRepository repository, Step pretrainStep) {
-        return new JobBuilder(JOB_NAME, repository).validator(new Validator()).start(pretrainStep).build();
+    Job pretrain(JobRepository repository, Step pretrainStep, ObjectProvider<PathConfinement> confinement) {
+        return new JobBuilder(JOB_NAME, repository).validator(new Validator(confinement.getIfAvailable()))
+                .listener(TrainingJobs.outputLock()).start(pretrainStep).build();
     }
 }

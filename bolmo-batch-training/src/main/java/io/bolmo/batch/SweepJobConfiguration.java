@@ -28,6 +28,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,33 +52,46 @@ public class SweepJobConfiguration {
     public static final String JSON = "sweep.json";
     public static final String PLOT = "sweep.png";
 
-    /** The grid file and every run's parameters are checked before anything runs. */
-    static final class Validator implements JobParametersValidator {
+    /**
+     * The grid file and every run's parameters are checked before anything runs, each run by its own job's
+     * validation and each evaluation by the {@code eval} job's, under the same path confinement: the locations the
+     * grid file names are confined like those of the jobs themselves.
+     */
+    static final class Validator extends JobValidator {
 
-        private final Map<String, JobParametersValidator> runs;
-
-        Validator(Map<String, JobParametersValidator> runs) {
-            this.runs = runs;
+        Validator(PathConfinement confinement) {
+            super(SweepJobParameters.JOB, confinement);
         }
 
         @Override
-        public void validate(JobParameters parameters) throws InvalidJobParametersException {
+        List<Path> check(JobParameters parameters) {
+            SweepJobParameters p = SweepJobParameters.of(parameters);
+            SweepGrid grid = p.grid();
+            Map<String, JobParametersValidator> runs = Map.of(
+                    ByteifyJobConfiguration.JOB_NAME, new ByteifyJobParametersValidator(confinement()),
+                    FinetuneJobConfiguration.JOB_NAME, new FinetuneJobConfiguration.Validator(confinement()));
+            JobParametersValidator eval = new EvalJobConfiguration.Validator(confinement());
+            for (SweepGrid.Point point : grid.points()) {
+                check(point, "run", runs.get(grid.job()), grid.runParameters(point, p.output()));
+                check(point, "evaluation", eval, grid.evalParameters(point, p.output()));
+            }
+            return null; // each run claims its own output
+        }
+
+        private static void check(SweepGrid.Point point, String what, JobParametersValidator v,
+                Map<String, String> parameters) {
             try {
-                SweepJobParameters p = SweepJobParameters.of(parameters);
-                SweepGrid grid = p.grid();
-                for (SweepGrid.Point point : grid.points()) {
-                    try {
-                        runs.get(grid.job()).validate(StringJobParameters.of(grid.runParameters(point, p.output())));
-                    } catch (InvalidJobParametersException e) {
-                        throw new IllegalArgumentException("run " + point.name() + " (" + point.label() + ") of "
-                                + "the grid is invalid: " + e.getMessage(), e);
-                    }
-                    EvalJobParameters.of(StringJobParameters.of(grid.evalParameters(point, p.output())));
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InvalidJobParametersException(e.getMessage());
+                v.validate(StringJobParameters.of(parameters));
+            } catch (InvalidJobParametersException e) {
+                throw new IllegalArgumentException(what + " " + point.name() + " (" + point.label() + ") of the grid"
+                        + " is invalid: " + e.getMessage(), e);
             }
         }
+    }
+
+    @Bean
+    JobDescription sweepDescription() {
+        return SweepJobParameters.JOB;
     }
 
     @Bean
@@ -150,12 +164,10 @@ public class SweepJobConfiguration {
     }
 
     @Bean
-    Job sweep(JobRepository repository, Step sweepTrain, Step sweepEval, Step sweepReport) {
-        Map<String, JobParametersValidator> runs = Map.of(ByteifyJobConfiguration.JOB_NAME,
-                new ByteifyJobParametersValidator(), FinetuneJobConfiguration.JOB_NAME,
-                new FinetuneJobConfiguration.Validator());
-        return new JobBuilder(JOB_NAME, repository).validator(new Validator(runs)).start(sweepTrain).next(sweepEval)
-                .next(sweepReport).build();
+    Job sweep(JobRepository repository, Step sweepTrain, Step sweepEval, Step sweepReport,
+            ObjectProvider<PathConfinement> confinement) {
+        return new JobBuilder(JOB_NAME, repository).validator(new Validator(confinement.getIfAvailable()))
+                .start(sweepTrain).next(sweepEval).next(sweepReport).build();
     }
 
     private static void writeReport(JobRepository repository, StepExecution step, SweepGrid grid, Path output) {

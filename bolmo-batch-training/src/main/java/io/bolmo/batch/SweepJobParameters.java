@@ -2,25 +2,26 @@ package io.bolmo.batch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 /**
- * The job parameters of {@code sweep}: the grid file ({@link SweepGrid}) and the sweep's output directory. The grid
- * file names further locations (the runs' inputs, the evaluation corpus): a service that confines paths must check
- * those too before it lets a sweep start.
+ * The job parameters of {@code sweep}: the grid file ({@link SweepGrid}) and the sweep's output directory.
  */
 public final class SweepJobParameters {
 
-    /** Name → default ({@code null}: required). Order is the documentation order. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /**
+     * The parameters of {@code sweep}. The grid file names further locations (the runs' inputs, the evaluation
+     * corpus): the sweep's validation checks them through the runs' and the evaluation's own definitions, with the
+     * same confinement.
+     */
+    public static final JobDescription JOB = new JobDescription(SweepJobConfiguration.JOB_NAME, List.of(
+            JobParameterDefinition.input("grid", null, "the sweep's JSON file: job, shared parameters, grid, eval"),
+            JobParameterDefinition.output("the directory for runs/, eval/, sweep.md, sweep.json and sweep.png")));
 
-    /** Which parameters name input locations (files or directories read) and which the output. */
-    public static final List<String> INPUT_PATHS = List.of("grid");
-    public static final List<String> OUTPUT_PATHS = List.of("output");
+    /** Name → default ({@code null}: required). Order is the documentation order. */
+    public static final Map<String, String> DEFAULTS = JOB.defaults();
 
     private final JobParameterValues values;
 
@@ -28,19 +29,8 @@ public final class SweepJobParameters {
         this.values = values;
     }
 
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("grid", null);
-        d.put("output", null);
-        return Collections.unmodifiableMap(d);
-    }
-
     public static SweepJobParameters of(JobParameters params) {
-        return new SweepJobParameters(JobParameterValues.of(params, DEFAULTS, name -> switch (name) {
-            case "grid" -> "the sweep's JSON file: job, shared parameters, grid, eval";
-            case "output" -> "the directory for runs/, eval/, sweep.md, sweep.json and sweep.png";
-            default -> name;
-        }));
+        return new SweepJobParameters(JobParameterValues.of(params, JOB));
     }
 
     SweepGrid grid() {

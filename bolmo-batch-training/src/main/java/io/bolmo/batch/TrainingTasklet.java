@@ -1,14 +1,12 @@
 package io.bolmo.batch;
 
 import io.bolmo.train.HeldOutMetrics;
-import io.bolmo.train.MetricsLog;
-import io.bolmo.train.RunCheckpoints;
-import io.bolmo.train.StepMetrics;
+import io.bolmo.train.RunDriver;
+import io.bolmo.train.RunOpener;
 import io.bolmo.train.TrainingRun;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.ExitStatus;
@@ -22,16 +20,20 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 
 /**
- * A {@link TrainingRun} (a byteifying stage, a fine-tune) as a restartable tasklet: each {@code execute()} is one
- * chunk of {@code chunk-size} optimizer steps, then the run's held-out evaluation (where it has one), then an atomic
- * checkpoint, and only then the record of the checkpoint's path and step in the step ExecutionContext, which Spring
- * Batch commits right after. A restart therefore resumes from the last checkpoint whose record was committed (the
- * model is not transactional: weights of a rolled-back chunk are simply reloaded).
+ * A {@link TrainingRun} (a byteifying stage, a fine-tune, a teacher pretraining) as a restartable tasklet over the
+ * library's {@link RunDriver}: each {@code execute()} is one chunk of {@code chunk-size} optimizer steps, then the
+ * run's held-out evaluation (where it has one), then an atomic checkpoint, and only then the record of the
+ * checkpoint's path and step in the step ExecutionContext, which Spring Batch commits right after. Old checkpoints
+ * are pruned at the start of the next chunk, once that record is committed, and never the committed one. A restart
+ * resumes from the committed checkpoint, or, when the context names none (a restart killed before its first commit)
+ * or a missing one (a commit lost with its process), from the newest complete checkpoint of the run on disk, saying
+ * so in the log; the model is not transactional: weights of a rolled-back chunk are simply reloaded.
  *
  * <p>Progress: one log line per chunk ({@link ChunkProgress}); per step and per evaluation a line of
- * {@code OUTPUT/metrics.jsonl} ({@link MetricsLog}, truncated to the checkpoint on a restart); in the step context
- * {@code bolmo.step}, {@code bolmo.total-steps}, {@code bolmo.metrics} (the metrics file) and the last losses.
- * Holds the state of the running step execution, so one instance runs one step at a time (as DJL requires anyway).
+ * {@code OUTPUT/metrics.jsonl} (written by the driver, truncated to the checkpoint on a restart); in the step
+ * context {@code bolmo.step}, {@code bolmo.total-steps}, {@code bolmo.metrics} (the metrics file) and the last
+ * losses. Holds the state of the running step execution, so one instance runs one step at a time (as DJL requires
+ * anyway).
  */
 public class TrainingTasklet implements StoppableTasklet, StepExecutionListener {
 
@@ -51,10 +53,11 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
     /** Step context, promoted to the job context: the run's exported Hugging Face model. */
     public static final String FINAL_KEY_PREFIX = "bolmo.final.";
 
-    /** Opens the run of a step execution: fresh when {@code checkpoint} is null, else resumed from it. */
+    /** Opens the run of a step execution and says how it is chunked. */
     public interface RunSource {
 
-        TrainingRun open(StepExecution step, Path checkpoint);
+        /** How to open the step's run, fresh or from a checkpoint. */
+        RunOpener opener(StepExecution step);
 
         /** Optimizer steps per chunk (= per checkpoint). */
         int chunkSize(JobParameters parameters);
@@ -63,13 +66,13 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         int keepCheckpoints(JobParameters parameters);
 
         /** A source from its three functions. */
-        static RunSource of(java.util.function.BiFunction<StepExecution, Path, TrainingRun> open,
+        static RunSource of(java.util.function.Function<StepExecution, RunOpener> opener,
                 java.util.function.ToIntFunction<JobParameters> chunkSize,
                 java.util.function.ToIntFunction<JobParameters> keepCheckpoints) {
             return new RunSource() {
                 @Override
-                public TrainingRun open(StepExecution step, Path checkpoint) {
-                    return open.apply(step, checkpoint);
+                public RunOpener opener(StepExecution step) {
+                    return opener.apply(step);
                 }
 
                 @Override
@@ -89,13 +92,13 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
 
     private final String name;
     private final RunSource source;
-    private volatile TrainingRun run;
+    private volatile RunDriver driver;
     private volatile Long stepExecutionId;
     private JobParameters parameters;
-    private MetricsLog metrics;
+    private ExecutionContext context;
     private ChunkProgress progress;
     private volatile boolean stopRequested;
-    private volatile TrainingRun.WriteHook writeHook;
+    private volatile TrainingRun.WriteHook faultHook;
 
     /** @param name the run's name in keys and logs ({@code stage1}, {@code finetune}) */
     public TrainingTasklet(String name, RunSource source) {
@@ -108,73 +111,68 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         return FINAL_KEY_PREFIX + name;
     }
 
-    /** Opens the run: resumed from the recorded checkpoint on a restart, otherwise started fresh. */
+    /** Opens the run: resumed on a restart (see the class comment for which checkpoint), otherwise started fresh. */
     @Override
     public void beforeStep(StepExecution stepExecution) {
-        if (run != null && Objects.equals(stepExecution.getId(), stepExecutionId)) {
+        if (driver != null && Objects.equals(stepExecution.getId(), stepExecutionId)) {
             return; // registered twice as listener (builder and explicit): open once
         }
-        if (run != null) {
+        if (driver != null) {
             // Batch marks a stopped job STOPPED before its running chunk ends; its run is still stepping
             throw new IllegalStateException("step execution " + stepExecutionId + " is still running in this JVM (one"
                     + " training run per JVM); restart once it has ended");
         }
         stopRequested = false;
         parameters = stepExecution.getJobParameters();
-        ExecutionContext ctx = stepExecution.getExecutionContext();
-        Path checkpoint = ctx.containsKey(CHECKPOINT) ? Path.of(ctx.getString(CHECKPOINT)) : null;
-        if (checkpoint != null) {
-            LOG.info("{}: resuming from {} (step {})", name, checkpoint, ctx.getLong(STEP));
-        }
-        run = source.open(stepExecution, checkpoint);
+        context = stepExecution.getExecutionContext();
+        Path committed = context.containsKey(CHECKPOINT) ? Path.of(context.getString(CHECKPOINT)) : null;
+        driver = RunDriver.open(source.opener(stepExecution), committed, new Recorder());
         stepExecutionId = stepExecution.getId();
-        try {
-            prepare(ctx, checkpoint);
-        } catch (RuntimeException e) {
-            closeRun();
-            throw e;
-        }
+        driver.faultHook(faultHook);
     }
 
-    private void prepare(ExecutionContext ctx, Path checkpoint) {
-        run.writeHook(writeHook);
-        if (checkpoint == null) {
-            LOG.info("{}: starting ({} steps, {} per chunk) into {}", name, run.totalSteps(),
-                    source.chunkSize(parameters), run.output());
+    /** Logs how the run was opened and records its progress in the step context. */
+    private final class Recorder implements RunDriver.Listener {
+
+        @Override
+        public void opened(RunDriver d) {
+            TrainingRun run = d.run();
+            d.notes().forEach(n -> LOG.warn("{}: {}", name, n));
+            if (d.resumedFrom() != null) {
+                LOG.info("{}: resuming from {} (step {})", name, d.resumedFrom(), run.stepCount());
+            } else {
+                LOG.info("{}: starting ({} steps, {} per chunk) into {}", name, run.totalSteps(),
+                        source.chunkSize(parameters), run.output());
+            }
+            context.putString(METRICS, run.output().resolve(io.bolmo.train.MetricsLog.FILE).toAbsolutePath()
+                    .toString());
+            context.putLong(TOTAL_STEPS, run.totalSteps());
+            progress = new ChunkProgress(name.toUpperCase(Locale.ROOT), run.stepCount(), run.totalSteps());
         }
-        metrics = MetricsLog.in(run.output());
-        metrics.truncate(checkpoint == null ? -1 : run.stepCount()); // entries past the checkpoint are recomputed
-        ctx.putString(METRICS, metrics.file().toAbsolutePath().toString());
-        ctx.putLong(TOTAL_STEPS, run.totalSteps());
-        if (checkpoint == null) {
-            run.evaluate().ifPresent(e -> record(ctx, e)); // the starting point, step 0
+
+        @Override
+        public void evaluated(HeldOutMetrics e) {
+            context.putDouble(EVAL_LOSS, e.loss());
+            context.putDouble(EVAL_BPB, e.bitsPerByte());
+            LOG.info("{}: step {} {}", name, e.step(), e.format());
         }
-        progress = new ChunkProgress(name.toUpperCase(Locale.ROOT), run.stepCount(), run.totalSteps());
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         ExecutionContext ctx = chunkContext.getStepContext().getStepExecution().getExecutionContext();
         // the previous chunk's record is committed by now, so older checkpoints may go
-        RunCheckpoints.prune(run.output(), source.keepCheckpoints(parameters),
+        driver.prune(source.keepCheckpoints(parameters),
                 ctx.containsKey(CHECKPOINT) ? Path.of(ctx.getString(CHECKPOINT)) : null);
-        StepMetrics last = null;
-        int done = 0;
-        int chunk = source.chunkSize(parameters);
-        while (done < chunk && !run.finished() && !stopRequested) {
-            last = run.step();
-            metrics.append(last);
-            done++;
-        }
-        if (done > 0) {
-            Optional<HeldOutMetrics> eval = run.evaluate();
-            eval.ifPresent(e -> record(ctx, e));
-            Path checkpoint = run.saveCheckpoint(); // before the context: a committed record always has its files
-            ctx.putString(CHECKPOINT, checkpoint.toAbsolutePath().toString());
+        RunDriver.Chunk chunk = driver.chunk(source.chunkSize(parameters), () -> stopRequested);
+        TrainingRun run = driver.run();
+        if (chunk.steps() > 0) {
+            // the checkpoint is on disk before its record: a committed record always has its files
+            ctx.putString(CHECKPOINT, chunk.checkpoint().toAbsolutePath().toString());
             ctx.putLong(STEP, run.stepCount());
-            ctx.putDouble(LOSS, last.total());
-            contribution.incrementWriteCount(done);
-            LOG.info(progress.line(run.stepCount(), last, eval.orElse(null)));
+            ctx.putDouble(LOSS, chunk.last().total());
+            contribution.incrementWriteCount(chunk.steps());
+            LOG.info(progress.line(run.stepCount(), chunk.last(), chunk.eval()));
         }
         if (stopRequested && !run.finished()) {
             // a stop asked in this JVM (stop()): end the step STOPPED at this chunk boundary without a repository
@@ -182,7 +180,7 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
             chunkContext.getStepContext().getStepExecution().setTerminateOnly();
         }
         if (run.finished()) {
-            Path exported = run.exportFinal(run.output().resolve("final"));
+            Path exported = driver.export(run.output().resolve("final"));
             ctx.putString(finalKey(), exported.toAbsolutePath().toString());
             LOG.info("{}: finished; model exported to {}", name, exported);
             return RepeatStatus.FINISHED;
@@ -190,21 +188,14 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         return RepeatStatus.CONTINUABLE;
     }
 
-    private void record(ExecutionContext ctx, HeldOutMetrics e) {
-        metrics.append(e);
-        ctx.putDouble(EVAL_LOSS, e.loss());
-        ctx.putDouble(EVAL_BPB, e.bitsPerByte());
-        LOG.info("{}: step {} {}", name, e.step(), e.format());
-    }
-
     /** Whether a step execution is between its start and its end in this tasklet (its run is open). */
     public boolean busy() {
-        return run != null;
+        return driver != null;
     }
 
     /** The step execution whose run is open, or null. */
     public Long runningStepExecution() {
-        return run != null ? stepExecutionId : null;
+        return driver != null ? stepExecutionId : null;
     }
 
     /** Ends the current chunk after the running optimizer step; the step then stops at the chunk boundary. */
@@ -213,9 +204,16 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
         stopRequested = true;
     }
 
-    /** Fault injection for tests: called while each checkpoint is half written (null: none). */
+    /**
+     * Fault injection for tests: called while each checkpoint is half written and while pruning deletes one
+     * ({@link RunDriver#faultHook}); null: none.
+     */
     public void writeHook(TrainingRun.WriteHook hook) {
-        this.writeHook = hook;
+        this.faultHook = hook;
+        RunDriver d = driver;
+        if (d != null) {
+            d.faultHook(hook);
+        }
     }
 
     @Override
@@ -225,9 +223,9 @@ public class TrainingTasklet implements StoppableTasklet, StepExecutionListener 
     }
 
     private void closeRun() {
-        if (run != null) {
-            run.close();
-            run = null;
+        if (driver != null) {
+            driver.close();
+            driver = null;
             stepExecutionId = null;
         }
     }

@@ -46,11 +46,31 @@ final class JobTestSupport {
         });
         awaitFile(file, first);
         for (Long id : operator.getRunningExecutions(job.getName())) {
-            operator.stop(id);
+            stop(operator, id);
         }
         JobExecution stopped = first.get(60, TimeUnit.SECONDS);
         assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
         return stopped;
+    }
+
+    /**
+     * {@code JobOperator.stop}, retried when it races with the running step's chunk commit in this JVM (both update
+     * the step execution; the loser gets an optimistic-locking failure).
+     */
+    static void stop(JobOperator operator, long id) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                operator.stop(id);
+                return;
+            } catch (org.springframework.batch.core.launch.JobExecutionNotRunningException e) {
+                return; // it ended meanwhile
+            } catch (org.springframework.dao.OptimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     /**
@@ -74,13 +94,26 @@ final class JobTestSupport {
 
     /** The application in a fresh JVM with this test's class path, output to {@code log}. */
     static Process launch(List<String> args, Path log) throws IOException {
+        return launch(args, null, log);
+    }
+
+    /**
+     * The application in a fresh JVM with this test's class path, output to {@code log}; with a {@code fault}
+     * ({@link FaultInjectingApplication}) it halts itself at that point.
+     */
+    static Process launch(List<String> args, String fault, Path log) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path")));
         String cache = System.getProperty("DJL_CACHE_DIR");
         if (cache != null) {
             cmd.add("-DDJL_CACHE_DIR=" + cache);
         }
-        cmd.add(BolmoBatchApplication.class.getName());
+        if (fault != null) {
+            cmd.add("-D" + FaultInjectingApplication.PROPERTY + "=" + fault);
+            cmd.add(FaultInjectingApplication.class.getName());
+        } else {
+            cmd.add(BolmoBatchApplication.class.getName());
+        }
         cmd.addAll(args);
         Files.createDirectories(log.getParent());
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

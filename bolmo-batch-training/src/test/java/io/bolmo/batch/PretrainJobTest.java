@@ -67,7 +67,7 @@ class PretrainJobTest extends JobRepositoryTestBase {
         assertThat(m.stream().filter(o -> o.get("kind").getAsString().equals("eval")).map(o -> o.get("bpb")
                 .getAsDouble())).hasSize(3).allSatisfy(bpb -> assertThat(bpb).isBetween(0.5, 20.0));
         try (io.bolmo.Olmo teacher = io.bolmo.Olmo.load(out.resolve("final"))) {
-            assertThat(teacher.model().config().hiddenSize()).isEqualTo(32);
+            assertThat(teacher.config().hiddenSize()).isEqualTo(32);
             assertThat(teacher.encode("Madam President")).isNotEmpty();
         }
     }
@@ -104,7 +104,7 @@ class PretrainJobTest extends JobRepositoryTestBase {
         assertThat(heldOut.get(1)).isLessThan(heldOut.get(0));
         assertThat(heldOut.get(2)).isLessThan(heldOut.get(1)).isLessThan(heldOut.get(0) - 0.2);
         try (io.bolmo.Olmo teacher = io.bolmo.Olmo.load(out.resolve("final"))) {
-            assertThat(teacher.model().config().hiddenSize()).isEqualTo(32); // the init teacher's shape
+            assertThat(teacher.config().hiddenSize()).isEqualTo(32); // the init teacher's shape
         }
     }
 

@@ -95,7 +95,7 @@ final class TinyEval {
         EvalSettings s = EvalJobParameters.of(TinyByteify.parameters(args)).settings();
         List<Map<String, Double>> out = new ArrayList<>();
         for (String model : s.models()) {
-            try (EvalModels m = EvalModels.open(Path.of(model), s.teacherDir(), s.sharedTokenizer(), "cpu")) {
+            try (EvalModels m = EvalModels.open(Path.of(model), s.teacherDir(), s.sharedTokenizer(), s.load())) {
                 EvalReport r = m.evaluation(s.options()).run("single pass", List.of(), docs, m.bolmoScorer(),
                         m.teacherScorer());
                 out.add(figures(r));

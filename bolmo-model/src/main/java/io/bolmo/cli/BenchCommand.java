@@ -5,6 +5,7 @@ import io.bolmo.Bolmo;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.ModelPresets;
 import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.HfCheckpoint;
 import io.bolmo.nn.BolmoModel;
@@ -189,12 +190,12 @@ final class BenchCommand implements Callable<Integer> {
     private <T> T withBolmo(Path tokenizerJson, OnBolmo<T> body) {
         long t0 = System.nanoTime();
         if (model != null) {
-            try (Bolmo bolmo = Bolmo.load(model, Bolmo.Options.defaults().withDevice("cpu"))) {
-                SubwordSuffixTrie trie = bolmo.model().config().addExpandedEmbeddings()
+            try (Bolmo bolmo = Bolmo.load(model, Bolmo.Options.defaults().withDevice("cpu").withEngine("djl"))) {
+                SubwordSuffixTrie trie = bolmo.config().addExpandedEmbeddings()
                         ? SubwordSuffixTrie.build(SubwordVocabulary.load(SubwordVocabulary.locate(model,
-                                bolmo.model().config().subwordVocabulary(), tokenizer)))
+                                bolmo.config().subwordVocabulary(), tokenizer)))
                         : null;
-                return body.run(bolmo.model(), trie, (System.nanoTime() - t0) / 1e9);
+                return body.run(((DjlBolmoEngine) bolmo.engine()).model(), trie, (System.nanoTime() - t0) / 1e9);
             }
         }
         SubwordSuffixTrie trie = SubwordSuffixTrie.build(SubwordVocabulary.load(tokenizerJson));

@@ -2,6 +2,7 @@ package io.bolmo.cli;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.generate.BolmoGenerator;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
@@ -39,7 +40,7 @@ final class BolmoBench {
 
     static Result run(BolmoModel model, SubwordSuffixTrie trie, String prompt, int decodeBytes, double boundaryBias) {
         ByteTokenizer tokenizer = ByteTokenizer.plain();
-        BolmoGenerator generator = new BolmoGenerator(model, trie);
+        BolmoGenerator generator = new BolmoGenerator(DjlBolmoEngine.over(model), trie);
         int[] ids = tokenizer.encode(prompt);
         generator.generate(tokenizer.encode(prompt.substring(0, Math.min(32, prompt.length()))),
                 GenerationOptions.builder().maxNewBytes(4).stopAtEos(false).build(), GenerationListener.NONE);

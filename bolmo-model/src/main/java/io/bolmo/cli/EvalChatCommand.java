@@ -49,8 +49,7 @@ final class EvalChatCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (subword) {
-            model.check();
-            try (Olmo teacher = Olmo.load(model.model, model.device, model.tokenizer)) {
+            try (Olmo teacher = Olmo.load(model.model, model.check(), model.tokenizer)) {
                 print(ChatFormatEval.run(ChatFormatEval.Subject.of(teacher, ChatTemplate.OLMO), data, heldOutEvery,
                         limit, maxBytes));
             }

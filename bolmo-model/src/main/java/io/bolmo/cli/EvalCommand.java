@@ -1,5 +1,6 @@
 package io.bolmo.cli;
 
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.eval.EvalModels;
 import io.bolmo.eval.EvalOptions;
 import io.bolmo.eval.EvalReport;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -74,9 +76,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " teacher's tokenizer.json, else the Bolmo's subword vocabulary.")
     Path tokenizer;
 
-    @Option(names = "--device", paramLabel = "D", defaultValue = "auto",
-            description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--out", paramLabel = "FILE.md", description = "Also append the table to this file.")
     Path out;
@@ -84,13 +85,14 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         check();
+        LoadOptions load = engine.loadOptions();
         EvalOptions options = EvalOptions.DEFAULT.withWindows(windowBytes, windowTokens).withTasks(tasks)
                 .withSeed(seed);
         List<String> documents;
         try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {
             documents = HeldOutDocuments.of(c, heldOutEvery, maxDocs);
         }
-        try (EvalModels models = EvalModels.open(bolmoDir, teacherDir, tokenizer, device)) {
+        try (EvalModels models = EvalModels.open(bolmoDir, teacherDir, tokenizer, load)) {
             List<String> notes = new ArrayList<>();
             notes.add("corpus: " + corpus + ", documents with content hash ≡ 0 mod " + heldOutEvery
                     + (maxDocs > 0 ? " (first " + maxDocs + ")" : ""));
@@ -139,9 +141,6 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (windowTokens < 1) {
             throw usage("--window-tokens = " + windowTokens + " must be >= 1");
-        }
-        if (!device.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw usage("--device = '" + device + "' is invalid; allowed: auto, cpu, gpu, gpu:N");
         }
     }
 

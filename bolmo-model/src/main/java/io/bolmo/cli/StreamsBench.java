@@ -1,5 +1,6 @@
 package io.bolmo.cli;
 
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
@@ -80,7 +81,7 @@ final class StreamsBench {
         ByteTokenizer tokenizer = ByteTokenizer.plain();
         String text = BenchResources.sampleText(promptBytes + 97 * s);
         long[][] times = new long[s][options.maxNewBytes() + 1]; // [stream, step]: forced decision, then each byte
-        try (BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(s, 0, hold))) {
+        try (BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, new BolmoScheduler.Options(s, 0, hold))) {
             List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
             for (int i = 0; i < s; i++) {
                 int[] prompt = tokenizer.encode(text.substring(97 * i, 97 * i + promptBytes)); // a different prompt each

@@ -1,5 +1,6 @@
 package io.bolmo.cli;
 
+import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
@@ -26,7 +27,7 @@ final class SubwordBench {
     private SubwordBench() {}
 
     static Result run(OlmoModel model, SubwordVocabulary vocab, int[] prompt, int tokens) {
-        OlmoGenerator generator = new OlmoGenerator(model, vocab);
+        OlmoGenerator generator = new OlmoGenerator(DjlOlmoEngine.over(model), model.config(), vocab);
         generator.generate(prompt, options(2), GenerationListener.NONE);
         GenerationResult r = generator.generate(prompt, options(tokens), GenerationListener.NONE);
         return new Result(prompt.length, r.prefillNanos() / 1e9, r.generatedUnits(), r.decodeNanos() / 1e9,

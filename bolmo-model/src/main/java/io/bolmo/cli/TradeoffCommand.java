@@ -1,6 +1,7 @@
 package io.bolmo.cli;
 
 import io.bolmo.Bolmo;
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.eval.BolmoScorer;
 import io.bolmo.eval.HeldOutDocuments;
 import io.bolmo.eval.HeldOutEvaluation;
@@ -94,7 +95,7 @@ final class TradeoffCommand implements Callable<Integer> {
             log.println("tradeoff: " + label + ": held-out evaluation of " + dir);
             try (Bolmo bolmo = Bolmo.load(dir, Bolmo.Options.defaults().withDevice("cpu"));
                     SubwordTokenizer subword = SubwordTokenizer.open(tokenizer != null ? tokenizer
-                            : SubwordVocabulary.locate(dir, bolmo.model().config().subwordVocabulary(), null))) {
+                            : SubwordVocabulary.locate(dir, bolmo.config().subwordVocabulary(), null))) {
                 heldOut.put(label, new HeldOutEvaluation(subword.encoder(), subword.vocabulary(), 512, 128)
                         .run(documents, BolmoScorer.of(bolmo), null));
             }
@@ -102,12 +103,13 @@ final class TradeoffCommand implements Callable<Integer> {
         for (int r = 0; r < repeats; r++) {
             for (String label : labels) {
                 Path dir = models.get(label);
-                try (Bolmo bolmo = Bolmo.load(dir, Bolmo.Options.defaults().withDevice("cpu"))) {
-                    SubwordSuffixTrie trie = bolmo.model().config().addExpandedEmbeddings()
+                try (Bolmo bolmo = Bolmo.load(dir, Bolmo.Options.defaults().withDevice("cpu").withEngine("djl"))) {
+                    SubwordSuffixTrie trie = bolmo.config().addExpandedEmbeddings()
                             ? SubwordSuffixTrie.build(SubwordVocabulary.load(SubwordVocabulary.locate(dir,
-                                    bolmo.model().config().subwordVocabulary(), tokenizer)))
+                                    bolmo.config().subwordVocabulary(), tokenizer)))
                             : null;
-                    BolmoBench.Result res = BolmoBench.run(bolmo.model(), trie, prompt, decodeBytes, 0);
+                    BolmoBench.Result res = BolmoBench.run(((DjlBolmoEngine) bolmo.engine()).model(), trie, prompt,
+                            decodeBytes, 0);
                     log.printf("tradeoff: %s: decode %.1f bytes/s (repeat %d)%n", label, res.decodeBytesPerSecond(),
                             r + 1);
                     BolmoBench.Result prev = best.get(label);

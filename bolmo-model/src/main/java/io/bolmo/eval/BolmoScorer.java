@@ -1,46 +1,33 @@
 package io.bolmo.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import io.bolmo.Bolmo;
 import io.bolmo.config.BolmoConfig;
-import io.bolmo.nn.BolmoModel;
-import io.bolmo.nn.NoGrad;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
 import io.bolmo.tokenize.ByteTokenizer;
-import io.bolmo.tokenize.SubwordSuffixTrie;
-import io.bolmo.train.loss.BitsPerByte;
-import io.bolmo.train.loss.ByteLabels;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
- * Byte log-likelihoods from a plain Bolmo forward (the predictor's own boundaries, {@code sample:0}) with the flag
- * marginalised, P(byte) = P(byte, no-bnd) + P(byte, bnd) (spec 5.5, as olmes {@code hf_bolmo}). Note that the
- * predictor looks one byte ahead (spec 4.1), so the patching of a whole-sequence pass is that of the reference
- * evaluation, not of byte-by-byte generation.
+ * Byte log-likelihoods from a plain Bolmo pass ({@link Engine#score}: the predictor's own boundaries, {@code
+ * sample:0}) with the flag marginalised, P(byte) = P(byte, no-bnd) + P(byte, bnd) (spec 5.5, as olmes
+ * {@code hf_bolmo}). Note that the predictor looks one byte ahead (spec 4.1), so the patching of a whole-sequence
+ * pass is that of the reference evaluation, not of byte-by-byte generation.
  */
 public final class BolmoScorer implements LikelihoodScorer {
 
-    private final BolmoModel model;
+    private final Engine engine;
     private final UnaryOperator<int[]> subwordRows;
 
-    /** @param trie the retained-subword trie (null for a model without expanded embeddings) */
-    public BolmoScorer(BolmoModel model, SubwordSuffixTrie trie) {
-        this(model, ids -> SubwordSuffixTrie.embeddingRows(trie, ids));
-    }
-
     /** @param subwordRows byte ids → retained-subword rows (spec 2.2), e.g. {@code Bolmo::subwordIds} */
-    public BolmoScorer(BolmoModel model, UnaryOperator<int[]> subwordRows) {
-        this.model = model;
+    public BolmoScorer(Engine engine, UnaryOperator<int[]> subwordRows) {
+        this.engine = engine;
         this.subwordRows = subwordRows;
     }
 
     public static BolmoScorer of(Bolmo bolmo) {
-        return new BolmoScorer(bolmo.model(), bolmo::subwordIds);
+        return new BolmoScorer(bolmo.engine(), bolmo::subwordIds);
     }
 
     /** Scores {@code byteIds} (plain ids, no BOS) after a BOS. */
@@ -49,31 +36,44 @@ public final class BolmoScorer implements LikelihoodScorer {
         int[] ids = new int[n + 1];
         ids[0] = BolmoConfig.BOS_ID;
         System.arraycopy(byteIds, 0, ids, 1, n);
-        int[] sub = subwordRows.apply(ids);
-        try (NoGrad g = NoGrad.enter(); NDManager m = model.weights().manager().newSubManager()) {
-            Shape row = new Shape(1, n + 1);
-            try (BolmoModel.Output o = model.forward(m.create(ids, row), m.create(sub, row))) {
-                // β of input position i+1 = byte i (position 0 is BOS)
-                int[] beta = o.boundaryMask().get(new NDIndex("0, 1:")).toType(DataType.INT32, false)
-                        .toIntArray();
-                return new ByteScores(byteLogprobs(o.logits(), byteIds), beta);
-            }
+        Scores s = engine.score(ids, subwordRows.apply(ids));
+        int[] beta = new int[n]; // β of input position i+1 = byte i (position 0 is BOS)
+        for (int i = 0; i < n; i++) {
+            beta[i] = s.boundaries()[i + 1] ? 1 : 0;
         }
+        return new ByteScores(byteLogprobs(s.logits(), s.vocab(), byteIds), beta);
     }
 
     /**
-     * ln P(byte i) for the n bytes after BOS from logits [1, n + 1, V] of BOS + bytes, flag marginalised: position
-     * t scores byte t (input position t + 1); the last position predicts past the window and is dropped.
+     * ln P(byte i) for the n bytes after BOS from logits {@code [n + 1, V]} of BOS + bytes (row-major), flag
+     * marginalised: position t scores byte t (input position t + 1); the last position predicts past the window.
+     * In double precision: log-sum-exp over the whole row (padding included, as a log-softmax over it), then
+     * log(e^a + e^b) of the plain and the flagged id.
      */
-    public static float[] byteLogprobs(NDArray logits, int[] byteIds) {
-        int n = byteIds.length;
-        int[] labels = new int[n + 1];
-        System.arraycopy(byteIds, 0, labels, 0, n);
-        labels[n] = ByteLabels.IGNORE_INDEX;
-        try (NDScope scope = new NDScope()) { // frees the intermediates, which live on the logits' manager
-            NDArray l = logits.getManager().create(labels, new Shape(1, n + 1));
-            return BitsPerByte.byteLogprobs(logits, l).get(new NDIndex("0, :{}", n)).toFloatArray();
+    public static float[] byteLogprobs(float[] logits, int vocab, int[] byteIds) {
+        float[] out = new float[byteIds.length];
+        for (int t = 0; t < byteIds.length; t++) {
+            float[] row = Arrays.copyOfRange(logits, t * vocab, (t + 1) * vocab);
+            double z = logSumExp(row);
+            double a = row[byteIds[t]] - z;
+            double b = row[byteIds[t] + BolmoConfig.PLAIN_VOCAB] - z;
+            double max = Math.max(a, b);
+            out[t] = (float) (max + Math.log(Math.exp(a - max) + Math.exp(b - max)));
         }
+        return out;
+    }
+
+    /** ln Σ e^x over a row, stabilised by its maximum. */
+    static double logSumExp(float[] row) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float f : row) {
+            max = Math.max(max, f);
+        }
+        double sum = 0;
+        for (float f : row) {
+            sum += Math.exp(f - max);
+        }
+        return max + Math.log(sum);
     }
 
     /** ln P(continuation bytes | BOS + prompt bytes), flag marginalised; each text is its UTF-8 bytes + 4. */

@@ -44,12 +44,12 @@ public final class ChatFormatEval {
         public static Subject of(Olmo teacher, ChatTemplate template) {
             Responder r = (prompt, maxBytes) -> strip(teacher.chat(prompt, template,
                     GenerationOptions.greedy(maxBytes), new GenerationListener() { }).text(), template.stopSequence());
-            Integer eos = teacher.model().config().eosTokenId();
+            Integer eos = teacher.config().eosTokenId();
             if (eos == null) {
                 throw new IllegalArgumentException("the teacher's config has no eos_token_id: cannot score replies"
                         + " after EOS");
             }
-            return new Subject(r, new TeacherScorer(teacher.model(), teacher::encode, eos), template);
+            return new Subject(r, new TeacherScorer(teacher.engine(), teacher.config().vocabSize(), teacher::encode, eos), template);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.bolmo.eval;
 
-import ai.djl.ndarray.NDManager;
 import io.bolmo.Bolmo;
+import io.bolmo.Engines;
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.LoadOptions;
 import io.bolmo.io.HfCheckpoint;
-import io.bolmo.nn.OlmoModel;
-import io.bolmo.nn.Weights;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordTokenizer;
 import io.bolmo.tokenize.SubwordVocabulary;
@@ -33,15 +35,15 @@ public final class EvalModels implements AutoCloseable {
     /**
      * @param teacherDir null: Bolmo alone
      * @param tokenizer  null: the teacher's, else the Bolmo's own
-     * @param device     auto, cpu, gpu or gpu:N
+     * @param load       device, weight format, engine and threads of both models
      */
-    public static EvalModels open(Path bolmoDir, Path teacherDir, Path tokenizer, String device) {
-        Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(device, tokenizer, ChatTemplate.OLMO));
+    public static EvalModels open(Path bolmoDir, Path teacherDir, Path tokenizer, LoadOptions load) {
+        Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(load, tokenizer, ChatTemplate.OLMO));
         SubwordTokenizer subword = null;
         Teacher teacher = null;
         try {
             subword = SubwordTokenizer.open(tokenizerPath(bolmoDir, bolmo, teacherDir, tokenizer));
-            teacher = teacherDir == null ? null : Teacher.load(teacherDir, device);
+            teacher = teacherDir == null ? null : Teacher.load(teacherDir, load);
             return new EvalModels(bolmo, subword, teacher);
         } catch (RuntimeException e) {
             if (teacher != null) {
@@ -58,7 +60,13 @@ public final class EvalModels implements AutoCloseable {
     private static Path tokenizerPath(Path bolmoDir, Bolmo bolmo, Path teacherDir, Path tokenizer) {
         Path shared = sharedTokenizer(teacherDir, tokenizer);
         return shared != null ? shared
-                : SubwordVocabulary.locate(bolmoDir, bolmo.model().config().subwordVocabulary(), null);
+                : SubwordVocabulary.locate(bolmoDir, bolmo.config().subwordVocabulary(), null);
+    }
+
+    /** The subword vocabulary file a Bolmo directory's {@code config.json} names (its own tokenizer). */
+    public static Path ownTokenizer(Path bolmoDir) {
+        return SubwordVocabulary.locate(bolmoDir, BolmoConfig.load(bolmoDir.resolve("config.json"))
+                .subwordVocabulary(), null);
     }
 
     /**
@@ -111,40 +119,35 @@ public final class EvalModels implements AutoCloseable {
     /** The subword teacher, loaded without the {@code Olmo} facade's tokenizer so a bare vocabulary also works. */
     private static final class Teacher implements AutoCloseable {
 
-        final NDManager manager;
-        final OlmoModel model;
+        final OlmoConfig config;
+        final Engine engine;
 
-        private Teacher(NDManager manager, OlmoModel model) {
-            this.manager = manager;
-            this.model = model;
+        private Teacher(OlmoConfig config, Engine engine) {
+            this.config = config;
+            this.engine = engine;
         }
 
-        static Teacher load(Path dir, String device) {
-            NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(device), "PyTorch");
+        static Teacher load(Path dir, LoadOptions options) {
             try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
-                return new Teacher(manager, OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager,
-                        checkpoint)));
-            } catch (RuntimeException e) {
-                manager.close();
-                throw e;
+                OlmoConfig config = checkpoint.olmoConfig();
+                return new Teacher(config, Engines.olmo(checkpoint, config, options));
             }
         }
 
         TeacherScorer scorer(SubwordTokenizer subword) {
             SubwordVocabulary v = subword.vocabulary();
-            int vocabSize = model.config().vocabSize();
+            int vocabSize = config.vocabSize();
             if (v.size() > vocabSize) {
                 throw new IllegalArgumentException("tokenizer " + subword.description() + " has " + v.size()
                         + " ids but the teacher's vocab_size is " + vocabSize + ": pass its own --tokenizer");
             }
-            Integer eos = model.config().eosTokenId();
-            return new TeacherScorer(model, subword.encoder(), eos != null ? eos : v.eosId());
+            Integer eos = config.eosTokenId();
+            return new TeacherScorer(engine, vocabSize, subword.encoder(), eos != null ? eos : v.eosId());
         }
 
         @Override
         public void close() {
-            model.close();
-            manager.close();
+            engine.close();
         }
     }
 }

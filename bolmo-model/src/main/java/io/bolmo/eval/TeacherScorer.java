@@ -1,35 +1,31 @@
 package io.bolmo.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import io.bolmo.nn.NoGrad;
-import io.bolmo.nn.OlmoModel;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Scores;
 import io.bolmo.tokenize.SubwordEncoder;
+import java.util.Arrays;
 
 /**
- * Token log-likelihoods of the subword teacher. Every sequence starts with EOS, as each document followed an EOS in
- * the packed pretraining stream ({@code TokenWindows}: doc EOS doc EOS …).
+ * Token log-likelihoods of the subword teacher ({@link Engine#score}). Every sequence starts with EOS, as each
+ * document followed an EOS in the packed pretraining stream ({@code TokenWindows}: doc EOS doc EOS …).
  */
 public final class TeacherScorer implements LikelihoodScorer {
 
-    private final OlmoModel model;
+    private final Engine engine;
     private final SubwordEncoder encoder;
     private final int eos;
 
-    public TeacherScorer(OlmoModel model, SubwordEncoder encoder, int eos) {
-        if (eos < 0 || eos >= model.config().vocabSize()) {
-            throw new IllegalArgumentException("teacher EOS id " + eos + " is outside its vocabulary of "
-                    + model.config().vocabSize());
+    /** @param vocabSize the teacher's {@code vocab_size}, which {@code eos} must be below */
+    public TeacherScorer(Engine engine, int vocabSize, SubwordEncoder encoder, int eos) {
+        if (eos < 0 || eos >= vocabSize) {
+            throw new IllegalArgumentException("teacher EOS id " + eos + " is outside its vocabulary of " + vocabSize);
         }
-        this.model = model;
+        this.engine = engine;
         this.encoder = encoder;
         this.eos = eos;
     }
 
-    /** ln P(token i | EOS, tokens &lt; i) for every token of {@code tokens}. */
+    /** ln P(token i | EOS, tokens &lt; i) for every token of {@code tokens}, log-softmax in double precision. */
     public float[] score(int[] tokens) {
         int n = tokens.length;
         if (n == 0) {
@@ -38,13 +34,13 @@ public final class TeacherScorer implements LikelihoodScorer {
         int[] input = new int[n];
         input[0] = eos;
         System.arraycopy(tokens, 0, input, 1, n - 1); // the last token is only predicted, never read
-        try (NoGrad g = NoGrad.enter(); NDManager m = model.weights().manager().newSubManager()) {
-            try (OlmoModel.Output o = model.forward(m.create(input, new Shape(1, n)), 0, null, false)) {
-                NDArray logprobs = o.logits().logSoftmax(2);
-                NDArray index = m.create(tokens, new Shape(1, n, 1)).toType(DataType.INT64, false);
-                return logprobs.gather(index, 2).get(new NDIndex("0, :, 0")).toFloatArray();
-            }
+        Scores s = engine.score(input, null);
+        float[] out = new float[n];
+        for (int t = 0; t < n; t++) {
+            float[] row = Arrays.copyOfRange(s.logits(), t * s.vocab(), (t + 1) * s.vocab());
+            out[t] = (float) (row[tokens[t]] - BolmoScorer.logSumExp(row));
         }
+        return out;
     }
 
     /**

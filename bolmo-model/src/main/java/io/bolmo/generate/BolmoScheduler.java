@@ -1,7 +1,7 @@
 package io.bolmo.generate;
 
-import io.bolmo.config.BolmoConfig;
-import io.bolmo.nn.BolmoModel;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.Prompts;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * sequences costs far less than B steps (docs/benchmarks.md, "Continuous batching").
  *
  * <p>A step: every active generation is checked (cancelled, limit reached: it leaves at once, before the step, so
- * its slot is free within one step), then one {@link DecodeBatch#step} feeds every remaining row its last byte —
+ * its slot is free within one step), then one {@link Engine.Batch#step} feeds every remaining row its last byte —
  * local encoder, decoder and LM head batched over all rows, the global model only on the rows whose byte ended a
  * patch, each with its own KV cache and patch position — and each row's {@link DecodeLoop} chooses its next byte
  * with its own {@link Sampler}, stop sequences, byte limit and listener, exactly as {@link BolmoGenerator} does
@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the others go on.
  *
  * <p>Listeners are called on the scheduler thread: they must be quick (a slow {@code onText} slows every row).
- * A long prompt's prefill runs between two steps, so it delays the other rows by its duration.
+ * A long prompt's prefill runs between two steps, so it delays the other rows by its duration; it runs in chunks
+ * and stops between two of them when its generation is cancelled or the scheduler closes.
  */
 public final class BolmoScheduler implements Generator, AutoCloseable {
 
@@ -68,25 +69,27 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
         }
     }
 
-    private final BolmoModel model;
+    private final Engine engine;
     private final SubwordSuffixTrie trie;
     private final Options options;
     private final Object lock = new Object();
     private final ArrayDeque<Request> waiting = new ArrayDeque<>(); // guarded by lock
     private int admitted; // waiting + active, guarded by lock
     private boolean closed; // guarded by lock
+    private volatile boolean closing; // read by a running prefill
     private final List<Row> rows = new ArrayList<>(); // scheduler thread only
-    private DecodeBatch batch; // scheduler thread only
+    private Engine.Batch batch; // scheduler thread only
     private volatile int activeRows;
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong heldRowSteps = new AtomicLong();
     private final Thread thread;
 
-    public BolmoScheduler(BolmoModel model, SubwordSuffixTrie trie, Options options) {
-        this.model = model;
+    /** @param trie the retained-subword trie; null for a model without retained subword embeddings */
+    public BolmoScheduler(Engine engine, SubwordSuffixTrie trie, Options options) {
+        this.engine = engine;
         this.trie = trie;
         this.options = options;
-        this.batch = new DecodeBatch(model, model.weights().manager());
+        this.batch = engine.newBatch();
         this.thread = new Thread(this::run, "bolmo-scheduler");
         thread.setDaemon(true);
         thread.start();
@@ -99,10 +102,10 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     /** An active generation: a row of the batch. */
     private static final class Row {
         final Request request;
-        final BolmoGeneration generation;
+        final Generation generation;
         int held; // steps waited at a patch boundary (holdSteps)
 
-        Row(Request request, BolmoGeneration generation) {
+        Row(Request request, Generation generation) {
             this.request = request;
             this.generation = generation;
         }
@@ -111,13 +114,13 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
             return request;
         }
 
-        BolmoGeneration generation() {
+        Generation generation() {
             return generation;
         }
 
         /** The byte it feeds next ends a patch: feeding it runs the global model for this row. */
         boolean atBoundary() {
-            return generation.loop().pending() >= BolmoConfig.PLAIN_VOCAB;
+            return ByteUnits.endsPatch(generation.loop().pending());
         }
     }
 
@@ -131,7 +134,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
      */
     public CompletableFuture<GenerationResult> submit(int[] promptIds, GenerationOptions options,
             GenerationListener listener) {
-        BolmoSequence.checkPrompt(promptIds);
+        Prompts.checkBytes(promptIds);
         if (options == null) {
             throw new IllegalArgumentException("options = null is invalid: pass GenerationOptions (e.g. greedy(n))");
         }
@@ -233,14 +236,15 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     }
 
     private void start(Request r) {
-        BolmoGeneration g = null;
+        Generation g = null;
         try {
             if (r.listener().isCancelled()) { // no prefill for a generation nobody waits for any more
                 release(r, new GenerationResult("", r.prompt().length - 1, 0, 0, 0, FinishReason.CANCELLED, 0, 0),
                         null);
                 return;
             }
-            g = new BolmoGeneration(model, trie, model.weights().manager(), r.prompt(), r.options(), r.listener());
+            g = new Generation(engine, new ByteUnits(trie, r.options().boundaryBias()), r.prompt(), r.options(),
+                    r.listener(), () -> closing || r.listener().isCancelled());
             if (g.outcome() != null) {
                 end(new Row(r, g), g.outcome(), null, false);
                 return;
@@ -275,9 +279,15 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
         }
         List<Row> stepped = List.copyOf(rows);
         boolean[] advance = advancing(stepped);
+        int[] units = new int[stepped.size()];
+        int[] rowsOfSubwords = new int[stepped.size()];
+        for (int i = 0; i < units.length; i++) {
+            units[i] = stepped.get(i).generation().loop().pending();
+            rowsOfSubwords[i] = advance[i] ? stepped.get(i).generation().pendingRow() : 0;
+        }
         float[][] logits;
         try {
-            logits = batch.step(stepped.stream().mapToInt(r -> r.generation().loop().pending()).toArray(), advance);
+            logits = batch.step(units, rowsOfSubwords, advance);
         } catch (RuntimeException e) {
             failBatch(e); // the stacked state is no longer consistent: every row of it ends
             return;
@@ -367,7 +377,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
         rows.clear();
         activeRows = 0;
         batch.close();
-        batch = new DecodeBatch(model, model.weights().manager());
+        batch = engine.newBatch();
         for (Row row : failed) {
             row.generation().close();
             release(row.request(), null, error);
@@ -392,6 +402,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
     /** Stops the scheduler: running and waiting generations end with a {@link CancellationException}. */
     @Override
     public void close() {
+        closing = true;
         synchronized (lock) {
             closed = true;
             lock.notifyAll();

@@ -1,5 +1,7 @@
 package io.bolmo.generate;
 
+import java.util.function.IntFunction;
+
 /**
  * The decoding loop every generator shares (spec 8.1 step 4): before every step check cancellation and the unit
  * limit, feed the unit chosen last, choose the next one with the {@link Sampler}, stop on EOS, and pass the unit's
@@ -7,16 +9,13 @@ package io.bolmo.generate;
  * token) is the {@link Units}' business.
  *
  * <p>One instance is one generation's loop, cut at the feed: {@link #check()} before it and {@link #accept} after
- * it. {@link #run} feeds through {@link Units#feed} one generation at a time; the {@link BolmoScheduler} feeds many
- * generations in one batched step and calls the same two halves for each, so both follow the same rules.
+ * it. {@link #runFrom} feeds one generation at a time; the {@link BolmoScheduler} feeds many generations in one
+ * batched step and calls the same two halves for each, so both follow the same rules.
  */
 final class DecodeLoop {
 
-    /** One model's side of the loop. */
+    /** One model's side of the loop: what its units mean. */
     interface Units {
-
-        /** Feeds the unit chosen last and returns the logits for the next. */
-        float[] feed(int unit);
 
         /** Chooses the next unit from {@code logits} (which ids may be emitted, any bias). */
         int choose(float[] logits, Sampler sampler);
@@ -51,23 +50,29 @@ final class DecodeLoop {
 
     /**
      * Runs until a stop; {@code pending} is a unit still to be fed before the first choice (−1: none, then
-     * {@code logits} are the first step's). The text stream is finished on return.
+     * {@code logits} are the first step's); {@code feed} feeds a unit and returns the logits for the next. The text
+     * stream is finished on return.
      */
-    static Outcome run(Units units, float[] logits, int pending, Sampler sampler, TextStream text,
-            GenerationOptions options, GenerationListener listener) {
+    static Outcome run(Units units, IntFunction<float[]> feed, float[] logits, int pending, Sampler sampler,
+            TextStream text, GenerationOptions options, GenerationListener listener) {
         DecodeLoop loop = new DecodeLoop(units, pending, sampler, text, options, listener);
         try {
-            Outcome o = loop.start(logits);
-            while (o == null) {
-                o = loop.check();
-                if (o == null) {
-                    o = loop.accept(units.feed(loop.pending()));
-                }
-            }
-            return o;
+            return loop.runFrom(loop.start(logits), feed);
         } finally {
             loop.finish();
         }
+    }
+
+    /** Feeds one unit at a time through {@code feed} until a stop; {@code started} is {@link #start}'s outcome. */
+    Outcome runFrom(Outcome started, IntFunction<float[]> feed) {
+        Outcome o = started;
+        while (o == null) {
+            o = check();
+            if (o == null) {
+                o = accept(feed.apply(pending));
+            }
+        }
+        return o;
     }
 
     /**

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.config.OlmoConfig;
+import io.bolmo.nn.BolmoModel;
+import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +62,23 @@ public final class HfCheckpoint implements Weights.Source, AutoCloseable {
         }
         throw new CheckpointException("checkpoint " + dir + " has no weights: neither "
                 + SafetensorsWriter.SINGLE_FILE + " nor " + SafetensorsWriter.INDEX_FILE);
+    }
+
+    /**
+     * The Bolmo model in {@code dir} with its weights on {@code manager}: the one call that opens a checkpoint and
+     * creates the model (the files are released once the weights are loaded).
+     */
+    public static BolmoModel loadBolmo(Path dir, NDManager manager) {
+        try (HfCheckpoint hf = open(dir)) {
+            return BolmoModel.create(hf.bolmoConfig(), Weights.from(manager, hf));
+        }
+    }
+
+    /** The subword Olmo 2 / Olmo 3 model in {@code dir} with its weights on {@code manager}. */
+    public static OlmoModel loadOlmo(Path dir, NDManager manager) {
+        try (HfCheckpoint hf = open(dir)) {
+            return OlmoModel.create(hf.olmoConfig(), Weights.from(manager, hf));
+        }
     }
 
     private static HfCheckpoint openSharded(Path dir, Path index) {

@@ -34,12 +34,20 @@ public final class BoundaryPredictor {
         if (l == 1) {
             return first;
         }
-        NDArray qv = unit(qProj.forward(h.get(new NDIndex(":, :-1"))));
-        NDArray kv = unit(kProj.forward(h.get(new NDIndex(":, 1:"))));
-        NDArray cos = qv.mul(kv).sum(new int[] {-1}); // [B, L-1]
-        NDArray lp = Scalars.minimum(cos, MAX_COSINE).neg().add(1f).log().sub(LOG_2);
+        NDArray lp = logProbs(h.get(new NDIndex(":, :-1")), h.get(new NDIndex(":, 1:"))); // [B, L-1]
         NDArray last = h.getManager().full(new ai.djl.ndarray.types.Shape(b, 1), NEVER);
         return NDArrays.concat(new ai.djl.ndarray.NDList(first, lp.get(new NDIndex(":, 1:")), last), 1);
+    }
+
+    /**
+     * ℓ_t of positions whose lookahead is given, without the rules for the first and last position (a prompt
+     * decided chunk by chunk): h {@code [B, n, d]}, next = h_{t+1} {@code [B, n, d]} → ℓ {@code [B, n]}.
+     */
+    public NDArray logProbs(NDArray h, NDArray next) {
+        NDArray qv = unit(qProj.forward(h));
+        NDArray kv = unit(kProj.forward(next));
+        NDArray cos = qv.mul(kv).sum(new int[] {-1});
+        return Scalars.minimum(cos, MAX_COSINE).neg().add(1f).log().sub(LOG_2);
     }
 
     /** The hard decision {@code sample:0}: ℓ > log 0.5, as a boolean {@code [B, L]}. */

@@ -28,7 +28,10 @@ public final class Depooling {
         return initialNorm.forward(g);
     }
 
-    /** One byte: {@code in_projection(h) + lastValue}, both {@code [B, d]}. */
+    /**
+     * {@code in_projection(h) + values}, the values already read for each byte: one byte per row ({@code [B, d]}) or
+     * a chunk of a prompt ({@code [B, n, d]}).
+     */
     public NDArray step(NDArray h, NDArray lastValue) {
         return inProjection.forward(h).add(lastValue);
     }

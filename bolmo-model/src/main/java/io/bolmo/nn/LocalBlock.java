@@ -31,7 +31,12 @@ public final class LocalBlock {
 
     /** Whole sequence; with {@code keepState} the mLSTM state after the last position is returned too. */
     public MLstmLayer.Output forward(NDArray x, boolean keepState) {
-        MLstmLayer.Output m = mlstm.forward(preMLstmNorm.forward(x), keepState);
+        return forward(x, null, keepState);
+    }
+
+    /** Whole sequence continuing from the mLSTM state {@code initial} (null = the zero state). */
+    public MLstmLayer.Output forward(NDArray x, MLstmLayer.State initial, boolean keepState) {
+        MLstmLayer.Output m = mlstm.forward(preMLstmNorm.forward(x), initial, keepState);
         return new MLstmLayer.Output(feedForwardResidual(x.add(m.y())), m.state());
     }
 

@@ -20,6 +20,11 @@ public final class LocalDecoder {
         return blocks.forward(u, states);
     }
 
+    /** Whole sequence continuing from {@code initial} (null = the zero state), e.g. the next chunk of a prompt. */
+    public NDArray forward(NDArray u, List<MLstmLayer.State> initial, List<MLstmLayer.State> states) {
+        return blocks.forward(u, initial, states);
+    }
+
     public NDArray step(NDArray u, List<MLstmLayer.State> states) {
         return blocks.step(u, states);
     }

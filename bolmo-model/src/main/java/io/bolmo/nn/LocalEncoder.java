@@ -30,7 +30,13 @@ public final class LocalEncoder {
 
     /** Whole sequence from the zero state; {@code states} receives each layer's final state when not null. */
     public NDArray forward(NDArray ids, NDArray subwordIds, List<MLstmLayer.State> states) {
-        return finalNorm.forward(blocks.forward(embed(ids, subwordIds), states));
+        return forward(ids, subwordIds, null, states);
+    }
+
+    /** Whole sequence continuing from {@code initial} (null = the zero state), e.g. the next chunk of a prompt. */
+    public NDArray forward(NDArray ids, NDArray subwordIds, List<MLstmLayer.State> initial,
+            List<MLstmLayer.State> states) {
+        return finalNorm.forward(blocks.forward(embed(ids, subwordIds), initial, states));
     }
 
     /** One byte per sequence: ids {@code [B]} → h {@code [B, d]}; {@code states} advance in place. */

@@ -24,8 +24,16 @@ public final class LocalStack {
 
     /** Whole sequence; {@code states} receives each layer's final state when not null. */
     public NDArray forward(NDArray x, List<MLstmLayer.State> states) {
-        for (LocalBlock block : blocks) {
-            MLstmLayer.Output o = block.forward(x, states != null);
+        return forward(x, null, states);
+    }
+
+    /**
+     * Whole sequence continuing from {@code initial} (one state per layer; null = the zero state), e.g. the next
+     * chunk of a prompt; {@code states} receives each layer's final state when not null.
+     */
+    public NDArray forward(NDArray x, List<MLstmLayer.State> initial, List<MLstmLayer.State> states) {
+        for (int i = 0; i < blocks.size(); i++) {
+            MLstmLayer.Output o = blocks.get(i).forward(x, initial == null ? null : initial.get(i), states != null);
             x = o.y();
             if (states != null) {
                 states.add(o.state());

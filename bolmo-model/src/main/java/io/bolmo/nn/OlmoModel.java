@@ -62,8 +62,7 @@ public final class OlmoModel implements AutoCloseable {
     public Output forward(NDArray tokens, long start, List<KvCache> caches, boolean keepHidden) {
         NDManager out = tokens.getManager();
         try (NDScope scope = new NDScope()) {
-            NDArray idx = tokens.toType(DataType.INT64, false);
-            NDArray x = idx.getNDArrayInternal().embedding(idx, embedding, SparseFormat.DENSE).singletonOrThrow();
+            NDArray x = embed(tokens);
             List<NDArray> hidden = keepHidden ? new ArrayList<>() : null;
             NDArray last = blocks.forward(x, start, caches, blocks.layers(), hidden);
             NDArray logits = lmHead.forward(last);
@@ -76,6 +75,16 @@ public final class OlmoModel implements AutoCloseable {
             logits.attach(out);
             return new Output(logits, kept);
         }
+    }
+
+    /** Token embeddings: ids {@code [...]} → {@code [..., d]}. */
+    public NDArray embed(NDArray tokens) {
+        NDArray idx = tokens.toType(DataType.INT64, false);
+        return idx.getNDArrayInternal().embedding(idx, embedding, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    public LmHead lmHead() {
+        return lmHead;
     }
 
     public OlmoConfig config() {

@@ -44,10 +44,12 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         public static final LocalShape DEFAULT = new LocalShape(1, 4, 0, 0);
 
         public LocalShape {
-            check(encoderLayers >= 1, "encoder-layers", encoderLayers, "must be >= 1");
-            check(decoderLayers >= 1, "decoder-layers", decoderLayers, "must be >= 1");
-            check(heads >= 0, "local-heads", heads, "must be >= 1, or 0 for the teacher's head count");
-            check(intermediate >= 0, "local-intermediate", intermediate, "must be >= 1, or 0 for hidden × 11/8");
+            InvalidParameterException.checkRange(encoderLayers, 1, SizeLimits.MAX_LAYERS, "encoder-layers");
+            InvalidParameterException.checkRange(decoderLayers, 1, SizeLimits.MAX_LAYERS, "decoder-layers");
+            check(heads >= 0 && heads <= SizeLimits.MAX_WIDTH, "local-heads", heads,
+                    "must be in [1, " + SizeLimits.MAX_WIDTH + "], or 0 for the teacher's head count");
+            check(intermediate >= 0 && intermediate <= SizeLimits.MAX_WIDTH, "local-intermediate", intermediate,
+                    "must be in [1, " + SizeLimits.MAX_WIDTH + "], or 0 for hidden × 11/8");
         }
     }
 
@@ -59,8 +61,10 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         check(corpus != null && !corpus.isEmpty(), "corpus", corpus, "at least one file or directory is required");
         check(output != null, "output", null, "an output directory is required");
         check(steps > 0, "steps", steps, "must be > 0");
-        check(batchSize >= 1, "batch-size", batchSize, "must be >= 1");
-        check(seqLen >= 3, "seq-len", seqLen, "must be >= 3 (BOS, one byte, EOS)");
+        InvalidParameterException.checkRange(batchSize, 1, SizeLimits.MAX_BATCH_SIZE, "batch-size");
+        check(seqLen >= 3 && seqLen <= SizeLimits.MAX_SEQ_LEN, "seq-len", seqLen,
+                "must be in [3, " + SizeLimits.MAX_SEQ_LEN + "] (BOS, at least one byte, EOS)");
+        SizeLimits.checkPositions(batchSize, seqLen);
         check(maxPatches >= 3 && maxPatches <= seqLen, "max-patches", maxPatches,
                 "must be in [3, seq-len = " + seqLen + "]");
         check(Double.isNaN(peakLr) || peakLr > 0 && Double.isFinite(peakLr), "lr", peakLr, "must be > 0");
@@ -150,6 +154,18 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
     }
 
     /**
+     * What every checkpoint of this stage records and a resume must match: stage, step budget, seed, data shape,
+     * compression (checkpoints from before the option trained on the subword boundaries) and the boundary weight.
+     */
+    public RunIdentity identity() {
+        return new RunIdentity().add("stage", "stage", stage.name()).add("total_steps", "steps", steps)
+                .add("seed", "seed", seed).add("batch_size", "batch-size", batchSize)
+                .add("seq_len", "seq-len", seqLen).add("max_patches", "max-patches", maxPatches)
+                .add("compression", "compression", compression.toString(), "none")
+                .checkNested("settings.weights.boundary", "boundary-weight", settings().weights().boundary());
+    }
+
+    /**
      * Checks that the inputs exist: the teacher / Stage 1 directory with its {@code config.json} (unless
      * {@code checkInit} is false, e.g. while Stage 1 has not produced it yet), the tokenizer and every corpus path.
      */
@@ -170,8 +186,6 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
     }
 
     static void check(boolean ok, String name, Object value, String rule) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + (value == null ? "" : " = " + value) + " is invalid: " + rule);
-        }
+        InvalidParameterException.check(ok, name, value, rule);
     }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,9 @@ public final class RunCheckpoints {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String TOKENIZER_FILE = "tokenizer.json";
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{6,})");
+    /** What {@link AtomicFiles#replaceDirectory} leaves aside while it swaps a directory. */
+    private static final Pattern OLD_COPY = Pattern.compile("\\.(step-\\d{6,})\\.old-.*");
+    private static final String DELETED_PREFIX = ".deleted-";
     /** The JSON of state files: pretty-printed, NaN and infinities kept. */
     public static final Gson JSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
@@ -138,18 +142,71 @@ public final class RunCheckpoints {
         }
     }
 
-    /** Deletes all but the newest {@code keep} checkpoints, never {@code protect}. */
-    public static void prune(Path output, int keep, Path protect) {
+    /**
+     * Deletes all but the newest {@code keep} (at least one) checkpoints, never {@code protect} (the one the committed
+     * state names). Each is first renamed out of the {@code step-NNNNNN} names (atomically) and only then deleted, so
+     * a process killed while deleting leaves a dot directory that {@link #removeLeftovers} clears, never a
+     * half-deleted checkpoint that looks complete. {@code hook} is called with each renamed directory (fault
+     * injection in tests).
+     */
+    public static void prune(Path output, int keep, Path protect, TrainingRun.WriteHook hook) {
         List<Path> all = list(output);
         for (int i = 0; i < all.size() - Math.max(1, keep); i++) {
             Path p = all.get(i);
             if (protect != null && p.toAbsolutePath().normalize().equals(protect.toAbsolutePath().normalize())) {
                 continue;
             }
+            Path doomed = p.resolveSibling(DELETED_PREFIX + p.getFileName());
             try {
-                AtomicFiles.deleteTree(p);
+                Files.move(p, doomed, StandardCopyOption.ATOMIC_MOVE);
+                hook.partiallyWritten(doomed);
+                AtomicFiles.deleteTree(doomed);
             } catch (IOException e) {
                 throw new CheckpointException("cannot delete old checkpoint " + p + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** {@link #prune(Path, int, Path, TrainingRun.WriteHook)} without a hook. */
+    public static void prune(Path output, int keep, Path protect) {
+        prune(output, keep, protect, tmp -> { });
+    }
+
+    /**
+     * Clears what interrupted writes and deletions left under {@code output/checkpoints}: temporary and deleted
+     * directories (dot names) go; a previous copy that an interrupted replacement left aside ({@code .step-N.old-*})
+     * is moved back when {@code step-N} itself is missing. Only for the process that owns the output (its lock).
+     */
+    public static void removeLeftovers(Path output) {
+        Path dir = output.resolve("checkpoints");
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(x -> x.getFileName().toString().startsWith(".")).sorted().toList()) {
+                Matcher old = OLD_COPY.matcher(p.getFileName().toString());
+                Path target = old.matches() ? dir.resolve(old.group(1)) : null;
+                if (target != null && !Files.exists(target) && Files.isRegularFile(p.resolve(STATE_FILE))) {
+                    Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                } else {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new CheckpointException("cannot clear interrupted writes under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes the artifacts of a run in {@code output} ({@code checkpoints/}, {@code final/}, {@code best/},
+     * {@code metrics.jsonl}) and nothing else, for a run that replaces another one there.
+     */
+    public static void clear(Path output) {
+        for (String name : List.of("checkpoints", "final", "best", MetricsLog.FILE)) {
+            try {
+                AtomicFiles.deleteTree(output.resolve(name));
+            } catch (IOException e) {
+                throw new CheckpointException("cannot delete " + output.resolve(name) + ": " + e.getMessage(), e);
             }
         }
     }

@@ -32,6 +32,19 @@ class CliErrorsTest {
         assertUsage(Cli.run("bench", "--preset", "bolmo-70b"), "bolmo-1b, golden");
     }
 
+    /** --device, --dtype, --engine and --threads on every command that loads a model, checked before loading. */
+    @Test
+    void badLoadOptionsNameTheValueAndWhatIsAllowed() {
+        assertUsage(Cli.run("generate", "--model", MODEL, "--prompt", "x", "--engine", "onnx"),
+                "--engine = 'onnx' is invalid; allowed: auto, java, djl");
+        assertUsage(Cli.run("chat", "--model", MODEL, "--dtype", "int4"),
+                "--dtype = 'int4' is invalid; allowed: f32, bf16, q8_0");
+        assertUsage(Cli.run("forward", "--model", MODEL, "--text", "x", "--out", tmp.resolve("x").toString(),
+                "--engine", "djl", "--dtype", "bf16"), "--dtype = bf16 is not supported on engine djl");
+        assertUsage(Cli.run("eval", "--bolmo", MODEL, "--corpus", MODEL, "--threads", "-1"), "--threads = -1");
+        assertUsage(Cli.run("eval", "--bolmo", MODEL, "--corpus", MODEL, "--device", "gpu:x"), "--device = 'gpu:x'");
+    }
+
     @Test
     void missingRequiredOptionAndUnknownCommand() {
         assertUsage(Cli.run("forward", "--model", MODEL, "--out", "x.safetensors"), "--text");

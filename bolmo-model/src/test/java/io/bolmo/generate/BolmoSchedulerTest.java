@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.testing.Golden;
 import java.util.ArrayList;
@@ -44,14 +46,14 @@ class BolmoSchedulerTest extends GoldenManagerTest {
     void outputsUnderConcurrencyEqualEachRequestAlone(String modelName, int holdSteps) throws Exception {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, modelName)) {
             List<Job> jobs = mix(modelName);
-            BolmoGenerator alone = new BolmoGenerator(model, trie);
+            BolmoGenerator alone = new BolmoGenerator(DjlBolmoEngine.over(model), trie);
             List<Run> expected = new ArrayList<>();
             for (Job job : jobs) {
                 expected.add(runAlone(alone, job));
             }
             Map<Long, List<Integer>> idsByStep = new ConcurrentHashMap<>();
             List<Run> batched;
-            try (BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(3, 8, holdSteps))) {
+            try (BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, new BolmoScheduler.Options(3, 8, holdSteps))) {
                 batched = runTogether(scheduler, jobs, idsByStep);
                 assertThat(scheduler.heldRowSteps() > 0).as("rows were held").isEqualTo(holdSteps > 0);
             }
@@ -77,22 +79,29 @@ class BolmoSchedulerTest extends GoldenManagerTest {
     void batchedLogitsMatchLogitsAlone() {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3")) {
             String[] ids = {"ascii", "python_code", "single_char"};
-            List<BolmoSequence> alone = new ArrayList<>();
-            List<BolmoSequence> rows = new ArrayList<>();
+            Engine engine = DjlBolmoEngine.over(model);
+            List<AloneSequence> alone = new ArrayList<>();
+            List<Engine.Sequence> rows = new ArrayList<>(); // the same prompts as rows of one batch
+            List<ByteUnits> rowUnits = new ArrayList<>();
             int[] next = new int[ids.length];
             float maxDiff = 0;
-            try (DecodeBatch batch = new DecodeBatch(model, scope)) {
+            try (Engine.Batch batch = engine.newBatch()) {
                 for (int i = 0; i < ids.length; i++) {
-                    alone.add(new BolmoSequence(model, trie, scope));
-                    rows.add(new BolmoSequence(model, trie, scope));
+                    alone.add(new AloneSequence(engine, trie));
+                    rowUnits.add(new ByteUnits(trie, 0));
                     float[] a = alone.get(i).prefill(prompt(ids[i]));
-                    rows.get(i).prefill(prompt(ids[i]));
+                    rows.add(engine.prefill(prompt(ids[i]), rowUnits.get(i).prefillRows(prompt(ids[i])), () -> false));
                     batch.join(rows.get(i));
                     int last = prompt(ids[i])[prompt(ids[i]).length - 1];
                     next[i] = Sampler.argmax(a, new int[] {last, last + BolmoConfig.PLAIN_VOCAB});
                 }
+                boolean[] all = {true, true, true};
                 for (int step = 0; step < 80; step++) {
-                    float[][] batched = batch.step(next);
+                    int[] sub = new int[ids.length];
+                    for (int i = 0; i < ids.length; i++) {
+                        sub[i] = rowUnits.get(i).row(next[i]);
+                    }
+                    float[][] batched = batch.step(next, sub, all);
                     for (int i = 0; i < ids.length; i++) {
                         float[] single = alone.get(i).step(next[i]);
                         maxDiff = Math.max(maxDiff, TinyModels.maxAbsDiff(batched[i], single));
@@ -100,8 +109,8 @@ class BolmoSchedulerTest extends GoldenManagerTest {
                     }
                 }
             } finally {
-                alone.forEach(BolmoSequence::close);
-                rows.forEach(BolmoSequence::close);
+                alone.forEach(AloneSequence::close);
+                rows.forEach(Engine.Sequence::close);
             }
             System.out.println("batched vs alone, max |logit difference| over 80 steps x 3 rows: " + maxDiff);
             assertThat(maxDiff).isLessThanOrEqualTo(2e-5f); // 5.0e-6 measured
@@ -111,7 +120,7 @@ class BolmoSchedulerTest extends GoldenManagerTest {
     @Test
     void cancellationFreesTheSlotWithinOneStep() throws Exception {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
-                BolmoScheduler scheduler = new BolmoScheduler(model, trie, BolmoScheduler.Options.of(2))) {
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, BolmoScheduler.Options.of(2))) {
             CompletableFuture<GenerationResult> other = scheduler.submit(prompt("ascii"), endless(), null);
             AtomicLong cancelledAt = new AtomicLong(-1);
             AtomicInteger steps = new AtomicInteger();
@@ -158,6 +167,35 @@ class BolmoSchedulerTest extends GoldenManagerTest {
         }
     }
 
+    /** A generation cancelled while its prompt is prefilled stops between two chunks and frees its slot. */
+    @Test
+    void aGenerationCancelledDuringItsPrefillEndsThereAndFreesItsSlot() throws Exception {
+        try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model, 8), trie,
+                        BolmoScheduler.Options.of(1))) {
+            AtomicInteger asked = new AtomicInteger();
+            List<Integer> steps = new ArrayList<>();
+            GenerationResult r = scheduler.submit(prompt("paragraph"), endless(), new GenerationListener() {
+                @Override
+                public void onStep(int fusedId) {
+                    steps.add(fusedId);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return asked.incrementAndGet() >= 4; // once before the prefill, then before each chunk
+                }
+            }).get(60, TimeUnit.SECONDS);
+            assertThat(r.finishReason()).isEqualTo(FinishReason.CANCELLED);
+            assertThat(r.generatedUnits()).isZero();
+            assertThat(steps).as("no choice after a cancelled prefill").isEmpty();
+            assertThat(asked).as("stopped at the third chunk of " + prompt("paragraph").length / 8).hasValue(4);
+            assertThat(scheduler.admitted()).isZero();
+            assertThat(scheduler.submit(prompt("ascii"), GenerationOptions.greedy(4), null).get(60, TimeUnit.SECONDS)
+                    .generatedUnits()).isEqualTo(4);
+        }
+    }
+
     @Test
     void badInputGivesAClearError() {
         assertThatThrownBy(() -> new BolmoScheduler.Options(0, 0)).isInstanceOf(IllegalArgumentException.class)
@@ -167,7 +205,7 @@ class BolmoSchedulerTest extends GoldenManagerTest {
         assertThatThrownBy(() -> new BolmoScheduler.Options(2, 0, -2)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("holdSteps = -2").hasMessageContaining(">= 0");
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
-                BolmoScheduler scheduler = new BolmoScheduler(model, trie, BolmoScheduler.Options.of(1))) {
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, BolmoScheduler.Options.of(1))) {
             CompletableFuture<GenerationResult> running = scheduler.submit(prompt("ascii"), endless(), null);
             assertThatThrownBy(() -> scheduler.submit(prompt("ascii"), GenerationOptions.greedy(4), null))
                     .isInstanceOf(RejectedExecutionException.class)
@@ -185,9 +223,9 @@ class BolmoSchedulerTest extends GoldenManagerTest {
     @Test
     void aFailingGenerationDoesNotStopTheOthers() throws Exception {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
-                BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(2, 4))) {
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, new BolmoScheduler.Options(2, 4))) {
             GenerationOptions options = GenerationOptions.builder().maxNewBytes(60).stopAtEos(false).build();
-            String expected = new BolmoGenerator(model, trie).generate(prompt("ascii"), options, GenerationListener.NONE)
+            String expected = new BolmoGenerator(DjlBolmoEngine.over(model), trie).generate(prompt("ascii"), options, GenerationListener.NONE)
                     .text();
             CompletableFuture<GenerationResult> healthy = scheduler.submit(prompt("ascii"), options, null);
             CompletableFuture<GenerationResult> failing = scheduler.submit(prompt("repeated"), options,
@@ -215,7 +253,7 @@ class BolmoSchedulerTest extends GoldenManagerTest {
     @Test
     void aThousandRequestsLeaveNoArrays() throws Exception {
         try (NDManager scope = manager.newSubManager(); BolmoModel model = Golden.loadModel(scope, "tiny-olmo3");
-                BolmoScheduler scheduler = new BolmoScheduler(model, trie, new BolmoScheduler.Options(8, 1000))) {
+                BolmoScheduler scheduler = new BolmoScheduler(DjlBolmoEngine.over(model), trie, new BolmoScheduler.Options(8, 1000))) {
             scheduler.generate(prompt("single_char"), GenerationOptions.greedy(4), null);
             int live = scope.getManagedArrays().size();
             List<CompletableFuture<GenerationResult>> all = new ArrayList<>();

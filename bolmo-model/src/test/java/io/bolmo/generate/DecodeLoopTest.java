@@ -24,8 +24,7 @@ class DecodeLoopTest {
             this.script = script;
         }
 
-        @Override
-        public float[] feed(int unit) {
+        float[] feed(int unit) {
             fed.add(unit);
             return new float[1];
         }
@@ -85,7 +84,7 @@ class DecodeLoopTest {
     private static Run run(GenerationOptions options, Recorder listener, int... script) {
         Scripted units = new Scripted(PIECES, script);
         TextStream text = new TextStream(options.stop(), listener);
-        DecodeLoop.Outcome o = DecodeLoop.run(units, new float[1], -1, new Sampler(options), text, options, listener);
+        DecodeLoop.Outcome o = DecodeLoop.run(units, units::feed, new float[1], -1, new Sampler(options), text, options, listener);
         return new Run(o, text.text(), listener, units);
     }
 
@@ -161,7 +160,7 @@ class DecodeLoopTest {
     void aPendingUnitIsFedBeforeTheFirstChoice() {
         Scripted units = new Scripted(PIECES, 5);
         GenerationOptions options = options().maxNewBytes(1).build();
-        DecodeLoop.run(units, null, 42, new Sampler(options), new TextStream(List.of(), GenerationListener.NONE),
+        DecodeLoop.run(units, units::feed, null, 42, new Sampler(options), new TextStream(List.of(), GenerationListener.NONE),
                 options, GenerationListener.NONE);
         assertThat(units.fed).containsExactly(42);
     }

@@ -4,6 +4,8 @@ import io.bolmo.testing.Golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import io.bolmo.engine.djl.DjlBolmoEngine;
+import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import java.util.List;
@@ -21,7 +23,7 @@ class GenerationMemoryTest {
         int[] prompt = TinyModels.goldenPrompt("tiny-olmo3", "utf8_multibyte");
         try (NDManager manager = NDManager.newBaseManager("PyTorch");
                 BolmoModel model = Golden.loadModel(manager, "tiny-olmo3")) {
-            BolmoGenerator generator = new BolmoGenerator(model, TinyModels.goldenTrie());
+            BolmoGenerator generator = new BolmoGenerator(DjlBolmoEngine.over(model), TinyModels.goldenTrie());
             generator.generate(prompt, GenerationOptions.greedy(4), GenerationListener.NONE);
             int live = manager.getManagedArrays().size();
             int bytes = 0;
@@ -36,7 +38,7 @@ class GenerationMemoryTest {
     @Test
     void subwordGenerationLeavesNoArrays() {
         try (NDManager manager = NDManager.newBaseManager("PyTorch"); OlmoModel model = TinyModels.randomOlmo3(manager)) {
-            OlmoGenerator generator = new OlmoGenerator(model, TinyModels.goldenVocabulary());
+            OlmoGenerator generator = new OlmoGenerator(DjlOlmoEngine.over(model), model.config(), TinyModels.goldenVocabulary());
             int[] prompt = {300, 301, 302};
             generator.generate(prompt, GenerationOptions.greedy(4), GenerationListener.NONE);
             int live = manager.getManagedArrays().size();

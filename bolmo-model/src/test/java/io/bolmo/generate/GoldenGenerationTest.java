@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
+import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.Weights;
 import io.bolmo.config.BolmoConfig;
@@ -37,7 +38,7 @@ class GoldenGenerationTest extends GoldenManagerTest {
             float[][] ref = rows(Golden.tensors(scope, Golden.modelDir(model).resolve("expected.safetensors"))
                     .get(id + ".gen_step_logits"));
             float[] artifact = floats(gen, "ref_minus_noreset_max_abs_per_step");
-            try (BolmoSequence seq = new BolmoSequence(bolmo, trie, scope)) {
+            try (AloneSequence seq = new AloneSequence(DjlBolmoEngine.over(bolmo), trie)) {
                 float[] logits = seq.prefill(Golden.ints(text, "input_ids"));
                 for (int k = 0; k < steps.length; k++) {
                     if (k > 0) {
@@ -55,7 +56,7 @@ class GoldenGenerationTest extends GoldenManagerTest {
         try (NDManager scope = manager.newSubManager(); BolmoModel bolmo = Golden.loadModel(scope, model)) {
             JsonObject gen = text.getAsJsonObject("generation");
             List<Integer> ids = new ArrayList<>();
-            GenerationResult r = new BolmoGenerator(bolmo, trie).generate(Golden.ints(text, "input_ids"),
+            GenerationResult r = new BolmoGenerator(DjlBolmoEngine.over(bolmo), trie).generate(Golden.ints(text, "input_ids"),
                     GenerationOptions.builder().maxNewBytes(32).stopAtEos(false).build(), new GenerationListener() {
                         @Override
                         public void onStep(int fusedId) {

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Engine;
+import io.bolmo.engine.djl.DjlBolmoEngine;
+import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
 import io.bolmo.nn.Patches;
@@ -38,7 +41,7 @@ class StepwiseParityTest {
                 BolmoModel model = Golden.loadModel(manager, "tiny-olmo3")) {
             List<float[]> steps = new ArrayList<>();
             int[] fused = new int[STEPS + 1];
-            try (BolmoSequence seq = new BolmoSequence(model, trie, manager)) {
+            try (AloneSequence seq = new AloneSequence(DjlBolmoEngine.over(model), trie)) {
                 float[] logits = seq.prefill(prompt);
                 int last = prompt[len - 1];
                 steps.add(logits.clone());
@@ -83,12 +86,15 @@ class StepwiseParityTest {
                 tokens[i] = 100 + 37 * i;
             }
             List<float[]> steps = new ArrayList<>();
-            try (OlmoSequence seq = new OlmoSequence(model, manager)) {
-                float[] logits = seq.prefill(Arrays.copyOf(tokens, 12));
+            Engine engine = DjlOlmoEngine.over(model);
+            try (Engine.Sequence seq = engine.prefill(Arrays.copyOf(tokens, 12), null, () -> false);
+                    Engine.Batch alone = engine.newBatch()) {
+                alone.join(seq);
+                float[] logits = seq.logits();
                 for (int k = 0; k < STEPS; k++) {
                     steps.add(logits);
                     tokens[12 + k] = TinyModels.argmax(logits, 0, vocab);
-                    logits = seq.step(tokens[12 + k]);
+                    logits = alone.step(new int[] {tokens[12 + k]}, new int[1], new boolean[] {true})[0];
                 }
                 steps.add(logits);
             }

@@ -83,7 +83,7 @@ class ByteifyRunTest {
 
             Path stage1 = run.exportFinal(dir.resolve("resumed/final"));
             try (Bolmo bolmo = Bolmo.load(stage1)) {
-                assertThat(bolmo.model().config().numLocalDecoderLayers()).isEqualTo(1);
+                assertThat(bolmo.config().numLocalDecoderLayers()).isEqualTo(1);
             }
             // Stage 2 starts from the export, no teacher
             ByteifyParameters p2 = params("x", 6).forStage2(stage1, dir.resolve("stage2"), 2);

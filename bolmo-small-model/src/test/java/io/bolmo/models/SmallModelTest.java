@@ -38,7 +38,7 @@ class SmallModelTest {
     @Test
     void theBolmoGeneratesTheSameGreedyTextTwice() {
         try (Bolmo bolmo = Bolmo.load(SmallModel.bolmo())) {
-            assertThat(bolmo.model().config().global().hiddenSize()).isEqualTo(128);
+            assertThat(bolmo.config().global().hiddenSize()).isEqualTo(128);
             GenerationOptions greedy = GenerationOptions.builder().maxNewBytes(48).temperature(0).build();
             GenerationResult a = bolmo.generate("The European Parliament", greedy, new GenerationListener() { });
             GenerationResult b = bolmo.generate("The European Parliament", greedy, new GenerationListener() { });
@@ -62,8 +62,8 @@ class SmallModelTest {
         try (Bolmo bolmo = Bolmo.load(SmallModel.bolmo());
                 Olmo teacher = Olmo.load(SmallModel.teacher());
                 SubwordTokenizer subword = SubwordTokenizer.open(SmallModel.teacher().resolve("tokenizer.json"))) {
-            TeacherScorer teacherScorer = new TeacherScorer(teacher.model(), subword.encoder(),
-                    teacher.model().config().eosTokenId());
+            TeacherScorer teacherScorer = new TeacherScorer(teacher.engine(), teacher.config().vocabSize(),
+                    subword.encoder(), teacher.config().eosTokenId());
             HeldOutResult r = new Evaluation(subword.encoder(), subword.vocabulary(), EvalOptions.DEFAULT.withTasks(0))
                     .run("small", List.of(), documents, BolmoScorer.of(bolmo), teacherScorer).heldOut();
             assertThat(r.documents()).isEqualTo(8);

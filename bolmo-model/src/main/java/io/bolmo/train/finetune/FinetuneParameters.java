@@ -1,6 +1,9 @@
 package io.bolmo.train.finetune;
 
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.train.InvalidParameterException;
+import io.bolmo.train.RunIdentity;
+import io.bolmo.train.SizeLimits;
 import io.bolmo.train.Stage;
 import io.bolmo.train.TrainingSettings;
 import io.bolmo.train.data.DataFormat;
@@ -42,8 +45,10 @@ public record FinetuneParameters(Path model, Path tokenizer, List<Path> data, Da
         Objects.requireNonNull(format, "format");
         check(output != null, "output", null, "an output directory is required");
         check(steps > 0, "steps", steps, "must be > 0");
-        check(batchSize >= 1, "batch-size", batchSize, "must be >= 1");
-        check(seqLen >= 3, "seq-len", seqLen, "must be >= 3 (BOS, one byte, EOS)");
+        InvalidParameterException.checkRange(batchSize, 1, SizeLimits.MAX_BATCH_SIZE, "batch-size");
+        check(seqLen >= 3 && seqLen <= SizeLimits.MAX_SEQ_LEN, "seq-len", seqLen,
+                "must be in [3, " + SizeLimits.MAX_SEQ_LEN + "] (BOS, at least one byte, EOS)");
+        SizeLimits.checkPositions(batchSize, seqLen);
         check(maxPatches >= 3 && maxPatches <= seqLen, "max-patches", maxPatches,
                 "must be in [3, seq-len = " + seqLen + "]");
         check(peakLr > 0 && Double.isFinite(peakLr), "lr", peakLr, "must be > 0");
@@ -59,6 +64,15 @@ public record FinetuneParameters(Path model, Path tokenizer, List<Path> data, Da
         TrainingSettings r = TrainingSettings.stage2(steps);
         return new TrainingSettings(Stage.STAGE2, steps, peakLr, globalLrMultiplier, r.warmupFraction(),
                 r.maxGradNorm(), r.weights(), r.encoderLossLayer(), r.distillation(), seed);
+    }
+
+    /** What every checkpoint of the fine-tune records and a resume must match. */
+    public RunIdentity identity() {
+        return new RunIdentity().add("total_steps", "steps", steps).add("seed", "seed", seed)
+                .add("batch_size", "batch-size", batchSize).add("seq_len", "seq-len", seqLen)
+                .add("max_patches", "max-patches", maxPatches).add("data_format", "format", format.id())
+                .add("freeze_global", "freeze-global", freezeGlobal).add("held_out_every", "held-out-every",
+                        heldOutEvery);
     }
 
     public FinetuneParameters withTokenizer(Path t) {
@@ -101,8 +115,6 @@ public record FinetuneParameters(Path model, Path tokenizer, List<Path> data, Da
     }
 
     static void check(boolean ok, String name, Object value, String rule) {
-        if (!ok) {
-            throw new IllegalArgumentException(name + (value == null ? "" : " = " + value) + " is invalid: " + rule);
-        }
+        InvalidParameterException.check(ok, name, value, rule);
     }
 }

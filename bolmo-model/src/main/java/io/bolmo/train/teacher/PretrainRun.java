@@ -1,105 +1,104 @@
 package io.bolmo.train.teacher;
 
 import ai.djl.ndarray.NDManager;
-import com.google.gson.JsonObject;
-import io.bolmo.Bolmo;
 import io.bolmo.config.OlmoConfig;
 import io.bolmo.io.CheckpointException;
-import io.bolmo.io.SafetensorsDtype;
+import io.bolmo.engine.DeviceSpec;
+import io.bolmo.engine.djl.DjlEngines;
 import io.bolmo.tokenize.ChatTemplate;
-import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.train.CheckpointedRun;
 import io.bolmo.train.HeldOutMetrics;
-import io.bolmo.train.RunCheckpoints;
+import io.bolmo.train.RunIdentity;
+import io.bolmo.train.RunOpener;
 import io.bolmo.train.StepMetrics;
-import io.bolmo.train.TrainingRun;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataFormat;
+import io.bolmo.tokenize.HfSubwordEncoder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Teacher pretraining ({@link SubwordLmTrainer}) as a {@link TrainingRun}, so the {@code pretrain} job and
+ * Teacher pretraining ({@link SubwordLmTrainer}) as a {@link CheckpointedRun}, so the {@code pretrain} job and
  * {@code bolmo pretrain-teacher} step, checkpoint ({@code output/checkpoints/step-NNNNNN}, atomic, {@code state.json}
  * last) and resume it exactly like a byteifying stage. Started from an existing teacher ({@code init}) on chat data
- * it is the teacher's instruction fine-tune, whose delta task arithmetic moves into a Bolmo (spec 11).
+ * it is the teacher's instruction fine-tune, whose delta task arithmetic moves into a Bolmo (spec 11). A checkpoint's
+ * settings ({@code settings.json}: data shape, steps, LR, seed, format, ...) must equal the run's to resume.
  */
-public final class PretrainRun implements TrainingRun {
+public final class PretrainRun extends CheckpointedRun {
 
     static final String FORMAT = "bolmo-pretrain-run-v1";
 
-    /**
-     * @param output      checkpoints/ and final/ go here
-     * @param corpus      text files (one document per line, or .jsonl); held-out split by content hash
-     * @param tokenizer   the subword tokenizer.json (copied into every export)
-     * @param init        null: start from random weights of shape {@code config}; else start from this Hugging
-     *                    Face teacher's weights and shape (continued pretraining, fine-tuning); a resumed run
-     *                    ignores both
-     * @param config      the teacher's shape (used when starting from random weights)
-     * @param settings    optimizer, data shape, steps, seed
-     * @param evalBatches held-out batches per evaluation (0: all; negative: no evaluation)
-     * @param exportDtype weights of the exported model
-     * @param device      cpu, gpu or gpu:N
-     */
-    public record Parameters(Path output, List<Path> corpus, Path tokenizer, Path init, OlmoConfig config,
-            TeacherSettings settings, int evalBatches, SafetensorsDtype exportDtype, String device) {}
-
-    private final Parameters params;
+    private final PretrainParameters params;
     private final NDManager manager;
     private final Corpus corpus;
     private final HfSubwordEncoder encoder;
     private final SubwordLmTrainer trainer;
     private final TokenBytes tokenBytes;
-    private WriteHook writeHook = tmp -> { };
 
-    private PretrainRun(Parameters params, NDManager manager, Corpus corpus, HfSubwordEncoder encoder,
-            SubwordLmTrainer trainer, SubwordVocabulary vocab) {
+    private PretrainRun(PretrainParameters params, Path checkpoint) {
+        super(FORMAT, params.output());
         this.params = params;
-        this.manager = manager;
-        this.corpus = corpus;
-        this.encoder = encoder;
-        this.trainer = trainer;
-        this.tokenBytes = TokenBytes.of(vocab);
-    }
-
-    /** A fresh run, or the continuation of {@code checkpoint} (which must have the same settings). */
-    public static PretrainRun open(Parameters params, Path checkpoint) {
-        NDManager manager = NDManager.newBaseManager(Bolmo.resolveDevice(params.device()), "PyTorch");
-        Corpus corpus = null;
-        HfSubwordEncoder encoder = null;
+        NDManager m = NDManager.newBaseManager(DjlEngines.device(DeviceSpec.parse(params.device())), "PyTorch");
+        List<AutoCloseable> opened = new ArrayList<>(List.of(m));
         try {
-            corpus = Corpus.open(params.corpus(), params.settings().format().corpusOptions());
-            encoder = HfSubwordEncoder.open(params.tokenizer());
+            this.corpus = Corpus.open(params.corpus(), params.settings().format().corpusOptions());
+            opened.add(corpus);
+            this.encoder = HfSubwordEncoder.open(params.tokenizer());
+            opened.add(encoder);
             SubwordVocabulary vocab = SubwordVocabulary.load(params.tokenizer());
+            this.tokenBytes = TokenBytes.of(vocab);
             TokenDocuments documents = params.settings().format() == DataFormat.CHAT
                     ? TokenDocuments.chat(encoder, vocab, ChatTemplate.OLMO)
                     : TokenDocuments.text(encoder);
-            SubwordLmTrainer trainer;
             if (checkpoint != null) {
-                RunCheckpoints.readState(checkpoint, FORMAT, List.of("step"));
-                trainer = SubwordLmTrainer.resume(checkpoint, corpus, documents, manager);
-                if (!trainer.settings().equals(params.settings())) {
-                    trainer.close();
-                    throw new CheckpointException("checkpoint " + checkpoint + " was written with " + trainer.settings()
-                            + " but this run has " + params.settings() + "; resume with the original parameters");
-                }
+                this.trainer = SubwordLmTrainer.resume(checkpoint, corpus, documents, m);
             } else if (params.init() != null) {
-                trainer = SubwordLmTrainer.startFrom(params.init(), params.settings(), corpus, documents, manager);
+                this.trainer = SubwordLmTrainer.startFrom(params.init(), params.settings(), corpus, documents, m);
             } else {
-                trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, documents, manager);
+                this.trainer = SubwordLmTrainer.create(params.config(), params.settings(), corpus, documents, m);
             }
-            return new PretrainRun(params, manager, corpus, encoder, trainer, vocab);
         } catch (RuntimeException e) {
-            if (encoder != null) {
-                encoder.close();
-            }
-            if (corpus != null) {
-                corpus.close();
-            }
-            manager.close();
+            closeAll(opened, e);
             throw e;
         }
+        this.manager = m;
+    }
+
+    /** A fresh run, or the continuation of {@code checkpoint} (which must have the same settings). */
+    public static PretrainRun open(PretrainParameters params, Path checkpoint) {
+        return checkpoint == null ? new PretrainRun(params, null) : resume(checkpoint, params);
+    }
+
+    /**
+     * Continues from {@code checkpoint}; its settings are compared with the run's before anything is loaded, and a
+     * difference is a {@link CheckpointException} naming both.
+     */
+    public static PretrainRun resume(Path checkpoint, PretrainParameters params) {
+        readState(checkpoint, FORMAT, RunIdentity::new);
+        TeacherSettings saved;
+        try {
+            saved = TeacherSettings.fromJson(Files.readString(
+                    checkpoint.resolve(SubwordLmTrainer.STATE_SETTINGS), StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException("checkpoint " + checkpoint + " has no readable "
+                    + SubwordLmTrainer.STATE_SETTINGS + ": " + e.getMessage(), e);
+        }
+        if (!saved.equals(params.settings())) {
+            throw new CheckpointException("checkpoint " + checkpoint + " was written with " + saved
+                    + " but this run has " + params.settings() + "; resume with the original parameters");
+        }
+        return new PretrainRun(params, checkpoint);
+    }
+
+    /** How the job runner and the command line open a pretraining run: fresh or from a checkpoint. */
+    public static RunOpener opener(PretrainParameters params) {
+        return RunOpener.of(params.output(), () -> open(params, null), checkpoint -> resume(checkpoint, params));
     }
 
     @Override
@@ -136,11 +135,6 @@ public final class PretrainRun implements TrainingRun {
         return trainer.finished();
     }
 
-    @Override
-    public Path output() {
-        return params.output();
-    }
-
     public OlmoConfig config() {
         return trainer.model().config();
     }
@@ -153,22 +147,20 @@ public final class PretrainRun implements TrainingRun {
         return corpus.documentCount();
     }
 
+    /** The settings are in the checkpoint's {@code settings.json}, compared as a whole on resume. */
     @Override
-    public Path saveCheckpoint() {
-        JsonObject state = new JsonObject();
-        state.addProperty("format", FORMAT);
-        state.addProperty("step", stepCount());
-        return RunCheckpoints.write(params.output(), stepCount(), trainer::writeState, writeHook, state);
+    protected RunIdentity identity() {
+        return new RunIdentity();
+    }
+
+    @Override
+    protected void writeCheckpointFiles(Path dir) throws IOException {
+        trainer.writeState(dir);
     }
 
     @Override
     public Path exportFinal(Path hfDir) {
         return trainer.export(hfDir, params.tokenizer(), params.exportDtype());
-    }
-
-    @Override
-    public void writeHook(WriteHook hook) {
-        this.writeHook = hook == null ? tmp -> { } : hook;
     }
 
     /**

@@ -104,11 +104,7 @@ public final class SubwordLmTrainer implements AutoCloseable {
      */
     public static SubwordLmTrainer startFrom(Path modelDir, TeacherSettings settings, Corpus corpus,
             TokenDocuments documents, NDManager manager) {
-        OlmoModel model;
-        try (HfCheckpoint checkpoint = HfCheckpoint.open(modelDir)) {
-            model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
-        }
-        return new SubwordLmTrainer(model, settings, corpus, documents, null);
+        return new SubwordLmTrainer(HfCheckpoint.loadOlmo(modelDir, manager), settings, corpus, documents, null);
     }
 
     /**
@@ -122,11 +118,8 @@ public final class SubwordLmTrainer implements AutoCloseable {
                     Files.readString(stateDir.resolve(STATE_SETTINGS), StandardCharsets.UTF_8));
             DataCursor cursor = DataCursor.fromJson(
                     Files.readString(stateDir.resolve(STATE_TRAINER), StandardCharsets.UTF_8));
-            OlmoModel model;
-            try (HfCheckpoint checkpoint = HfCheckpoint.open(stateDir)) {
-                model = OlmoModel.create(checkpoint.olmoConfig(), Weights.from(manager, checkpoint));
-            }
-            SubwordLmTrainer t = new SubwordLmTrainer(model, settings, corpus, documents, cursor);
+            SubwordLmTrainer t = new SubwordLmTrainer(HfCheckpoint.loadOlmo(stateDir, manager), settings, corpus,
+                    documents, cursor);
             try {
                 t.optimizer.load(stateDir.resolve(STATE_OPTIMIZER));
             } catch (RuntimeException | IOException e) {

@@ -2,6 +2,7 @@ package io.bolmo.train.teacher;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.bolmo.train.SizeLimits;
 import io.bolmo.train.data.DataFormat;
 
 /**
@@ -29,8 +30,12 @@ public record TeacherSettings(int batchSize, int seqLen, long totalSteps, double
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     public TeacherSettings {
-        check(batchSize >= 1, "batchSize", batchSize, "must be >= 1");
-        check(seqLen >= 2, "seqLen", seqLen, "must be >= 2");
+        check(batchSize >= 1 && batchSize <= SizeLimits.MAX_BATCH_SIZE, "batchSize", batchSize,
+                "must be in [1, " + SizeLimits.MAX_BATCH_SIZE + "]");
+        check(seqLen >= 2 && seqLen <= SizeLimits.MAX_SEQ_LEN, "seqLen", seqLen,
+                "must be in [2, " + SizeLimits.MAX_SEQ_LEN + "]");
+        check((long) batchSize * (seqLen + 1) <= SizeLimits.MAX_POSITIONS_PER_STEP, "batchSize × (seqLen + 1)",
+                (long) batchSize * (seqLen + 1), "at most " + SizeLimits.MAX_POSITIONS_PER_STEP + " positions per step");
         check(totalSteps >= 1, "totalSteps", totalSteps, "must be >= 1");
         check(peakLr > 0 && Double.isFinite(peakLr), "peakLr", peakLr, "must be > 0");
         check(warmupFraction >= 0 && warmupFraction <= 1, "warmupFraction", warmupFraction, "must be in [0, 1]");
@@ -40,9 +45,16 @@ public record TeacherSettings(int batchSize, int seqLen, long totalSteps, double
         format = format == null ? DataFormat.TEXT : format;
     }
 
-    /** The defaults of {@code bolmo pretrain-teacher}: B 16 × T 256, peak 3e-3, 1 in 100 documents held out. */
-    public static TeacherSettings defaults(long seed, long totalSteps) {
-        return new TeacherSettings(16, 256, totalSteps, 3e-3, 0.05, 0.1, 1.0, seed, 100, DataFormat.TEXT, false);
+    /** The Olmo 2/3 recipe's fixed part: 5 % warm-up, weight decay 0.1, clip at global norm 1.0. */
+    public static final double WARMUP_FRACTION = 0.05;
+    public static final double WEIGHT_DECAY = 0.1;
+    public static final double MAX_GRAD_NORM = 1.0;
+
+    /** The recipe with a run's own data shape, steps, peak LR, seed, split, format and freezing. */
+    public static TeacherSettings recipe(int batchSize, int seqLen, long totalSteps, double peakLr, long seed,
+            int heldOutEvery, DataFormat format, boolean freezeEmbeddings) {
+        return new TeacherSettings(batchSize, seqLen, totalSteps, peakLr, WARMUP_FRACTION, WEIGHT_DECAY,
+                MAX_GRAD_NORM, seed, heldOutEvery, format, freezeEmbeddings);
     }
 
     public TeacherSettings withTotalSteps(long steps) {

@@ -21,9 +21,9 @@ class PretrainRunTest {
     @TempDir
     Path dir;
 
-    private PretrainRun.Parameters params(String name, long steps) throws Exception {
+    private PretrainParameters params(String name, long steps) throws Exception {
         Path corpus = EuroparlCorpus.materialise(dir, TeacherFixtures.SLICE);
-        return new PretrainRun.Parameters(dir.resolve(name), List.of(corpus), TeacherFixtures.tokenizer(), null,
+        return new PretrainParameters(dir.resolve(name), List.of(corpus), TeacherFixtures.tokenizer(), null,
                 TeacherFixtures.tinyConfig(), TeacherFixtures.tinySettings(steps), 2, SafetensorsDtype.F32, "cpu");
     }
 

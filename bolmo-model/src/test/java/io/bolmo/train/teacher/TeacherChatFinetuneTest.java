@@ -93,7 +93,7 @@ class TeacherChatFinetuneTest {
         Path base = pretrainedTinyTeacher();
         Path chats = chatSet();
         TeacherSettings chat = new TeacherSettings(4, 32, 40, 1e-2, 0.1, 0.0, 1.0, 3, 10, DataFormat.CHAT, false);
-        PretrainRun.Parameters params = new PretrainRun.Parameters(dir.resolve("ft"), List.of(chats),
+        PretrainParameters params = new PretrainParameters(dir.resolve("ft"), List.of(chats),
                 TeacherFixtures.tokenizer(), base, null, chat, 0, SafetensorsDtype.F32, "cpu");
         try (PretrainRun run = PretrainRun.open(params, null)) {
             // step 0 is the init teacher: same weights, tensor for tensor
@@ -109,7 +109,7 @@ class TeacherChatFinetuneTest {
             assertThat(after.bytes()).isEqualTo(before.bytes()).isPositive();
             Path checkpoint = run.saveCheckpoint();
             // the format is part of the run's settings: a resume under other settings names it
-            PretrainRun.Parameters longer = new PretrainRun.Parameters(dir.resolve("ft"), List.of(chats),
+            PretrainParameters longer = new PretrainParameters(dir.resolve("ft"), List.of(chats),
                     TeacherFixtures.tokenizer(), base, null, chat.withTotalSteps(50), 0, SafetensorsDtype.F32, "cpu");
             assertThatThrownBy(() -> PretrainRun.open(longer, checkpoint)).isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("totalSteps=40, peakLr=0.01").hasMessageContaining("format=CHAT");
@@ -120,7 +120,7 @@ class TeacherChatFinetuneTest {
     void freezingTheEmbeddingsLeavesEmbeddingAndHeadAsLoadedAndTrainsTheBlocks() throws Exception {
         Path base = pretrainedTinyTeacher();
         TeacherSettings frozen = new TeacherSettings(4, 32, 5, 1e-2, 0.1, 0.1, 1.0, 3, 10, DataFormat.CHAT, true);
-        PretrainRun.Parameters params = new PretrainRun.Parameters(dir.resolve("frozen"), List.of(chatSet()),
+        PretrainParameters params = new PretrainParameters(dir.resolve("frozen"), List.of(chatSet()),
                 TeacherFixtures.tokenizer(), base, null, frozen, -1, SafetensorsDtype.F32, "cpu");
         Path tuned;
         try (PretrainRun run = PretrainRun.open(params, null)) {
@@ -147,7 +147,7 @@ class TeacherChatFinetuneTest {
     /** A tiny teacher pretrained for a few steps on Europarl, exported in float32. */
     private Path pretrainedTinyTeacher() throws Exception {
         Path corpus = EuroparlCorpus.materialise(dir, TeacherFixtures.SLICE);
-        PretrainRun.Parameters p = new PretrainRun.Parameters(dir.resolve("base"), List.of(corpus),
+        PretrainParameters p = new PretrainParameters(dir.resolve("base"), List.of(corpus),
                 TeacherFixtures.tokenizer(), null, TeacherFixtures.tinyConfig(), TeacherFixtures.tinySettings(5), -1,
                 SafetensorsDtype.F32, "cpu");
         try (PretrainRun run = PretrainRun.open(p, null)) {

@@ -1,6 +1,12 @@
 package io.bolmo.examples.training;
 
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.web.server.csrf.CsrfToken;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
 import java.util.concurrent.Callable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -24,6 +30,8 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 @RequestMapping("/api")
 public class TrainingController {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingController.class);
 
     private final TrainingService service;
 
@@ -53,6 +61,17 @@ public class TrainingController {
             }
             return ResponseEntity.status(HttpStatus.ACCEPTED).body(service.summary(service.start(job, params)));
         });
+    }
+
+    /**
+     * The session's CSRF token for the page's state-changing requests: send {@code token} in the header
+     * {@code headerName}. (API clients that authenticate with their own {@code Authorization} header need none.)
+     */
+    @GetMapping("/csrf")
+    Mono<Map<String, String>> csrf(ServerWebExchange exchange) {
+        Mono<CsrfToken> token = exchange.getAttribute(CsrfToken.class.getName());
+        return token == null ? Mono.error(new NotFoundException("no CSRF token for this request"))
+                : token.map(t -> Map.of("headerName", t.getHeaderName(), "token", t.getToken()));
     }
 
     @GetMapping("/executions")
@@ -99,5 +118,30 @@ public class TrainingController {
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Map<String, String>> notFound(NotFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(Map.of("error", e.getMessage()));
+    }
+
+    /** A path variable or parameter of the wrong type, an unreadable body: 400 naming what was expected. */
+    @ExceptionHandler(ServerWebInputException.class)
+    ResponseEntity<Map<String, String>> badInput(ServerWebInputException e) {
+        String what = e.getMethodParameter() != null && e.getMethodParameter().getParameterName() != null
+                ? "'" + e.getMethodParameter().getParameterName() + "'" : "the request";
+        return ResponseEntity.badRequest().body(Map.of("error", what + " is invalid: " + switch (what) {
+            case "'id'" -> "an execution id is a positive whole number";
+            case "'limit'" -> "a whole number";
+            case "'recover'" -> "true or false";
+            default -> "expected a JSON object of parameters";
+        }));
+    }
+
+    /** Anything else is the service's fault: a 500 whose body names no code; the details go to the log. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, String>> internal(Exception e) {
+        if (e instanceof ResponseStatusException r) {
+            return ResponseEntity.status(r.getStatusCode()).body(Map.of("error", r.getStatusCode().toString()));
+        }
+        String ref = Long.toHexString(System.nanoTime());
+        LOG.error("request failed (reference {})", ref, e);
+        return ResponseEntity.internalServerError().body(Map.of("error", "internal error (reference " + ref
+                + "; see the service log)"));
     }
 }

@@ -1,9 +1,9 @@
 package io.bolmo.examples.training;
 
 import com.google.gson.JsonObject;
-import io.bolmo.batch.ByteifyJobParameters;
-import io.bolmo.batch.FinetuneJobParameters;
-import io.bolmo.batch.PretrainJobParameters;
+import io.bolmo.batch.JobDescription;
+import io.bolmo.batch.PathConfinement;
+import io.bolmo.batch.TrainingJobs;
 import io.bolmo.batch.TrainingTasklet;
 import io.bolmo.train.MetricsLog;
 import java.nio.file.Path;
@@ -46,22 +46,28 @@ public class TrainingService implements ApplicationRunner {
     private final JobOperator operator;
     private final JobRepository repository;
     private final Map<String, Job> jobs = new TreeMap<>();
-    private final PathPolicy paths;
+    private final Map<String, JobDescription> descriptions = new TreeMap<>();
+    private final PathConfinement paths;
     private final TrainingProperties properties;
 
     private final List<TrainingTasklet> tasklets;
 
     public TrainingService(JobOperator operator, JobRepository repository, List<Job> jobs,
-            List<TrainingTasklet> tasklets, TrainingProperties properties) {
+            List<JobDescription> descriptions, List<TrainingTasklet> tasklets, PathConfinement paths,
+            TrainingProperties properties) {
         this.tasklets = tasklets;
         this.operator = operator;
         this.repository = repository;
         jobs.forEach(j -> this.jobs.put(j.getName(), j));
-        this.paths = new PathPolicy(properties);
+        descriptions.forEach(d -> this.descriptions.put(d.job(), d));
+        this.paths = paths;
         this.properties = properties;
     }
 
-    /** Executions a killed previous process left running are marked FAILED, so they can be restarted. */
+    /**
+     * Executions a killed previous process left running are marked FAILED, so they can be restarted; one whose
+     * output a live process still holds (another service on the same repository) is left alone.
+     */
     @Override
     public void run(ApplicationArguments args) {
         if (!properties.recoverOnStartup()) {
@@ -69,6 +75,12 @@ public class TrainingService implements ApplicationRunner {
         }
         for (String name : jobs.keySet()) {
             for (JobExecution e : repository.findRunningJobExecutions(name)) {
+                try {
+                    TrainingJobs.requireNotRunning(e);
+                } catch (IllegalStateException alive) {
+                    LOG.info("execution {} of {} is left as it is: {}", e.getId(), name, alive.getMessage());
+                    continue;
+                }
                 LOG.info("execution {} of {} was left {} by a previous process: marking it FAILED", e.getId(), name,
                         e.getStatus());
                 operator.recover(e);
@@ -76,47 +88,38 @@ public class TrainingService implements ApplicationRunner {
         }
     }
 
-    public PathPolicy paths() {
+    public PathConfinement paths() {
         return paths;
     }
 
-    /** Job names with their parameters and defaults (null: required). */
+    /** Job names with their parameters and defaults (null: required), for the jobs the service can start. */
     public Map<String, Map<String, String>> jobs() {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        for (String name : jobs.keySet()) {
-            out.put(name, switch (name) {
-                case "byteify" -> ByteifyJobParameters.DEFAULTS;
-                case "finetune" -> FinetuneJobParameters.DEFAULTS;
-                case "pretrain" -> PretrainJobParameters.DEFAULTS;
-                case "merge" -> mergeDefaults();
-                default -> Map.of();
-            });
-        }
+        descriptions.forEach((name, d) -> {
+            if (jobs.containsKey(name)) {
+                out.put(name, d.defaults());
+            }
+        });
         return out;
-    }
-
-    private static Map<String, String> mergeDefaults() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("bolmo", null);
-        m.put("base", null);
-        m.put("post-trained", null);
-        m.put("alpha", "1.0");
-        m.put("embeddings", "false");
-        m.put("output", null);
-        return m;
     }
 
     public synchronized JobExecution start(String jobName, Map<String, String> parameters) {
         Job job = jobs.get(jobName);
         if (job == null) {
-            throw new NotFoundException("job '" + jobName + "' is unknown; allowed: " + jobs.keySet());
+            throw new NotFoundException("job '" + shorten(jobName, 100) + "' is unknown; allowed: " + jobs.keySet());
         }
-        if (!PathPolicy.knows(jobName)) {
-            throw new BadRequestException("job '" + jobName + "' cannot be started from the service: its file"
-                    + " parameters are not known to the path policy");
+        JobDescription description = descriptions.get(jobName);
+        if (description == null) {
+            throw new BadRequestException("job '" + jobName + "' cannot be started from the service: it publishes no"
+                    + " parameter definitions, so its paths cannot be confined");
         }
         requireIdle();
-        Map<String, String> checked = paths.apply(jobName, parameters);
+        Map<String, String> checked;
+        try {
+            checked = paths.apply(description, parameters);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
         JobParametersBuilder b = new JobParametersBuilder();
         checked.forEach(b::addString);
         JobParameters jp = b.toJobParameters();
@@ -128,12 +131,11 @@ public class TrainingService implements ApplicationRunner {
             throw new ConflictException("a " + jobName + " run with exactly these parameters already completed; change"
                     + " the output (or another parameter) for a new run");
         } catch (JobExecutionAlreadyRunningException e) {
-            throw new ConflictException(e.getMessage());
+            throw new ConflictException("a " + jobName + " run with these parameters is already running");
         } catch (JobRestartException e) {
-            throw new ConflictException("these parameters name an existing run: restart its last execution instead ("
-                    + e.getMessage() + ")");
+            throw new ConflictException("these parameters name an existing run: restart its last execution instead");
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start " + jobName + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + jobName, e);
         }
     }
 
@@ -153,7 +155,8 @@ public class TrainingService implements ApplicationRunner {
         try {
             operator.stop(id);
         } catch (Exception ex) {
-            throw new ConflictException("cannot stop execution " + id + ": " + ex.getMessage());
+            LOG.warn("stop of execution {} failed", id, ex);
+            throw new ConflictException("cannot stop execution " + id + ": it is no longer running");
         }
         return execution(id);
     }
@@ -166,13 +169,25 @@ public class TrainingService implements ApplicationRunner {
                 throw new ConflictException("execution " + id + " is " + s + "; if the process that ran it is gone,"
                         + " restart with recover=true");
             }
+            try {
+                TrainingJobs.requireNotRunning(e); // its output's lock says whether a process still runs it
+            } catch (IllegalStateException alive) {
+                throw new ConflictException(alive.getMessage());
+            }
             e = operator.recover(e);
         }
         requireIdle();
         try {
             return operator.restart(e);
-        } catch (Exception ex) {
-            throw new ConflictException("cannot restart execution " + id + ": " + ex.getMessage());
+        } catch (JobRestartException ex) {
+            Throwable cause = ex.getCause() != null ? ex.getCause() : ex;
+            if (cause instanceof InvalidJobParametersException invalid) {
+                throw new BadRequestException(invalid.getMessage());
+            }
+            LOG.info("restart of execution {} refused", id, ex);
+            throw new ConflictException("execution " + id + " cannot be restarted: "
+                    + (cause instanceof JobInstanceAlreadyCompleteException ? "its run already completed"
+                            : "it is " + e.getStatus() + " (" + cause.getMessage() + ")"));
         }
     }
 
@@ -192,7 +207,12 @@ public class TrainingService implements ApplicationRunner {
     }
 
     public JobExecution execution(long id) {
-        JobExecution e = repository.getJobExecution(id);
+        JobExecution e;
+        try {
+            e = id > 0 ? repository.getJobExecution(id) : null;
+        } catch (org.springframework.dao.EmptyResultDataAccessException missing) {
+            e = null; // the JDBC repository's answer for an id it has never issued
+        }
         if (e == null) {
             throw new NotFoundException("execution " + id + " does not exist");
         }
@@ -217,7 +237,7 @@ public class TrainingService implements ApplicationRunner {
         m.put("job", e.getJobInstance().getJobName());
         m.put("instance", e.getJobInstance().getInstanceId());
         m.put("status", status(e).name());
-        m.put("exitDescription", shorten(e.getExitStatus().getExitDescription()));
+        m.put("exitDescription", shorten(failure(e)));
         m.put("created", text(e.getCreateTime()));
         m.put("started", text(e.getStartTime()));
         m.put("ended", text(e.getEndTime()));
@@ -313,11 +333,45 @@ public class TrainingService implements ApplicationRunner {
         return out.toString();
     }
 
+    /**
+     * Why the execution failed, in the user's terms: the message of its first failure (Batch's exit description
+     * is a stack trace, which stays in the log), or the description without a leading exception class name.
+     */
+    private static String failure(JobExecution e) {
+        for (Throwable t : e.getAllFailureExceptions()) {
+            if (programmingError(t)) {
+                return "internal error (see the service log)";
+            }
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                    return c.getMessage();
+                }
+            }
+        }
+        String d = e.getExitStatus().getExitDescription();
+        if (d == null || d.isBlank()) {
+            return d;
+        }
+        String first = d.lines().findFirst().orElse("");
+        return first.replaceFirst("^([a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error)(: )?", "");
+    }
+
+    /** A bug rather than a bad input or a failed file: its message names code, not the user's terms. */
+    static boolean programmingError(Throwable t) {
+        return t instanceof NullPointerException || t instanceof ClassCastException
+                || t instanceof IndexOutOfBoundsException || t instanceof ArithmeticException
+                || t instanceof UnsupportedOperationException || t instanceof Error;
+    }
+
     private static String text(LocalDateTime t) {
         return t == null ? null : t.toString();
     }
 
     private static String shorten(String s) {
-        return s == null || s.length() <= 600 ? s : s.substring(0, 600) + "…";
+        return shorten(s, 600);
+    }
+
+    private static String shorten(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max) + "…";
     }
 }

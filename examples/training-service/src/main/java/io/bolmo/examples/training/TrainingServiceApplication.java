@@ -2,6 +2,7 @@ package io.bolmo.examples.training;
 
 import io.bolmo.batch.BolmoBatchApplication;
 import io.bolmo.batch.BolmoBatchCommands;
+import io.bolmo.batch.PathConfinement;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.batch.autoconfigure.BatchTaskExecutor;
@@ -25,6 +26,15 @@ public class TrainingServiceApplication {
     @ComponentScan(basePackages = "io.bolmo.batch", excludeFilters = @ComponentScan.Filter(
             type = FilterType.ASSIGNABLE_TYPE, classes = {BolmoBatchCommands.class, BolmoBatchApplication.class}))
     static class BatchJobs {
+    }
+
+    /**
+     * Requests choose the jobs' paths, so every path parameter of every job is confined to the roots, all the way
+     * down (the jobs' validators check it before they run).
+     */
+    @Bean
+    PathConfinement pathConfinement(TrainingProperties properties) {
+        return new PathConfinement(properties.dataRoot(), properties.outputRoot());
     }
 
     /** Jobs start on their own thread: a request returns as soon as the execution exists. */

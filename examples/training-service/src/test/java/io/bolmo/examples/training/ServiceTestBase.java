@@ -35,8 +35,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The service on a random port with its roots and H2 file under {@code target/}: the data root holds a tiny Bolmo
- * model (random weights, d 64) and a generated chat set. All test classes share the context (and its one-run-at-a-time
+ * The service on a random port with its roots and H2 file under {@code target/} and a configured user: the data root
+ * holds a tiny Bolmo model (random weights, d 64) and a generated chat set. All test classes share the context (and its one-run-at-a-time
  * rule), so every test ends the runs it starts.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -45,6 +45,9 @@ abstract class ServiceTestBase {
     static final Path WORK = Path.of("target", "service-test").toAbsolutePath();
     static final Path DATA = WORK.resolve("data");
     static final Path RUNS = WORK.resolve("runs");
+    /** The user the tests configure ({@code spring.security.user.*}). */
+    static final String USER = "trainer";
+    static final String PASSWORD = "test-password-4711";
     protected static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
@@ -56,6 +59,14 @@ abstract class ServiceTestBase {
         r.add("bolmo.training.data-root", DATA::toString);
         r.add("bolmo.training.output-root", RUNS::toString);
         r.add("spring.datasource.url", () -> "jdbc:h2:file:" + WORK.resolve("db/jobs") + ";FILE_LOCK=FS");
+        r.add("spring.security.user.name", () -> USER);
+        r.add("spring.security.user.password", () -> PASSWORD);
+    }
+
+    /** The {@code Authorization} header of the test user. */
+    static String basicAuth() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((USER + ":" + PASSWORD)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static boolean built;
@@ -110,15 +121,17 @@ abstract class ServiceTestBase {
         return URI.create("http://localhost:" + port + path);
     }
 
+    /** A POST as an API client: the test user's Basic credentials, JSON. */
     protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", basicAuth()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET as an API client, with the test user's Basic credentials. */
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", basicAuth()).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected JsonObject execution(long id) throws Exception {

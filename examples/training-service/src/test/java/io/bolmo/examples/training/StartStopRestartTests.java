@@ -8,7 +8,10 @@ import com.google.gson.JsonParser;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** A fine-tune started, stopped and restarted over REST, with its progress and metrics. */
+/**
+ * A fine-tune started, stopped and restarted over REST, with its progress and metrics; while it runs, a second start
+ * and its recovery are refused; once it completed, its output is refused to another run.
+ */
 class StartStopRestartTests extends ServiceTestBase {
 
     @Test
@@ -21,6 +24,11 @@ class StartStopRestartTests extends ServiceTestBase {
             HttpResponse<String> second = post("/api/jobs/finetune/executions", finetuneBody("rest-run-2", 3));
             assertThat(second.statusCode()).isEqualTo(409);
             assertThat(second.body()).contains("is running; one training run at a time");
+            // recovering a live run would start a second copy beside it: its output's lock says it is alive
+            HttpResponse<String> recover = post("/api/executions/" + id + "/restart?recover=true", "");
+            assertThat(recover.statusCode()).as(recover.body()).isEqualTo(409);
+            assertThat(recover.body()).contains("is still running: its output").contains("locked by a live process");
+            assertThat(execution(id).get("status").getAsString()).isEqualTo("STARTED");
 
             HttpResponse<String> stop = post("/api/executions/" + id + "/stop", "");
             assertThat(stop.statusCode()).as(stop.body()).isEqualTo(202);
@@ -51,5 +59,13 @@ class StartStopRestartTests extends ServiceTestBase {
         assertThat(list.body()).contains("\"id\":" + id2).contains("\"id\":" + id);
         HttpResponse<String> again = post("/api/executions/" + id2 + "/restart", "");
         assertThat(again.statusCode()).isEqualTo(409);
+        // the completed run's directory is its own: another run there is refused unless it says overwrite
+        byte[] model = java.nio.file.Files.readAllBytes(RUNS.resolve("rest-run/final/model.safetensors"));
+        HttpResponse<String> other = post("/api/jobs/finetune/executions", finetuneBody("rest-run", 3));
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(400);
+        assertThat(other.body()).contains("belongs to another run").contains("steps=12 there, 3 here")
+                .contains("overwrite=true");
+        assertThat(java.nio.file.Files.readAllBytes(RUNS.resolve("rest-run/final/model.safetensors")))
+                .isEqualTo(model);
     }
 }

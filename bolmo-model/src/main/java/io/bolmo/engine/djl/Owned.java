@@ -1,4 +1,4 @@
-package io.bolmo.generate;
+package io.bolmo.engine.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -21,6 +21,14 @@ final class Owned {
             previous.close();
         }
         return next;
+    }
+
+    /** Frees {@code state} (when there is one) and returns null, for {@code field = Owned.drop(field)}. */
+    static NDArray drop(NDArray state) {
+        if (state != null) {
+            state.close();
+        }
+        return null;
     }
 
     static List<MLstmLayer.State> keep(List<MLstmLayer.State> next, List<MLstmLayer.State> previous,

@@ -1,4 +1,4 @@
-package io.bolmo.generate;
+package io.bolmo.engine.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Engine;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.KvCache;
 import io.bolmo.nn.MLstmLayer;
@@ -17,32 +18,34 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Bolmo sequences that advance together, one byte each per {@link #step} (spec 8.1 step 4, batched): the local
+ * Bolmo sequences on DJL that advance together, one byte each per {@link #step} (spec 8.1 step 4, batched): the local
  * encoder, depooling, local decoder and LM head run once over all B rows, their mLSTM states stacked as
  * {@code [B, ...]}; the global model runs only on the N rows whose fed byte ends a patch, each at its own patch
  * position against its own KV cache ({@link io.bolmo.nn.GlobalTransformer#step}). Unlike the reference's lockstep
  * batching no row ever waits for another to reach a boundary.
  *
  * <p>The stacked states change shape only when a row {@link #join joins} or {@link #leave leaves}, so a step in a
- * steady batch pays no gather or split. A single sequence decodes as a batch of one ({@link BolmoSequence#step}).
- * Not thread-safe: one thread drives a batch.
+ * steady batch pays no gather or split. A single sequence decodes as a batch of one. Not thread-safe: one thread
+ * drives a batch.
  */
-final class DecodeBatch implements AutoCloseable {
+final class DjlBolmoBatch implements Engine.Batch {
 
     private final BolmoModel model;
     private final NDManager manager;
-    private final List<BolmoSequence> rows = new ArrayList<>();
+    private final List<DjlBolmoSequence> rows = new ArrayList<>();
     // per layer: C [B, NH, DHQK, DHV], n [B, NH, DHQK], m [B, NH]; row i is rows.get(i); null while empty
     private List<MLstmLayer.State> encoderStates;
     private List<MLstmLayer.State> decoderStates;
 
-    DecodeBatch(BolmoModel model, NDManager parent) {
+    DjlBolmoBatch(BolmoModel model, NDManager parent) {
         this.model = model;
         this.manager = parent.newSubManager();
     }
 
     /** Adds a prefilled sequence as the last row; its local states move into the batch. */
-    void join(BolmoSequence seq) {
+    @Override
+    public void join(Engine.Sequence sequence) {
+        DjlBolmoSequence seq = own(sequence);
         List<List<MLstmLayer.State>> states = seq.takeLocalStates();
         try (NDScope scope = new NDScope()) {
             encoderStates = Owned.keep(append(encoderStates, states.get(0)), encoderStates, manager);
@@ -54,7 +57,8 @@ final class DecodeBatch implements AutoCloseable {
     }
 
     /** Drops {@code seq}'s row (its decoding is over; the sequence itself stays open for its owner to close). */
-    void leave(BolmoSequence seq) {
+    @Override
+    public void leave(Engine.Sequence seq) {
         int row = rows.indexOf(seq);
         if (row < 0) {
             throw new IllegalArgumentException("the sequence is not a row of this batch");
@@ -71,25 +75,17 @@ final class DecodeBatch implements AutoCloseable {
     }
 
     /**
-     * Feeds {@code fused[i]} to row i (its flag says whether that byte ends a patch) and returns each row's logits
-     * for the next byte, {@code [B][FUSED_VOCAB]}.
+     * Feeds {@code fused[i]} (its flag says whether that byte ends a patch) with its subword row to row i and
+     * returns each row's logits for the next byte, {@code [B][FUSED_VOCAB]}. Only the rows with {@code advance[i]}
+     * move; the others keep their state exactly (their logits are null). The local models still compute every row
+     * (one batched call either way) and the held rows' results are discarded; held rows take no global step.
      */
-    float[][] step(int[] fused) {
-        boolean[] all = new boolean[fused.length];
-        Arrays.fill(all, true);
-        return step(fused, all);
-    }
-
-    /**
-     * As {@link #step(int[])}, but only the rows with {@code advance[i]} move; the others keep their state exactly
-     * (their logits are null). The local models still compute every row (one batched call either way) and the
-     * held rows' results are discarded; held rows take no global step and their subword cursor does not move.
-     */
-    float[][] step(int[] fused, boolean[] advance) {
+    @Override
+    public float[][] step(int[] fused, int[] subwordRows, boolean[] advance) {
         int b = rows.size();
-        if (fused.length != b || advance.length != b) {
-            throw new IllegalArgumentException("fused ids = " + fused.length + ", advance = " + advance.length
-                    + " for a batch of " + b + " rows");
+        if (fused.length != b || subwordRows.length != b || advance.length != b) {
+            throw new IllegalArgumentException("fused ids = " + fused.length + ", subword rows = "
+                    + subwordRows.length + ", advance = " + advance.length + " for a batch of " + b + " rows");
         }
         int[] plain = new int[b];
         int[] sub = new int[b];
@@ -97,7 +93,7 @@ final class DecodeBatch implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             boolean endsPatch = fused[i] >= BolmoConfig.PLAIN_VOCAB;
             plain[i] = endsPatch ? fused[i] - BolmoConfig.PLAIN_VOCAB : fused[i];
-            sub[i] = advance[i] ? rows.get(i).subwordRow(plain[i]) : 0;
+            sub[i] = advance[i] ? subwordRows[i] : 0;
             if (endsPatch && advance[i]) {
                 ends.add(i);
             }
@@ -110,7 +106,7 @@ final class DecodeBatch implements AutoCloseable {
             if (!ends.isEmpty()) {
                 globalStep(h, ends);
             }
-            NDArray values = rowsOf(BolmoSequence::lastValue); // [B, d]
+            NDArray values = rowsOf(DjlBolmoSequence::lastValue); // [B, d]
             List<MLstmLayer.State> dec = new ArrayList<>(decoderStates);
             NDArray out = model.decoder().step(model.depooling().step(h, values), dec);
             decoderStates = Owned.keep(select(held, dec, decoderStates), decoderStates, manager);
@@ -162,7 +158,7 @@ final class DecodeBatch implements AutoCloseable {
         long[] positions = new long[n];
         List<List<KvCache>> caches = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
-            BolmoSequence seq = rows.get(ends.get(j));
+            DjlBolmoSequence seq = rows.get(ends.get(j));
             positions[j] = seq.patches();
             caches.add(seq.caches());
         }
@@ -175,7 +171,7 @@ final class DecodeBatch implements AutoCloseable {
     }
 
     /** Rows' {@code [1, ...]} arrays stacked to {@code [B, ...]}. */
-    private NDArray rowsOf(Function<BolmoSequence, NDArray> part) {
+    private NDArray rowsOf(Function<DjlBolmoSequence, NDArray> part) {
         if (rows.size() == 1) {
             return part.apply(rows.get(0));
         }
@@ -237,8 +233,17 @@ final class DecodeBatch implements AutoCloseable {
         return out;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return rows.size();
+    }
+
+    private static DjlBolmoSequence own(Engine.Sequence sequence) {
+        if (sequence instanceof DjlBolmoSequence s) {
+            return s;
+        }
+        throw new IllegalArgumentException("a DJL Bolmo batch takes sequences of the DJL Bolmo engine, not "
+                + sequence.getClass().getName());
     }
 
     private void closeStates() {

@@ -1,0 +1,113 @@
+package io.bolmo.generate;
+
+import io.bolmo.config.BolmoConfig;
+import io.bolmo.engine.Prompts;
+import io.bolmo.tokenize.SubwordSuffixTrie;
+import java.util.Arrays;
+
+/**
+ * Bolmo's units: fused byte ids (plain id + 260 when the byte ends a patch), fed with their retained-subword rows
+ * (spec 2.2) from this generation's own trie cursor, so that engines get rows and never see the vocabulary. The
+ * prompt's last byte is rolled back by the prefill and decided first among {x_last, x_last + 260} (spec 4.4).
+ */
+final class ByteUnits implements Units {
+
+    /** Symbols the model may emit: EOS and the 256 bytes, each with or without the boundary flag. */
+    private static final int[] EMITTABLE = emittable();
+    private static final int[] NO_BYTES = {};
+
+    private final SubwordSuffixTrie trie;
+    private final SubwordSuffixTrie.Cursor cursor;
+    private final double boundaryBias;
+
+    /** @param trie the retained-subword trie; null for a model without retained subword embeddings (rows 0) */
+    ByteUnits(SubwordSuffixTrie trie, double boundaryBias) {
+        this.trie = trie;
+        this.cursor = trie == null ? null : trie.cursor();
+        this.boundaryBias = boundaryBias;
+    }
+
+    /**
+     * Rows of every prompt id. The cursor takes all but the rolled-back last id, which is fed again as the first
+     * step; the last id's row (the prefill's lookahead) is looked up without moving the cursor.
+     */
+    @Override
+    public int[] prefillRows(int[] prompt) {
+        Prompts.checkBytes(prompt);
+        int kept = prompt.length == 1 ? 1 : prompt.length - 1;
+        int[] rows = new int[prompt.length];
+        if (cursor == null) {
+            return rows;
+        }
+        for (int i = 0; i < kept; i++) {
+            rows[i] = SubwordSuffixTrie.embeddingRow(cursor.push(prompt[i]));
+        }
+        if (kept < prompt.length) {
+            rows[kept] = SubwordSuffixTrie.embeddingRow(trie.expandAt(prompt, kept));
+        }
+        return rows;
+    }
+
+    @Override
+    public int[] forcedChoice(int[] prompt) {
+        if (prompt.length == 1) {
+            return null;
+        }
+        int last = prompt[prompt.length - 1];
+        return new int[] {last, last + BolmoConfig.PLAIN_VOCAB};
+    }
+
+    @Override
+    public int row(int unit) {
+        return cursor == null ? 0 : SubwordSuffixTrie.embeddingRow(cursor.push(unit));
+    }
+
+    @Override
+    public int promptUnits(int[] prompt) {
+        return prompt.length - 1; // BOS is not text
+    }
+
+    @Override
+    public int choose(float[] logits, Sampler sampler) {
+        if (boundaryBias != 0) { // spec 4.5 gen_boundary_bias: shifts every "ends a patch" logit
+            for (int i = BolmoConfig.PLAIN_VOCAB; i < BolmoConfig.FUSED_VOCAB; i++) {
+                logits[i] += (float) boundaryBias;
+            }
+        }
+        return sampler.sample(logits, EMITTABLE);
+    }
+
+    @Override
+    public boolean isEos(int unit) {
+        return plain(unit) == BolmoConfig.EOS_ID;
+    }
+
+    @Override
+    public int[] bytes(int unit) {
+        int plain = plain(unit);
+        return plain >= BolmoConfig.BYTE_OFFSET ? new int[] {plain - BolmoConfig.BYTE_OFFSET} : NO_BYTES;
+    }
+
+    /** The fused id's byte: whether it ends a patch is the engine's business. */
+    static int plain(int unit) {
+        return unit >= BolmoConfig.PLAIN_VOCAB ? unit - BolmoConfig.PLAIN_VOCAB : unit;
+    }
+
+    /** Whether feeding {@code unit} ends a patch (and so runs the global model). */
+    static boolean endsPatch(int unit) {
+        return unit >= BolmoConfig.PLAIN_VOCAB;
+    }
+
+    private static int[] emittable() {
+        int[] ids = new int[2 * (1 + 256)];
+        int n = 0;
+        for (int flag = 0; flag < 2; flag++) {
+            int offset = flag * BolmoConfig.PLAIN_VOCAB;
+            ids[n++] = BolmoConfig.EOS_ID + offset;
+            for (int b = 0; b < 256; b++) {
+                ids[n++] = BolmoConfig.BYTE_OFFSET + b + offset;
+            }
+        }
+        return Arrays.copyOf(ids, n);
+    }
+}
