@@ -19,8 +19,10 @@ import io.bolmo.tokenize.ChatMessage;
 import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
+import io.bolmo.tokenize.ToolDefinition;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A Bolmo model loaded from a Hugging Face directory, ready to generate: the model on its {@link Engine}, its byte
@@ -141,7 +143,28 @@ public final class Bolmo implements AutoCloseable {
     /** {@link #chat(List, GenerationOptions, GenerationListener)} through {@code via}, e.g. a {@link #scheduler}. */
     public GenerationResult chat(Generator via, List<ChatMessage> messages, GenerationOptions options,
             GenerationListener listener) {
-        return generate(via, template.render(messages), withStop(options, template.stopSequence()), listener);
+        return chat(via, messages, List.of(), options, listener);
+    }
+
+    /**
+     * As {@link #chat(Generator, List, GenerationOptions, GenerationListener)}, with {@code tools} offered in the
+     * template's tool format; constrain the reply with {@code ToolCallConstraint} and read its calls with
+     * {@code template().tools().parse(text)} (docs/structured-output.md).
+     */
+    public GenerationResult chat(Generator via, List<ChatMessage> messages, List<ToolDefinition> tools,
+            GenerationOptions options, GenerationListener listener) {
+        return generate(via, template.render(messages, tools), withStop(options, template.stopSequence()), listener);
+    }
+
+    /**
+     * {@link #chat(List, GenerationOptions, GenerationListener)} through {@code scheduler}, without waiting: for
+     * servers that must not park a thread per request. The future completes once the generation has stopped
+     * (finished, cancelled through the listener, or failed).
+     */
+    public CompletableFuture<GenerationResult> submitChat(BolmoScheduler scheduler, List<ChatMessage> messages,
+            GenerationOptions options, GenerationListener listener) {
+        return scheduler.submit(tokenizer.encode(template.render(messages)),
+                withStop(options, template.stopSequence()), listener);
     }
 
     /** {@code base} plus {@code stop} as a stop sequence (once). */

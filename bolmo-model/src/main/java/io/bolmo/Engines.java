@@ -8,6 +8,7 @@ import io.bolmo.engine.Engine;
 import io.bolmo.engine.EngineChoice;
 import io.bolmo.engine.LoadOptions;
 import io.bolmo.engine.djl.DjlEngines;
+import io.bolmo.engine.vector.VectorEngines;
 import io.bolmo.io.HfCheckpoint;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -23,11 +24,8 @@ public final class Engines {
     private static final Logger LOG = LoggerFactory.getLogger(Engines.class);
     private static final AtomicBoolean NOTICE_LOGGED = new AtomicBoolean();
 
-    /**
-     * Whether this build contains the Java Vector API engine. HOOK (Java engine): set to true where its package is
-     * merged, and call its entry points in {@link #javaBolmo} and {@link #javaOlmo}.
-     */
-    static final boolean JAVA_ENGINE_BUILT = false;
+    /** Whether this build contains the Java Vector API engine ({@code io.bolmo.engine.vector}). */
+    static final boolean JAVA_ENGINE_BUILT = true;
 
     private Engines() {}
 
@@ -65,15 +63,16 @@ public final class Engines {
     }
 
     /**
-     * HOOK (Java engine): its Bolmo entry point, e.g. {@code VectorEngines.bolmo(checkpoint, config, options)}. The
-     * checkpoint is closed when this returns: an engine that maps the files keeps its own mapping.
+     * The Java engine's Bolmo. The checkpoint is closed when this returns: the engine maps the files itself and the
+     * mappings outlive the channels. Only called with the Vector API module present (no class of the engine loads
+     * without it).
      */
     private static Engine javaBolmo(HfCheckpoint checkpoint, BolmoConfig config, LoadOptions options) {
-        throw new IllegalArgumentException("engine = java is not available in this build");
+        return VectorEngines.bolmo(checkpoint, config, options);
     }
 
-    /** HOOK (Java engine): its subword-model entry point. */
+    /** The Java engine's subword model. */
     private static Engine javaOlmo(HfCheckpoint checkpoint, OlmoConfig config, LoadOptions options) {
-        throw new IllegalArgumentException("engine = java is not available in this build");
+        return VectorEngines.olmo(checkpoint, config, options);
     }
 }

@@ -87,6 +87,36 @@ class ArchitectureTest {
     }
 
     @Test
+    void theJavaEngineKnowsNothingOfDjlTensorsGenerationTokenizationOrTheCli() {
+        noClasses().that().resideInAPackage("io.bolmo.engine.vector..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.generate..",
+                        "io.bolmo.tokenize..", "io.bolmo.train..", "io.bolmo.eval..", "io.bolmo.cli..",
+                        "io.bolmo.bench..", "io.bolmo.engine.djl..", "ai.djl.ndarray", "ai.djl.engine..")
+                .check(classes);
+    }
+
+    @Test
+    void benchmarksAreNotPartOfTheCliNorOfTheModel() {
+        noClasses().that().resideInAPackage("io.bolmo.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.cli..")
+                .check(classes);
+        noClasses().that().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.engine..", "io.bolmo.generate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.bench..")
+                .check(classes);
+    }
+
+    @Test
+    void constraintsAreAboutBytesNotTheModel() {
+        noClasses().that().resideInAPackage("io.bolmo.generate.constraint..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.nn..", "io.bolmo.io..", "io.bolmo.config..",
+                        "io.bolmo.train..", "io.bolmo.cli..", "io.bolmo.eval..", "ai.djl..")
+                .check(classes);
+        noClasses().that().resideInAPackage("io.bolmo.generate.constraint..")
+                .should().dependOnClassesThat().resideInAPackage("io.bolmo.generate")
+                .check(classes);
+    }
+
+    @Test
     void generationAndTrainingDoNotDependOnEachOtherOrOnTheCli() {
         noClasses().that().resideInAPackage("io.bolmo.generate..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.bolmo.train..", "io.bolmo.cli..")

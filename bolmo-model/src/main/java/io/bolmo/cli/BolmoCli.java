@@ -23,6 +23,7 @@ import picocli.CommandLine.ParameterException;
         subcommands = {ForwardCommand.class, GenerateCommand.class, ChatCommand.class, BenchCommand.class,
                 TrainBenchCommand.class, MergeCommand.class, PretrainTeacherCommand.class, EvalCommand.class,
                 PlotTrainingCommand.class, MakeChatDataCommand.class, EvalChatCommand.class, TradeoffCommand.class,
+                QuantizeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BolmoCli implements java.util.concurrent.Callable<Integer> {
 

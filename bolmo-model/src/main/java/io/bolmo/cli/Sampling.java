@@ -3,12 +3,16 @@ package io.bolmo.cli;
 import io.bolmo.generate.GenerationOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Sampling and stopping options shared by {@code generate} and {@code chat}; checked here so errors name the option. */
+/**
+ * Sampling and stopping options shared by {@code generate} and {@code chat}, mapped onto {@link GenerationOptions},
+ * which checks them; its errors are reworded to name the option the user typed.
+ */
 final class Sampling {
 
     @Spec(Spec.Target.MIXEE)
@@ -21,7 +25,7 @@ final class Sampling {
     @Option(names = "--greedy", description = "Pick the most likely byte each step (the default).")
     boolean greedy;
 
-    @Option(names = "--temperature", paramLabel = "T", description = "Sample at temperature T > 0.")
+    @Option(names = "--temperature", paramLabel = "T", description = "Sample at temperature T (0 = greedy).")
     Double temperature;
 
     @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling: keep the smallest set reaching P, 0 < P <= 1.")
@@ -43,36 +47,43 @@ final class Sampling {
     @Option(names = "--ignore-eos", description = "Keep generating after the end-of-text symbol.")
     boolean ignoreEos;
 
+    /** The engine's field names, as its messages spell them, and the options a user typed for them. */
+    private static final Map<String, String> OPTION_NAMES = Map.of("maxNewBytes", "--max-bytes",
+            "temperature", "--temperature", "topK", "--top-k", "topP", "--top-p", "boundaryBias", "--boundary-bias",
+            "stop", "--stop");
+
+    /** The options as given, checked by {@link GenerationOptions} itself; an error names the option. */
     GenerationOptions options() {
-        if (maxBytes < 0) {
-            throw bad("--max-bytes = " + maxBytes + " is invalid: must be >= 0");
-        }
         boolean sampling = temperature != null || topP != null || topK != null || seed != null;
         if (greedy && sampling) {
             throw bad("--greedy cannot be combined with --temperature, --top-p, --top-k or --seed");
         }
-        if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
-            throw bad("--temperature = " + temperature + " is invalid: must be > 0 (use --greedy for argmax)");
+        GenerationOptions.Builder b = GenerationOptions.builder().maxNewBytes(maxBytes).seed(seed).stop(stop)
+                .boundaryBias(boundaryBias).stopAtEos(!ignoreEos);
+        if (sampling) { // top-p/top-k/seed alone mean sampling at temperature 1
+            b.temperature(temperature != null ? temperature : 1.0);
         }
-        if (topP != null && !(topP > 0 && topP <= 1)) {
-            throw bad("--top-p = " + topP + " is invalid: must be in (0, 1]");
+        if (topK != null) {
+            b.topK(topK);
         }
-        if (topK != null && topK < 0) {
-            throw bad("--top-k = " + topK + " is invalid: must be >= 0 (0 = off)");
+        if (topP != null) {
+            b.topP(topP);
         }
-        if (!Double.isFinite(boundaryBias)) {
-            throw bad("--boundary-bias = " + boundaryBias + " is invalid: must be a finite number");
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw bad(asOption(e.getMessage()));
         }
-        for (String s : stop) {
-            if (s.isEmpty()) {
-                throw bad("--stop = '' is invalid: stop sequences must be non-empty");
+    }
+
+    /** "topP = 1.5 is invalid: ..." becomes "--top-p = 1.5 is invalid: ...". */
+    private static String asOption(String message) {
+        for (Map.Entry<String, String> name : OPTION_NAMES.entrySet()) {
+            if (message.startsWith(name.getKey() + " = ")) {
+                return name.getValue() + message.substring(name.getKey().length());
             }
         }
-        // top-p/top-k/seed alone mean sampling at temperature 1
-        double t = temperature != null ? temperature : sampling ? 1.0 : 0.0;
-        return GenerationOptions.builder().maxNewBytes(maxBytes).temperature(t).topK(topK == null ? 0 : topK)
-                .topP(topP == null ? 1.0 : topP).seed(seed).stop(stop).boundaryBias(boundaryBias)
-                .stopAtEos(!ignoreEos).build();
+        return message;
     }
 
     private ParameterException bad(String message) {

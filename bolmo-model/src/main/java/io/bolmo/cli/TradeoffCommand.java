@@ -1,7 +1,9 @@
 package io.bolmo.cli;
 
+import io.bolmo.bench.BenchResources;
+import io.bolmo.bench.BolmoBench;
+
 import io.bolmo.Bolmo;
-import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.eval.BolmoScorer;
 import io.bolmo.eval.HeldOutDocuments;
 import io.bolmo.eval.HeldOutEvaluation;
@@ -108,8 +110,8 @@ final class TradeoffCommand implements Callable<Integer> {
                             ? SubwordSuffixTrie.build(SubwordVocabulary.load(SubwordVocabulary.locate(dir,
                                     bolmo.config().subwordVocabulary(), tokenizer)))
                             : null;
-                    BolmoBench.Result res = BolmoBench.run(((DjlBolmoEngine) bolmo.engine()).model(), trie, prompt,
-                            decodeBytes, 0);
+                    BolmoBench.Result res = BolmoBench.run(bolmo.engine(), trie, prompt, promptBytes, decodeBytes, 0,
+                            false);
                     log.printf("tradeoff: %s: decode %.1f bytes/s (repeat %d)%n", label, res.decodeBytesPerSecond(),
                             r + 1);
                     BolmoBench.Result prev = best.get(label);

@@ -1,5 +1,7 @@
 package io.bolmo.cli;
 
+import io.bolmo.bench.BenchResources;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

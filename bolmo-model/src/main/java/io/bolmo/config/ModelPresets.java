@@ -85,6 +85,26 @@ public final class ModelPresets {
                 g.layerTypes(), g.slidingWindow(), false, null, null, null);
     }
 
+    /** {@code c} with only its first {@code layers} layers (quick benchmarks and tests on large shapes). */
+    public static OlmoConfig withLayers(OlmoConfig c, int layers) {
+        if (layers < 1 || layers > c.numHiddenLayers()) {
+            throw new IllegalArgumentException("layers = " + layers + " is invalid: must be in [1, "
+                    + c.numHiddenLayers() + "]");
+        }
+        return new OlmoConfig(c.modelType(), c.vocabSize(), c.hiddenSize(), c.intermediateSize(), layers,
+                c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim(), c.rmsNormEps(), c.ropeTheta(),
+                c.layerTypes().subList(0, layers), c.slidingWindow(), c.tieWordEmbeddings(), c.bosTokenId(),
+                c.eosTokenId(), c.padTokenId());
+    }
+
+    /** {@code c} with only the first {@code layers} layers of its global model. */
+    public static BolmoConfig withGlobalLayers(BolmoConfig c, int layers) {
+        return new BolmoConfig(withLayers(c.global(), layers), c.vocabSize(), c.numLocalEncoderLayers(),
+                c.numLocalDecoderLayers(), c.numLocalHeads(), c.localIntermediateSize(), c.localRmsNormEps(),
+                c.subwordVocabSize(), c.addExpandedEmbeddings(), c.boundaryPredictorLookahead(),
+                c.boundaryThreshold(), c.subwordVocabulary());
+    }
+
     private static BolmoConfig bolmo(OlmoConfig global, int localFfn, int subwordVocab) {
         return new BolmoConfig(global, 640, 1, 4, 16, localFfn, 1e-5, subwordVocab, true, 1, "sample:0",
                 "allenai/dolma2-tokenizer");

@@ -24,7 +24,7 @@ public final class BolmoGenerator implements Generator {
     /** Generates after {@code promptIds} (BOS first, plain byte ids). */
     @Override
     public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
-        try (Generation g = new Generation(engine, new ByteUnits(trie, options.boundaryBias()), promptIds, options,
+        try (Generation g = new Generation(engine, new ByteUnits(trie, options), promptIds, options,
                 listener, listener::isCancelled)) {
             return g.runAlone(engine);
         }

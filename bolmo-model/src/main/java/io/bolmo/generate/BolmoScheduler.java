@@ -243,7 +243,7 @@ public final class BolmoScheduler implements Generator, AutoCloseable {
                         null);
                 return;
             }
-            g = new Generation(engine, new ByteUnits(trie, r.options().boundaryBias()), r.prompt(), r.options(),
+            g = new Generation(engine, new ByteUnits(trie, r.options()), r.prompt(), r.options(),
                     r.listener(), () -> closing || r.listener().isCancelled());
             if (g.outcome() != null) {
                 end(new Row(r, g), g.outcome(), null, false);

@@ -9,6 +9,7 @@ import java.util.Arrays;
  * Bolmo's units: fused byte ids (plain id + 260 when the byte ends a patch), fed with their retained-subword rows
  * (spec 2.2) from this generation's own trie cursor, so that engines get rows and never see the vocabulary. The
  * prompt's last byte is rolled back by the prefill and decided first among {x_last, x_last + 260} (spec 4.4).
+ * With a constraint ({@link GenerationOptions#constraint()}) only the ids it allows are candidates.
  */
 final class ByteUnits implements Units {
 
@@ -19,12 +20,18 @@ final class ByteUnits implements Units {
     private final SubwordSuffixTrie trie;
     private final SubwordSuffixTrie.Cursor cursor;
     private final double boundaryBias;
+    private final ConstrainedBytes constraint; // null: unconstrained
 
-    /** @param trie the retained-subword trie; null for a model without retained subword embeddings (rows 0) */
-    ByteUnits(SubwordSuffixTrie trie, double boundaryBias) {
+    /**
+     * @param trie the retained-subword trie; null for a model without retained subword embeddings (rows 0)
+     * @param options the generation's options: boundary bias, constraint (a bad constraint fails here, before the
+     *     prefill)
+     */
+    ByteUnits(SubwordSuffixTrie trie, GenerationOptions options) {
         this.trie = trie;
         this.cursor = trie == null ? null : trie.cursor();
-        this.boundaryBias = boundaryBias;
+        this.boundaryBias = options.boundaryBias();
+        this.constraint = options.constraint() == null ? null : new ConstrainedBytes(options);
     }
 
     /**
@@ -74,7 +81,17 @@ final class ByteUnits implements Units {
                 logits[i] += (float) boundaryBias;
             }
         }
-        return sampler.sample(logits, EMITTABLE);
+        if (constraint == null) {
+            return sampler.sample(logits, EMITTABLE);
+        }
+        int next = sampler.sample(logits, constraint.candidates());
+        constraint.chosen(next);
+        return next;
+    }
+
+    @Override
+    public boolean complete() {
+        return constraint != null && constraint.complete();
     }
 
     @Override

@@ -5,7 +5,8 @@ import java.util.function.IntFunction;
 /**
  * The decoding loop every generator shares (spec 8.1 step 4): before every step check cancellation and the unit
  * limit, feed the unit chosen last, choose the next one with the {@link Sampler}, stop on EOS, and pass the unit's
- * bytes to the {@link TextStream}, which stops on a stop sequence. What a unit is (a fused byte id or a subword
+ * bytes to the {@link TextStream}, which stops on a stop sequence; stop too once the units report a complete
+ * constrained output. What a unit is (a fused byte id or a subword
  * token) is the {@link Units}' business.
  *
  * <p>One instance is one generation's loop, cut at the feed: {@link #check()} before it and {@link #accept} after
@@ -24,6 +25,11 @@ final class DecodeLoop {
 
         /** The text bytes (0..255) of a generated unit that is not a stopping EOS; may be empty. */
         int[] bytes(int unit);
+
+        /** The output is complete (a constraint admits nothing more): stop after the unit just chosen. */
+        default boolean complete() {
+            return false;
+        }
     }
 
     /** How the loop ended and how many units it generated (a stopping EOS not counted). */
@@ -112,7 +118,7 @@ final class DecodeLoop {
                 return new Outcome(FinishReason.STOP, generated);
             }
         }
-        return null;
+        return units.complete() ? new Outcome(FinishReason.STOP, generated) : null;
     }
 
     /** The unit chosen last, to be fed next. */

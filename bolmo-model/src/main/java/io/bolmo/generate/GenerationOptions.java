@@ -1,5 +1,6 @@
 package io.bolmo.generate;
 
+import io.bolmo.generate.constraint.ByteConstraint;
 import java.util.List;
 
 /**
@@ -15,9 +16,12 @@ import java.util.List;
  * @param boundaryBias  added to every "byte ends a patch" logit: &gt; 0 gives shorter patches (more global
  *                      steps, closer to the training distribution), &lt; 0 longer patches (faster)
  * @param stopAtEos     stop when the model emits EOS
+ * @param constraint    what the output must match (a JSON schema, a regular expression; Bolmo only), or null: only
+ *                      the bytes it allows are sampled, and generation ends once it is complete
+ *                      (docs/structured-output.md)
  */
 public record GenerationOptions(int maxNewBytes, double temperature, int topK, double topP, Long seed,
-        List<String> stop, double boundaryBias, boolean stopAtEos) {
+        List<String> stop, double boundaryBias, boolean stopAtEos, ByteConstraint constraint) {
 
     public static final int DEFAULT_MAX_NEW_BYTES = 256;
 
@@ -47,7 +51,7 @@ public record GenerationOptions(int maxNewBytes, double temperature, int topK, d
 
     public Builder mutate() {
         return new Builder().maxNewBytes(maxNewBytes).temperature(temperature).topK(topK).topP(topP).seed(seed)
-                .stop(stop).boundaryBias(boundaryBias).stopAtEos(stopAtEos);
+                .stop(stop).boundaryBias(boundaryBias).stopAtEos(stopAtEos).constraint(constraint);
     }
 
     private static void check(boolean ok, String name, Object value, String rule) {
@@ -56,7 +60,10 @@ public record GenerationOptions(int maxNewBytes, double temperature, int topK, d
         }
     }
 
-    /** Builder with the defaults: 256 bytes, greedy, no top-k/top-p, no stop sequences, no bias, stop at EOS. */
+    /**
+     * Builder with the defaults: 256 bytes, greedy, no top-k/top-p, no stop sequences, no bias, stop at EOS, no
+     * constraint.
+     */
     public static final class Builder {
         private int maxNewBytes = DEFAULT_MAX_NEW_BYTES;
         private double temperature;
@@ -66,6 +73,7 @@ public record GenerationOptions(int maxNewBytes, double temperature, int topK, d
         private List<String> stop = List.of();
         private double boundaryBias;
         private boolean stopAtEos = true;
+        private ByteConstraint constraint;
 
         public Builder maxNewBytes(int v) {
             maxNewBytes = v;
@@ -107,8 +115,14 @@ public record GenerationOptions(int maxNewBytes, double temperature, int topK, d
             return this;
         }
 
+        public Builder constraint(ByteConstraint v) {
+            constraint = v;
+            return this;
+        }
+
         public GenerationOptions build() {
-            return new GenerationOptions(maxNewBytes, temperature, topK, topP, seed, stop, boundaryBias, stopAtEos);
+            return new GenerationOptions(maxNewBytes, temperature, topK, topP, seed, stop, boundaryBias, stopAtEos,
+                    constraint);
         }
     }
 }

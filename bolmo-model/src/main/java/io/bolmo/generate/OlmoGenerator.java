@@ -23,6 +23,10 @@ public final class OlmoGenerator implements Generator {
     /** Generates after the subword ids {@code promptIds} (at least one). */
     @Override
     public GenerationResult generate(int[] promptIds, GenerationOptions options, GenerationListener listener) {
+        if (options.constraint() != null) {
+            throw new IllegalArgumentException("constraint = " + options.constraint() + " is invalid here: constrained"
+                    + " decoding is byte-level, for Bolmo models only");
+        }
         try (Generation g = new Generation(engine, units, promptIds, options, listener, listener::isCancelled)) {
             return g.runAlone(engine);
         }

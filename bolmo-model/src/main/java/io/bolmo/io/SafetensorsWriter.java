@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,11 +132,40 @@ public final class SafetensorsWriter {
         return files;
     }
 
-    /** A tensor with the type it will be stored as. */
-    private record Entry(String name, NDArray array, SafetensorsDtype type) {
-        long bytes() {
-            return array.getShape().size() * type.byteSize();
+    /** A tensor with the type it will be stored as: an array, or bytes already in that type. */
+    private record Entry(String name, NDArray array, SafetensorsDtype type, long[] shape, RawData raw) {
+        Entry(String name, NDArray array, SafetensorsDtype type) {
+            this(name, array, type, array.getShape().getShape(), null);
         }
+
+        long bytes() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n * type.byteSize();
+        }
+    }
+
+    /** Writes a raw tensor's stored bytes (little-endian, in its dtype) to a channel, all of them, in order. */
+    @FunctionalInterface
+    public interface RawData {
+        void writeTo(WritableByteChannel channel) throws IOException;
+    }
+
+    /**
+     * A tensor given as its stored bytes rather than an array: what an engine that keeps weights outside DJL (the
+     * Java engine's int8 blocks, say) writes. {@code data} must write exactly {@code shape} × {@code dtype} bytes.
+     */
+    public record RawTensor(String name, SafetensorsDtype dtype, long[] shape, RawData data) {}
+
+    /** Writes raw tensors into one file, atomically; a tensor that writes the wrong byte count fails the file. */
+    public void writeRawFile(Path file, List<RawTensor> tensors) {
+        List<Entry> entries = new ArrayList<>(tensors.size());
+        for (RawTensor t : tensors) {
+            entries.add(new Entry(t.name(), null, t.dtype(), t.shape().clone(), t.data()));
+        }
+        AtomicFiles.writeFile(file, tmp -> write(tmp, entries));
     }
 
     private List<Entry> entries(Map<String, NDArray> tensors) {
@@ -179,7 +209,16 @@ public final class SafetensorsWriter {
             writeFully(ch, len.flip());
             writeFully(ch, ByteBuffer.wrap(header));
             for (Entry e : entries) {
-                writeData(ch, e);
+                if (e.raw != null) {
+                    long before = ch.position();
+                    e.raw.writeTo(ch);
+                    if (ch.position() - before != e.bytes()) {
+                        throw new IOException("tensor '" + e.name + "' wrote " + (ch.position() - before)
+                                + " bytes, its header says " + e.bytes());
+                    }
+                } else {
+                    writeData(ch, e);
+                }
             }
         }
     }
@@ -195,7 +234,7 @@ public final class SafetensorsWriter {
             JsonObject t = new JsonObject();
             t.addProperty("dtype", e.type.headerName());
             JsonArray shape = new JsonArray();
-            for (long d : e.array.getShape().getShape()) {
+            for (long d : e.shape) {
                 shape.add(d);
             }
             t.add("shape", shape);

@@ -9,13 +9,15 @@ import java.util.List;
  * names the string that closes a turn (a stop sequence for generation). The default is the Olmo 3 instruct
  * (ChatML) template: {@code <|im_start|>role\ncontent<|im_end|>\n}, ending with {@code <|im_start|>assistant\n}.
  * Generation ({@link #render}) and chat fine-tuning ({@link #transcript}) share it, so a fine-tuned model sees at
- * inference exactly the prefix it was trained on.
+ * inference exactly the prefix it was trained on. Tools, tool calls and tool results are written in the template's
+ * {@link ToolCallFormat} (Olmo 3's by default); a conversation without them renders exactly as before.
  *
  * @param turnStart  text before the role
  * @param roleEnd    text between the role and the content
  * @param turnEnd    text after the content; its trimmed form is the stop sequence
+ * @param tools      how tool definitions, calls and results are written
  */
-public record ChatTemplate(String turnStart, String roleEnd, String turnEnd) {
+public record ChatTemplate(String turnStart, String roleEnd, String turnEnd, ToolCallFormat tools) {
 
     public static final ChatTemplate OLMO = new ChatTemplate("<|im_start|>", "\n", "<|im_end|>\n");
 
@@ -46,15 +48,39 @@ public record ChatTemplate(String turnStart, String roleEnd, String turnEnd) {
             throw new IllegalArgumentException("turnEnd = '" + turnEnd + "' is invalid: it must contain visible text, "
                     + "which ends an assistant turn");
         }
+        tools = tools == null ? ToolCallFormat.OLMO3 : tools;
+    }
+
+    /** With Olmo 3's tool format. */
+    public ChatTemplate(String turnStart, String roleEnd, String turnEnd) {
+        this(turnStart, roleEnd, turnEnd, ToolCallFormat.OLMO3);
     }
 
     public String render(List<ChatMessage> messages) {
+        return render(messages, List.of());
+    }
+
+    /**
+     * The prompt with {@code tools} offered to the model: listed at the end of the system turn (the format's
+     * default system text is added when the conversation has no system turn). No tools: as {@link #render(List)}.
+     */
+    public String render(List<ChatMessage> messages, List<ToolDefinition> tools) {
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("a conversation needs at least one message");
         }
         StringBuilder sb = new StringBuilder();
+        boolean listed = tools.isEmpty();
+        if (!listed && messages.stream().noneMatch(m -> m.role().equals("system"))) {
+            appendTurn(sb, "system", this.tools.defaultSystem() + this.tools.renderTools(tools));
+            listed = true;
+        }
         for (ChatMessage m : messages) {
-            appendTurn(sb, m);
+            if (!listed && m.role().equals("system")) {
+                appendTurn(sb, "system", m.content() + this.tools.renderTools(tools));
+                listed = true;
+            } else {
+                appendTurn(sb, role(m), body(m));
+            }
         }
         return sb.append(turnStart).append(ASSISTANT).append(roleEnd).toString();
     }
@@ -72,8 +98,8 @@ public record ChatTemplate(String turnStart, String roleEnd, String turnEnd) {
         List<int[]> trained = new ArrayList<>();
         int bytes = 0;
         for (ChatMessage m : messages) {
-            String head = turnStart + m.role() + roleEnd;
-            String tail = m.content() + turnEnd;
+            String head = turnStart + role(m) + roleEnd;
+            String tail = body(m) + turnEnd;
             sb.append(head).append(tail);
             bytes += utf8Length(head);
             int tailBytes = utf8Length(tail);
@@ -85,8 +111,18 @@ public record ChatTemplate(String turnStart, String roleEnd, String turnEnd) {
         return new Transcript(sb.toString(), List.copyOf(trained));
     }
 
-    private void appendTurn(StringBuilder sb, ChatMessage m) {
-        sb.append(turnStart).append(m.role()).append(roleEnd).append(m.content()).append(turnEnd);
+    private void appendTurn(StringBuilder sb, String role, String body) {
+        sb.append(turnStart).append(role).append(roleEnd).append(body).append(turnEnd);
+    }
+
+    /** The role as written: a tool result under the format's role for it. */
+    private String role(ChatMessage m) {
+        return m.role().equals(ChatMessage.TOOL) ? tools.resultRole() : m.role();
+    }
+
+    /** The content, and an assistant turn's tool calls after it. */
+    private String body(ChatMessage m) {
+        return m.toolCalls().isEmpty() ? m.content() : m.content() + tools.renderCalls(m.toolCalls());
     }
 
     private static int utf8Length(String s) {

@@ -18,7 +18,7 @@ final class AloneSequence implements AutoCloseable {
 
     AloneSequence(Engine engine, SubwordSuffixTrie trie) {
         this.engine = engine;
-        this.units = new ByteUnits(trie, 0);
+        this.units = new ByteUnits(trie, GenerationOptions.greedy(1));
     }
 
     /** The prompt (BOS first); returns the logits of the forced decision on its last byte (or after a lone BOS). */

@@ -88,7 +88,7 @@ class BolmoSchedulerTest extends GoldenManagerTest {
             try (Engine.Batch batch = engine.newBatch()) {
                 for (int i = 0; i < ids.length; i++) {
                     alone.add(new AloneSequence(engine, trie));
-                    rowUnits.add(new ByteUnits(trie, 0));
+                    rowUnits.add(new ByteUnits(trie, GenerationOptions.greedy(1)));
                     float[] a = alone.get(i).prefill(prompt(ids[i]));
                     rows.add(engine.prefill(prompt(ids[i]), rowUnits.get(i).prefillRows(prompt(ids[i])), () -> false));
                     batch.join(rows.get(i));

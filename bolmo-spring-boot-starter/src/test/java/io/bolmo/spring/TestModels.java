@@ -3,9 +3,13 @@ package io.bolmo.spring;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.spring.ai.BolmoEngine;
+import io.bolmo.generate.GenerationOptions;
+import io.bolmo.tokenize.ChatMessage;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -24,14 +28,22 @@ public final class TestModels {
     }
 
     /**
-     * Wraps the real engine: counts decoding steps, can slow each step down (so a tiny model runs long enough to be
-     * cancelled or timed out), and records what the engine itself returned.
+     * Wraps the real engine: counts submissions and decoding steps, can slow each step down (so a tiny model runs
+     * long enough to be cancelled or timed out), and records what the engine itself returned.
      */
     public static final class WatchedEngine implements BolmoEngine {
         private final BolmoEngine delegate;
         public volatile long stepDelayMillis;
+        public final AtomicInteger submitted = new AtomicInteger();
         public final AtomicInteger steps = new AtomicInteger();
         public final AtomicInteger running = new AtomicInteger();
+        /** Fused ids chosen, the forced decision on the last prompt byte included: 0 while the prefill runs. */
+        public final AtomicInteger fusedSteps = new AtomicInteger();
+        /**
+         * Runs on the engine's thread at the first cancellation check of each generation (made before its prefill),
+         * after that check has read the flag: a stop it requests is seen by the next check only.
+         */
+        public volatile Runnable onFirstCheck = () -> {};
         public final BlockingQueue<GenerationResult> results = new LinkedBlockingQueue<>();
 
         public WatchedEngine(BolmoEngine delegate) {
@@ -39,19 +51,38 @@ public final class TestModels {
         }
 
         @Override
-        public GenerationResult chat(java.util.List<io.bolmo.tokenize.ChatMessage> messages,
-                io.bolmo.generate.GenerationOptions options, GenerationListener listener) {
+        public int promptBytes(List<ChatMessage> messages) {
+            return delegate.promptBytes(messages);
+        }
+
+        @Override
+        public CompletableFuture<GenerationResult> submit(List<ChatMessage> messages, GenerationOptions options,
+                GenerationListener listener) {
+            submitted.incrementAndGet();
             running.incrementAndGet();
-            GenerationResult r;
+            CompletableFuture<GenerationResult> done;
             try {
-                r = delegate.chat(messages, options, new GenerationListener() {
+                done = delegate.submit(messages, options, new GenerationListener() {
+                    private boolean checked;
+
                     @Override
                     public void onText(String piece) {
                         listener.onText(piece);
                     }
 
                     @Override
+                    public void onStep(int fusedId) {
+                        fusedSteps.incrementAndGet();
+                    }
+
+                    @Override
                     public boolean isCancelled() {
+                        if (!checked) {
+                            checked = true;
+                            boolean cancelled = listener.isCancelled();
+                            onFirstCheck.run();
+                            return cancelled;
+                        }
                         steps.incrementAndGet();
                         if (stepDelayMillis > 0) {
                             try {
@@ -63,12 +94,17 @@ public final class TestModels {
                         return listener.isCancelled();
                     }
                 });
-            } finally {
+            } catch (RuntimeException e) {
                 running.decrementAndGet();
+                throw e;
             }
-            // published only once the engine call has returned, so a test that sees the result sees running == 0
-            results.add(r);
-            return r;
+            return done.whenComplete((r, e) -> {
+                running.decrementAndGet();
+                // published only once the engine has stopped, so a test that sees the result sees running == 0
+                if (r != null) {
+                    results.add(r);
+                }
+            });
         }
     }
 }

@@ -13,28 +13,67 @@ import org.springframework.ai.chat.prompt.DefaultChatOptionsBuilder;
  * <p>Bolmo is a byte-level model, so every "token" count is a count of UTF-8 bytes: {@link #getMaxTokens()} is the
  * most new <em>bytes</em> to generate, and the usage in responses reports bytes. Unset fields ({@code null}) take
  * the engine's defaults: greedy decoding, no top-k/top-p, 256 bytes, no stop sequences, no boundary bias.
- * Frequency and presence penalties are not supported and must stay unset.
+ * Frequency and presence penalties are not supported and must stay unset. {@link #toGenerationOptions()} is the one
+ * mapping onto the engine's options.
+ *
+ * <p>The starter binds {@code spring.ai.bolmo.chat.options.*} through the constructor, so the field comments below
+ * are also the property descriptions; a new option is a field, a constructor parameter and a builder method.
  */
 public final class BolmoChatOptions implements ChatOptions {
 
+    /**
+     * Name reported as the model in responses and observations; defaults to the model directory's name.
+     */
     private final @Nullable String model;
+
+    /**
+     * Sampling temperature; 0 = greedy (the engine default).
+     */
     private final @Nullable Double temperature;
+
+    /**
+     * Keep the k most likely symbols when sampling (0 = off).
+     */
     private final @Nullable Integer topK;
+
+    /**
+     * Nucleus sampling: keep the smallest set whose probability reaches p, in (0, 1] (1 = off).
+     */
     private final @Nullable Double topP;
+
+    /**
+     * Most new bytes per answer (default 256). Bolmo is byte-level: its "tokens" are UTF-8 bytes.
+     */
     private final @Nullable Integer maxTokens;
+
+    /**
+     * Stop sequences (the chat template's end-of-turn marker is always added).
+     */
     private final @Nullable List<String> stopSequences;
+
+    /**
+     * Sampling seed; unset draws a fresh one per request.
+     */
     private final @Nullable Long seed;
+
+    /**
+     * Added to every "byte ends a patch" logit: positive gives shorter patches, negative longer (faster) ones.
+     */
     private final @Nullable Double boundaryBias;
 
-    private BolmoChatOptions(Builder b) {
-        this.model = b.model();
-        this.temperature = b.temperature();
-        this.topK = b.topK();
-        this.topP = b.topP();
-        this.maxTokens = b.maxTokens();
-        this.stopSequences = b.stopSequences() == null ? null : List.copyOf(b.stopSequences());
-        this.seed = b.seed;
-        this.boundaryBias = b.boundaryBias;
+    /** Checks every value now, with the engine's messages, so a bad one fails where it is set. */
+    private BolmoChatOptions(@Nullable String model, @Nullable Double temperature, @Nullable Integer topK,
+            @Nullable Double topP, @Nullable Integer maxTokens, @Nullable List<String> stopSequences,
+            @Nullable Long seed, @Nullable Double boundaryBias) {
+        this.model = model;
+        this.temperature = temperature;
+        this.topK = topK;
+        this.topP = topP;
+        this.maxTokens = maxTokens;
+        this.stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
+        this.seed = seed;
+        this.boundaryBias = boundaryBias;
+        toGenerationOptions();
     }
 
     public static Builder builder() {
@@ -191,38 +230,11 @@ public final class BolmoChatOptions implements ChatOptions {
             return this;
         }
 
-        @Nullable String model() {
-            return model;
-        }
-
-        @Nullable Double temperature() {
-            return temperature;
-        }
-
-        @Nullable Integer topK() {
-            return topK;
-        }
-
-        @Nullable Double topP() {
-            return topP;
-        }
-
-        @Nullable Integer maxTokens() {
-            return maxTokens;
-        }
-
-        @Nullable List<String> stopSequences() {
-            return stopSequences;
-        }
-
         @Override
         public BolmoChatOptions build() {
             reject("frequencyPenalty", frequencyPenalty);
             reject("presencePenalty", presencePenalty);
-            // validates every value now, with the engine's messages, instead of at the first request
-            BolmoChatOptions options = new BolmoChatOptions(this);
-            options.toGenerationOptions();
-            return options;
+            return new BolmoChatOptions(model, temperature, topK, topP, maxTokens, stopSequences, seed, boundaryBias);
         }
 
         private static void reject(String name, @Nullable Double value) {

@@ -2,7 +2,10 @@ package io.bolmo.spring.ai;
 
 import java.time.Duration;
 
-/** A generation ran past its time limit and was stopped. Web layers map it to 503. */
+/**
+ * A generation ran past its time limit (counted from admission, prefill included): the reply fails at the limit
+ * while the engine stops it within a step, and its slot is freed once it has. Web layers map it to 503.
+ */
 public class BolmoGenerationTimeoutException extends RuntimeException {
 
     private final Duration timeout;

@@ -1,60 +1,35 @@
 package io.bolmo.spring.ai;
 
-import java.time.Duration;
+import io.bolmo.generate.GenerationResult;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Admission control around each generation (bulkhead, circuit breaker) and its time limit. The starter implements
- * it with Resilience4j; the model itself depends on no resilience library.
+ * Guards every generation: admits it or rejects it at once (for example when all slots are busy), stops it when its
+ * time is up, and frees its place once the engine has really stopped. The starter implements it with Resilience4j;
+ * the chat model depends on no resilience library.
  */
 public interface GenerationGuard {
 
     /**
-     * Admits one generation or throws at once (for example because all slots are busy or the circuit is open). Must
-     * not block for long: it runs on the caller's thread, which may be an event loop.
+     * Runs {@code generation} under the guard. When it is not admitted this throws at once, on the caller's thread
+     * (which may be an event loop, so it never blocks), and nothing is started. Otherwise the generation is started
+     * and the returned future completes with its result, or with a {@link BolmoGenerationTimeoutException} as soon as
+     * the time limit passes. The guard's place is freed only when the generation's own future completes.
+     *
+     * @param promptBytes UTF-8 bytes the model prefills for this generation
      */
-    Permit acquire();
+    CompletableFuture<GenerationResult> run(int promptBytes, Generation generation);
 
-    /** The longest a generation may run before it is cancelled; {@link Duration#ZERO} = no limit. */
-    Duration timeout();
+    /** A generation the guard starts and, at its time limit, stops. */
+    interface Generation {
 
-    /** Exactly one of the methods is called, once the engine has stopped; that frees the slot. */
-    interface Permit {
+        /** Starts it without waiting; the future completes once the engine has stopped. */
+        CompletableFuture<GenerationResult> start();
 
-        void succeeded(Duration elapsed);
-
-        /** The engine threw. */
-        void failed(Duration elapsed, Throwable error);
-
-        /** The caller cancelled (dispose, client disconnect): not the engine's fault. */
-        void cancelled();
-
-        /** The time limit ended it. */
-        void timedOut(Duration elapsed);
+        /** Makes the engine stop it soon (within a decoding step); its future then completes as cancelled. */
+        void stop();
     }
 
-    GenerationGuard NONE = new GenerationGuard() {
-        private final Permit permit = new Permit() {
-            @Override
-            public void succeeded(Duration elapsed) {}
-
-            @Override
-            public void failed(Duration elapsed, Throwable error) {}
-
-            @Override
-            public void cancelled() {}
-
-            @Override
-            public void timedOut(Duration elapsed) {}
-        };
-
-        @Override
-        public Permit acquire() {
-            return permit;
-        }
-
-        @Override
-        public Duration timeout() {
-            return Duration.ZERO;
-        }
-    };
+    /** Admits everything, no time limit. */
+    GenerationGuard NONE = (promptBytes, generation) -> generation.start();
 }

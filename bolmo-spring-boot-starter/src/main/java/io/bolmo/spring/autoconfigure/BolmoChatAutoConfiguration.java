@@ -3,6 +3,7 @@ package io.bolmo.spring.autoconfigure;
 import io.bolmo.Bolmo;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.spring.ai.BolmoChatModel;
+import io.bolmo.spring.ai.BolmoChatOptions;
 import io.bolmo.spring.ai.BolmoEngine;
 import io.bolmo.spring.ai.GenerationGuard;
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -60,6 +61,8 @@ public class BolmoChatAutoConfiguration {
     static final String DEVICE = BolmoChatProperties.PREFIX + ".device";
     static final String DTYPE = BolmoChatProperties.PREFIX + ".dtype";
     static final String TOKENIZER = BolmoChatProperties.PREFIX + ".tokenizer";
+    static final String MAX_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-prompt-bytes";
+    static final String MAX_CONCURRENT_PROMPT_BYTES = BolmoChatProperties.PREFIX + ".max-concurrent-prompt-bytes";
 
     @Bean
     @ConditionalOnMissingBean({Bolmo.class, ChatModel.class})
@@ -75,7 +78,8 @@ public class BolmoChatAutoConfiguration {
         return new Resilience4jGenerationGuard(
                 circuitBreaker(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults)),
                 bulkhead(bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults), properties),
-                timeLimiter(timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults), properties));
+                timeLimiter(timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults), properties),
+                maxConcurrentPromptBytes(properties));
     }
 
     /**
@@ -110,13 +114,49 @@ public class BolmoChatAutoConfiguration {
             ObjectProvider<ChatModelObservationConvention> observationConvention) {
         BolmoChatModel model = BolmoChatModel.builder()
                 .engine(BolmoEngine.of(bolmo, scheduler))
-                .defaultOptions(properties.toOptions(bolmo.directory().toAbsolutePath().normalize()
-                        .getFileName().toString()))
+                .defaultOptions(defaultOptions(properties, bolmo.directory()))
                 .observationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP))
                 .guard(guard)
+                .maxPromptBytes(maxPromptBytes(properties))
                 .build();
         observationConvention.ifAvailable(model::setObservationConvention);
         return model;
+    }
+
+    /** {@code options.*} (and the deprecated flat keys, each logged); the model is named after its directory. */
+    static BolmoChatOptions defaultOptions(BolmoChatProperties properties, Path modelDirectory) {
+        for (String key : properties.deprecatedKeys()) {
+            LOG.warn("{}.{} is deprecated and will be removed: use {}.options.{}", BolmoChatProperties.PREFIX, key,
+                    BolmoChatProperties.PREFIX, key);
+        }
+        BolmoChatOptions options = properties.defaultOptions();
+        if (options.getModel() != null) {
+            return options;
+        }
+        return options.mutate().model(modelDirectory.toAbsolutePath().normalize().getFileName().toString()).build();
+    }
+
+    static int maxPromptBytes(BolmoChatProperties properties) {
+        int max = properties.getMaxPromptBytes();
+        if (max < 1) {
+            throw new InvalidConfigurationPropertyValueException(MAX_PROMPT_BYTES, max, "it must be at least 1");
+        }
+        return max;
+    }
+
+    /** Unset: room for two prompts of the largest size; never less than one. */
+    static long maxConcurrentPromptBytes(BolmoChatProperties properties) {
+        int perPrompt = maxPromptBytes(properties);
+        Integer max = properties.getMaxConcurrentPromptBytes();
+        if (max == null) {
+            return 2L * perPrompt;
+        }
+        if (max < perPrompt) {
+            throw new InvalidConfigurationPropertyValueException(MAX_CONCURRENT_PROMPT_BYTES, max,
+                    "it must be at least " + MAX_PROMPT_BYTES + " (" + perPrompt + "), or no prompt of that size "
+                            + "could ever be admitted");
+        }
+        return max;
     }
 
     /** Configured {@code resilience4j.bulkhead.instances.bolmo} wins; else a no-wait bulkhead of the property's size. */

@@ -1,13 +1,20 @@
 package io.bolmo.spring.autoconfigure;
 
+import io.bolmo.spring.ai.BolmoChatModel;
 import io.bolmo.spring.ai.BolmoChatOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * Bolmo chat model settings, under {@code spring.ai.bolmo.chat}. The default generation options are flat (Spring
- * AI 2.0 style); unset ones keep the engine's defaults (greedy, 256 bytes).
+ * Bolmo chat model settings, under {@code spring.ai.bolmo.chat}: where the model is, how much work one request and
+ * all requests together may ask for, and, under {@code options.*}, the default options of every request (nested
+ * the way Spring AI's own model starters do). The flat option keys of 0.1 ({@code spring.ai.bolmo.chat.max-tokens}
+ * and so on) are still read, logged and reported as deprecated; an {@code options.*} key wins over its old form.
  */
 @ConfigurationProperties(prefix = BolmoChatProperties.PREFIX)
 public class BolmoChatProperties {
@@ -36,67 +43,61 @@ public class BolmoChatProperties {
     private String dtype = "float32";
 
     /**
-     * Name reported as the model in responses and observations; defaults to the model directory's name.
-     */
-    private String model;
-
-    /**
      * Generations allowed to run at once; more are rejected at once, never queued. Used for the "bolmo" bulkhead
      * unless resilience4j.bulkhead.instances.bolmo is configured.
      */
     private int maxConcurrentGenerations = 2;
 
     /**
-     * Longest a generation may run before it is stopped and its slot freed. Used for the "bolmo" time limiter
+     * Longest a generation may run, counted from its admission (so prefill included), before it is stopped and
+     * answered with a timeout; its slot is freed once the engine has stopped. Used for the "bolmo" time limiter
      * unless resilience4j.timelimiter.instances.bolmo is configured. Must be positive.
      */
     private Duration generationTimeout = Duration.ofSeconds(60);
 
     /**
-     * Default sampling temperature; 0 = greedy (the engine default).
+     * Longest whole prompt in UTF-8 bytes: every message of a request after the chat template. A longer request is
+     * refused before any work. Prefill time and memory grow with the prompt, so this bounds what one request costs.
      */
+    private int maxPromptBytes = BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES;
+
+    /**
+     * Most prompt bytes of all generations admitted and not yet stopped (being prefilled or decoded); a request that
+     * would exceed it is rejected at once like a full bulkhead. Unset: twice max-prompt-bytes. Must be at least
+     * max-prompt-bytes.
+     */
+    private Integer maxConcurrentPromptBytes;
+
+    /**
+     * Default options of every request; a request's own options replace them (ChatClient merges the two).
+     */
+    @NestedConfigurationProperty
+    private BolmoChatOptions options;
+
+    // The flat option keys of 0.1, kept so that old configurations still start. Remove in 1.0.
+    private String model;
     private Double temperature;
-
-    /**
-     * Default top-k (0 = off).
-     */
     private Integer topK;
-
-    /**
-     * Default top-p in (0, 1] (1 = off).
-     */
     private Double topP;
-
-    /**
-     * Default most new bytes per answer. Bolmo is byte-level: its "tokens" are UTF-8 bytes.
-     */
     private Integer maxTokens;
-
-    /**
-     * Default stop sequences (the chat template's end-of-turn marker is always added).
-     */
     private List<String> stopSequences;
-
-    /**
-     * Default sampling seed; unset draws a fresh one per request.
-     */
     private Long seed;
+    private Double boundaryBias;
+    private final Set<String> deprecatedKeys = new TreeSet<>();
 
     /**
-     * Default boundary bias added to every "byte ends a patch" logit: positive gives shorter patches, negative
-     * longer (faster) ones.
+     * The default options: {@code options.*}, with a deprecated flat key filling a field that {@code options.*}
+     * leaves unset.
      */
-    private Double boundaryBias;
-
-    /** The default options for the chat model; the model name falls back to {@code modelName}. */
-    public BolmoChatOptions toOptions(String modelName) {
-        return BolmoChatOptions.builder().model(model != null ? model : modelName).temperature(temperature)
-                .topK(topK).topP(topP).maxTokens(maxTokens).stopSequences(stopSequences).seed(seed)
-                .boundaryBias(boundaryBias).build();
+    public BolmoChatOptions defaultOptions() {
+        BolmoChatOptions.Builder b = BolmoChatOptions.builder().model(model).temperature(temperature).topK(topK)
+                .topP(topP).maxTokens(maxTokens).stopSequences(stopSequences).seed(seed).boundaryBias(boundaryBias);
+        return options == null ? b.build() : b.combineWith(options.mutate()).build();
     }
 
-    public BolmoChatOptions toOptions() {
-        return toOptions(null);
+    /** The deprecated flat keys this configuration sets, e.g. {@code max-tokens}. */
+    public Set<String> deprecatedKeys() {
+        return Set.copyOf(deprecatedKeys);
     }
 
     public String getModelDirectory() {
@@ -131,14 +132,6 @@ public class BolmoChatProperties {
         this.dtype = dtype;
     }
 
-    public String getModel() {
-        return model;
-    }
-
-    public void setModel(String model) {
-        this.model = model;
-    }
-
     public int getMaxConcurrentGenerations() {
         return maxConcurrentGenerations;
     }
@@ -155,59 +148,122 @@ public class BolmoChatProperties {
         this.generationTimeout = generationTimeout;
     }
 
+    public int getMaxPromptBytes() {
+        return maxPromptBytes;
+    }
+
+    public void setMaxPromptBytes(int maxPromptBytes) {
+        this.maxPromptBytes = maxPromptBytes;
+    }
+
+    public Integer getMaxConcurrentPromptBytes() {
+        return maxConcurrentPromptBytes;
+    }
+
+    public void setMaxConcurrentPromptBytes(Integer maxConcurrentPromptBytes) {
+        this.maxConcurrentPromptBytes = maxConcurrentPromptBytes;
+    }
+
+    public BolmoChatOptions getOptions() {
+        return options;
+    }
+
+    public void setOptions(BolmoChatOptions options) {
+        this.options = options;
+    }
+
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.model", since = "0.2.0")
+    public String getModel() {
+        return model;
+    }
+
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    public void setModel(String model) {
+        this.model = deprecated("model", model);
+    }
+
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.temperature", since = "0.2.0")
     public Double getTemperature() {
         return temperature;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setTemperature(Double temperature) {
-        this.temperature = temperature;
+        this.temperature = deprecated("temperature", temperature);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.top-k", since = "0.2.0")
     public Integer getTopK() {
         return topK;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setTopK(Integer topK) {
-        this.topK = topK;
+        this.topK = deprecated("top-k", topK);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.top-p", since = "0.2.0")
     public Double getTopP() {
         return topP;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setTopP(Double topP) {
-        this.topP = topP;
+        this.topP = deprecated("top-p", topP);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.max-tokens", since = "0.2.0")
     public Integer getMaxTokens() {
         return maxTokens;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setMaxTokens(Integer maxTokens) {
-        this.maxTokens = maxTokens;
+        this.maxTokens = deprecated("max-tokens", maxTokens);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.stop-sequences", since = "0.2.0")
     public List<String> getStopSequences() {
         return stopSequences;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setStopSequences(List<String> stopSequences) {
-        this.stopSequences = stopSequences;
+        this.stopSequences = deprecated("stop-sequences", stopSequences);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.seed", since = "0.2.0")
     public Long getSeed() {
         return seed;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setSeed(Long seed) {
-        this.seed = seed;
+        this.seed = deprecated("seed", seed);
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
+    @DeprecatedConfigurationProperty(replacement = PREFIX + ".options.boundary-bias", since = "0.2.0")
     public Double getBoundaryBias() {
         return boundaryBias;
     }
 
+    @Deprecated(since = "0.2.0", forRemoval = true)
     public void setBoundaryBias(Double boundaryBias) {
-        this.boundaryBias = boundaryBias;
+        this.boundaryBias = deprecated("boundary-bias", boundaryBias);
+    }
+
+    private <T> T deprecated(String key, T value) {
+        if (value != null) {
+            deprecatedKeys.add(key);
+        }
+        return value;
     }
 }

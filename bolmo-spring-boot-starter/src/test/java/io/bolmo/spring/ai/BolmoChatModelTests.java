@@ -4,31 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.bolmo.Bolmo;
-import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationResult;
-import io.bolmo.spring.TestModels;
-import io.bolmo.spring.TestModels.WatchedEngine;
 import io.bolmo.spring.autoconfigure.Resilience4jGenerationGuard;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.messages.SystemMessage;
@@ -42,51 +31,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
 /** Against the real tiny model (random weights). */
-class BolmoChatModelTests {
-
-    private static Bolmo bolmo;
-    private static BolmoScheduler scheduler;
-    private WatchedEngine engine;
-    private BolmoChatModel model;
-
-    @BeforeAll
-    static void load() {
-        bolmo = Bolmo.load(TestModels.tinyModel(), Bolmo.Options.defaults().withDevice("cpu"));
-        scheduler = bolmo.scheduler(BolmoScheduler.Options.of(4));
-    }
-
-    @AfterAll
-    static void close() {
-        scheduler.close();
-        bolmo.close();
-    }
-
-    @AfterEach
-    void closeModel() {
-        if (model != null) {
-            model.close();
-        }
-    }
-
-    private BolmoChatModel model(GenerationGuard guard, io.micrometer.observation.ObservationRegistry registry) {
-        engine = new WatchedEngine(BolmoEngine.of(bolmo, scheduler));
-        model = BolmoChatModel.builder().engine(engine).guard(guard).observationRegistry(registry)
-                .defaultOptions(BolmoChatOptions.builder().model("tiny-olmo3").maxTokens(24).build()).build();
-        return model;
-    }
-
-    private BolmoChatModel model() {
-        return model(GenerationGuard.NONE, io.micrometer.observation.ObservationRegistry.NOOP);
-    }
-
-    private static Resilience4jGenerationGuard guard(int slots, Duration timeout) {
-        return new Resilience4jGenerationGuard(
-                CircuitBreaker.of("bolmo", CircuitBreakerConfig.custom().slidingWindowSize(4).minimumNumberOfCalls(3)
-                        .failureRateThreshold(50).build()),
-                Bulkhead.of("bolmo", BulkheadConfig.custom().maxConcurrentCalls(slots)
-                        .maxWaitDuration(Duration.ZERO).build()),
-                TimeLimiter.of("bolmo", TimeLimiterConfig.custom().timeoutDuration(timeout).build()));
-    }
+class BolmoChatModelTests extends TinyModelTestBase {
 
     @Test
     void chatClientCallReturnsTextUsageAndMetadata() {
@@ -157,6 +102,27 @@ class BolmoChatModelTests {
                 .isLessThan(generated);
     }
 
+    /** The reply completes from the scheduler's future: running streams add no thread (a worker each, before). */
+    @Test
+    void runningStreamsHoldNoThreads() {
+        BolmoChatModel m = model();
+        m.call(new Prompt("warm up")); // the scheduler's thread exists from now on
+        Set<Long> before = Thread.getAllStackTraces().keySet().stream().map(Thread::getId)
+                .collect(java.util.stream.Collectors.toSet());
+        engine.stepDelayMillis = 5;
+        List<Disposable> streams = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            streams.add(m.stream(new Prompt("Go " + i, BolmoChatOptions.builder().maxTokens(1_000_000).build()))
+                    .subscribe());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> engine.steps.get() > 20 && m.activeGenerations() == 4);
+        List<String> added = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t.getId()))
+                .map(Thread::getName).filter(n -> !n.startsWith("awaitility")).toList();
+        streams.forEach(Disposable::dispose);
+        assertThat(added).as("threads started while 4 streams run").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.activeGenerations() == 0);
+    }
+
     @Test
     void promptOptionsAreUsedAsGivenNotMerged() {
         BolmoChatModel m = model();
@@ -204,7 +170,7 @@ class BolmoChatModelTests {
     @Test
     void timeLimitStopsTheGenerationAndFreesItsSlot() throws Exception {
         Resilience4jGenerationGuard guard = guard(1, Duration.ofMillis(300));
-        BolmoChatModel m = model(guard, io.micrometer.observation.ObservationRegistry.NOOP);
+        BolmoChatModel m = model(guard, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
         engine.stepDelayMillis = 5;
         Prompt longPrompt = new Prompt("Go on", BolmoChatOptions.builder().maxTokens(1_000_000).build());
 
@@ -213,13 +179,16 @@ class BolmoChatModelTests {
                 .hasMessageContaining("300 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(engine.results.poll(1, TimeUnit.SECONDS).finishReason()).isEqualTo(FinishReason.CANCELLED);
-        assertThat(guard.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+        // the reply comes at the time limit; the slot follows once the engine has stopped, within a step
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> guard.bulkhead().getMetrics().getAvailableConcurrentCalls() == 1);
         assertThat(guard.circuitBreaker().getMetrics().getNumberOfFailedCalls()).isZero();
 
         // streaming: the timeout arrives as an error signal
         assertThatThrownBy(() -> m.stream(longPrompt).blockLast(Duration.ofSeconds(10)))
                 .isInstanceOf(BolmoGenerationTimeoutException.class);
-        assertThat(guard.bulkhead().getMetrics().getAvailableConcurrentCalls()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> guard.bulkhead().getMetrics().getAvailableConcurrentCalls() == 1);
 
         // the slot is usable again
         engine.stepDelayMillis = 0;
@@ -229,7 +198,7 @@ class BolmoChatModelTests {
     @Test
     void bulkheadRejectsTheExcessAtOnceWithoutCountingAFailure() throws Exception {
         Resilience4jGenerationGuard guard = guard(1, Duration.ofSeconds(30));
-        BolmoChatModel m = model(guard, io.micrometer.observation.ObservationRegistry.NOOP);
+        BolmoChatModel m = model(guard, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
         engine.stepDelayMillis = 5;
         Disposable busy = m.stream(new Prompt("Go", BolmoChatOptions.builder().maxTokens(1_000_000).build()))
                 .subscribe();
@@ -251,8 +220,18 @@ class BolmoChatModelTests {
     @Test
     void circuitBreakerOpensOnRepeatedEngineFailures() {
         Resilience4jGenerationGuard guard = guard(2, Duration.ofSeconds(30));
-        model = BolmoChatModel.builder().guard(guard).engine((messages, options, listener) -> {
-            throw new IllegalStateException("engine broke");
+        model = BolmoChatModel.builder().guard(guard).engine(new BolmoEngine() {
+            @Override
+            public int promptBytes(List<io.bolmo.tokenize.ChatMessage> messages) {
+                return 10;
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<GenerationResult> submit(
+                    List<io.bolmo.tokenize.ChatMessage> messages, io.bolmo.generate.GenerationOptions options,
+                    io.bolmo.generate.GenerationListener listener) {
+                return java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("engine broke"));
+            }
         }).build();
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> model.call(new Prompt("Hi"))).hasMessage("engine broke");
@@ -268,7 +247,7 @@ class BolmoChatModelTests {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         registry.observationConfig().observationHandler(new ChatModelMeterObservationHandler(meters))
                 .observationHandler(new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
-        BolmoChatModel m = model(GenerationGuard.NONE, registry);
+        BolmoChatModel m = model(GenerationGuard.NONE, BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES, registry);
 
         m.call(new Prompt("Hi", BolmoChatOptions.builder().model("tiny-olmo3").maxTokens(8).build()));
         TestObservationRegistryAssert.assertThat(registry).doesNotHaveAnyRemainingCurrentObservation()

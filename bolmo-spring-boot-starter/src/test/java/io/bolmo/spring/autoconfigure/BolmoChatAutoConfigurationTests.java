@@ -1,12 +1,14 @@
 package io.bolmo.spring.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bolmo.Bolmo;
 import io.bolmo.generate.BolmoScheduler;
 import io.bolmo.spring.TestModels;
 import io.bolmo.spring.ai.BolmoChatModel;
 import io.bolmo.spring.ai.BolmoChatOptions;
+import io.bolmo.spring.ai.BolmoPromptTooLargeException;
 import io.github.resilience4j.springboot.bulkhead.autoconfigure.BulkheadAutoConfiguration;
 import io.github.resilience4j.springboot.circuitbreaker.autoconfigure.CircuitBreakerAutoConfiguration;
 import io.github.resilience4j.springboot.timelimiter.autoconfigure.TimeLimiterAutoConfiguration;
@@ -15,8 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatModel;
@@ -28,10 +33,15 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.core.Disposable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
+@ExtendWith(OutputCaptureExtension.class)
 class BolmoChatAutoConfigurationTests {
 
     private static final String MODEL = "spring.ai.bolmo.chat.model-directory=" + TestModels.tinyModel();
@@ -45,17 +55,19 @@ class BolmoChatAutoConfigurationTests {
 
     @Test
     void propertiesBecomeDefaultOptionsAndGuardSettings() {
-        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.temperature=0.7", "spring.ai.bolmo.chat.top-k=5",
-                "spring.ai.bolmo.chat.top-p=0.9", "spring.ai.bolmo.chat.max-tokens=32",
-                "spring.ai.bolmo.chat.stop-sequences=END,STOP", "spring.ai.bolmo.chat.seed=3",
-                "spring.ai.bolmo.chat.boundary-bias=0.1", "spring.ai.bolmo.chat.max-concurrent-generations=3",
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.options.temperature=0.7",
+                "spring.ai.bolmo.chat.options.top-k=5", "spring.ai.bolmo.chat.options.top-p=0.9",
+                "spring.ai.bolmo.chat.options.max-tokens=32", "spring.ai.bolmo.chat.options.stop-sequences=END,STOP",
+                "spring.ai.bolmo.chat.options.seed=3", "spring.ai.bolmo.chat.options.boundary-bias=0.1",
+                "spring.ai.bolmo.chat.max-concurrent-generations=3",
                 "spring.ai.bolmo.chat.generation-timeout=5s").run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(BolmoChatModel.class).hasSingleBean(Bolmo.class);
                     BolmoChatProperties props = context.getBean(BolmoChatProperties.class);
                     BolmoChatOptions expected = BolmoChatOptions.builder().model("tiny-olmo3").temperature(0.7).topK(5)
                             .topP(0.9).maxTokens(32).stopSequences(List.of("END", "STOP")).seed(3L)
                             .boundaryBias(0.1).build();
-                    assertThat(props.toOptions("tiny-olmo3")).isEqualTo(expected);
+                    assertThat(props.getOptions()).isEqualTo(expected.mutate().model(null).build());
+                    assertThat(props.deprecatedKeys()).isEmpty();
                     assertThat(context.getBean(BolmoChatModel.class).getOptions()).isEqualTo(expected);
 
                     Resilience4jGenerationGuard guard = context.getBean(Resilience4jGenerationGuard.class);
@@ -69,6 +81,33 @@ class BolmoChatAutoConfigurationTests {
                 });
     }
 
+    /** The keys of 0.1 still start the application, with the same options and a warning per key in the log. */
+    @Test
+    void oldFlatOptionKeysStillWorkWithADeprecationWarning(CapturedOutput output) {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.temperature=0.7", "spring.ai.bolmo.chat.top-k=5",
+                "spring.ai.bolmo.chat.top-p=0.9", "spring.ai.bolmo.chat.max-tokens=32",
+                "spring.ai.bolmo.chat.stop-sequences=END,STOP", "spring.ai.bolmo.chat.seed=3",
+                "spring.ai.bolmo.chat.boundary-bias=0.1", "spring.ai.bolmo.chat.model=old-name").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(BolmoChatModel.class).getOptions()).isEqualTo(BolmoChatOptions
+                            .builder().model("old-name").temperature(0.7).topK(5).topP(0.9).maxTokens(32)
+                            .stopSequences(List.of("END", "STOP")).seed(3L).boundaryBias(0.1).build());
+                    assertThat(context.getBean(BolmoChatProperties.class).deprecatedKeys()).containsExactlyInAnyOrder(
+                            "temperature", "top-k", "top-p", "max-tokens", "stop-sequences", "seed",
+                            "boundary-bias", "model");
+                });
+        assertThat(output).contains("spring.ai.bolmo.chat.max-tokens is deprecated and will be removed: use "
+                + "spring.ai.bolmo.chat.options.max-tokens")
+                .contains("spring.ai.bolmo.chat.stop-sequences is deprecated");
+        // both forms set: the new one wins, field by field
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-tokens=32", "spring.ai.bolmo.chat.seed=3",
+                "spring.ai.bolmo.chat.options.max-tokens=8").run(context -> {
+                    BolmoChatOptions o = (BolmoChatOptions) context.getBean(BolmoChatModel.class).getOptions();
+                    assertThat(o.getMaxTokens()).isEqualTo(8);
+                    assertThat(o.getSeed()).isEqualTo(3L);
+                });
+    }
+
     @Test
     void defaultsWork() {
         runner.withPropertyValues(MODEL).run(context -> {
@@ -77,8 +116,24 @@ class BolmoChatAutoConfigurationTests {
             assertThat(guard.bulkhead().getBulkheadConfig().getMaxConcurrentCalls()).isEqualTo(2);
             assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(60));
             assertThat(guard.circuitBreaker().getCircuitBreakerConfig().getMinimumNumberOfCalls()).isEqualTo(5);
+            assertThat(guard.maxPromptBytesInFlight()).isEqualTo(2L * BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
             assertThat(context.getBean(BolmoChatModel.class).getOptions().getModel()).isEqualTo("tiny-olmo3");
+            assertThat(context.getBean(BolmoChatProperties.class).getOptions()).isNull();
         });
+    }
+
+    @Test
+    void promptLimitsComeFromTheProperties() {
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-prompt-bytes=100",
+                "spring.ai.bolmo.chat.max-concurrent-prompt-bytes=150").run(context -> {
+                    assertThat(context.getBean(Resilience4jGenerationGuard.class).maxPromptBytesInFlight())
+                            .isEqualTo(150);
+                    BolmoChatModel model = context.getBean(BolmoChatModel.class);
+                    assertThatThrownBy(() -> model.call(new Prompt("x".repeat(100))))
+                            .isInstanceOf(BolmoPromptTooLargeException.class).hasMessageContaining("at most 100");
+                });
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-prompt-bytes=100").run(context -> assertThat(
+                context.getBean(Resilience4jGenerationGuard.class).maxPromptBytesInFlight()).isEqualTo(200));
     }
 
     @Test
@@ -196,6 +251,15 @@ class BolmoChatAutoConfigurationTests {
                         .hasMessageContaining("spring.ai.bolmo.chat.max-concurrent-generations"));
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.top-p=2").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("topP = 2.0"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.options.top-p=2").run(context -> assertThat(context)
+                .getFailure().hasStackTraceContaining("Failed to bind properties under 'spring.ai.bolmo.chat.options'")
+                .rootCause().hasMessageContaining("topP = 2.0"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-prompt-bytes=0").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.max-prompt-bytes"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-prompt-bytes=100",
+                "spring.ai.bolmo.chat.max-concurrent-prompt-bytes=50").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.max-concurrent-prompt-bytes")
+                .hasMessageContaining("at least spring.ai.bolmo.chat.max-prompt-bytes (100)"));
     }
 
     @Test
@@ -203,9 +267,22 @@ class BolmoChatAutoConfigurationTests {
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             assertThat(in).isNotNull();
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(json).contains("spring.ai.bolmo.chat.model-directory", "spring.ai.bolmo.chat.max-tokens",
+            assertThat(json).contains("spring.ai.bolmo.chat.model-directory", "spring.ai.bolmo.chat.options.max-tokens",
                     "spring.ai.bolmo.chat.generation-timeout", "spring.ai.bolmo.chat.max-concurrent-generations",
+                    "spring.ai.bolmo.chat.max-prompt-bytes", "spring.ai.bolmo.chat.max-concurrent-prompt-bytes",
                     "UTF-8 bytes");
+            JsonNode properties = new ObjectMapper().readTree(json).get("properties");
+            Map<String, JsonNode> byName = new HashMap<>();
+            properties.forEach(p -> byName.put(p.get("name").asString(), p));
+            for (String key : List.of("model", "temperature", "top-k", "top-p", "max-tokens", "stop-sequences", "seed",
+                    "boundary-bias")) {
+                assertThat(byName).containsKey("spring.ai.bolmo.chat.options." + key);
+                assertThat(byName.get("spring.ai.bolmo.chat.options." + key).has("deprecation")).isFalse();
+                JsonNode old = byName.get("spring.ai.bolmo.chat." + key);
+                assertThat(old).as("old key %s", key).isNotNull();
+                assertThat(old.get("deprecation").get("replacement").asString())
+                        .isEqualTo("spring.ai.bolmo.chat.options." + key);
+            }
         }
     }
 

@@ -54,7 +54,7 @@ public class ChatController {
         return pieces.concatWith(Mono.just(ServerSentEvent.builder(Map.of("text", "")).event("done").build()))
                 // before the first event the status can still say what went wrong (429, 503); after it, only an event
                 .onErrorResume(e -> started.get() ? Mono.just(ServerSentEvent
-                        .builder(Map.of("message", String.valueOf(e.getMessage()))).event("error").build())
+                        .builder(Map.of("message", ErrorMapping.publicMessage(e))).event("error").build())
                         : Mono.error(e));
     }
 
@@ -62,6 +62,7 @@ public class ChatController {
             Double temperature, Long seed) {
         limits.message("message", message);
         limits.maxTokens("maxTokens", maxTokens);
+        limits.temperature("temperature", temperature);
         BolmoChatOptions.Builder options = BolmoChatOptions.builder().maxTokens(maxTokens).temperature(temperature)
                 .seed(seed);
         try {

@@ -20,10 +20,12 @@ import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,7 +36,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The subset of OpenAI's Chat Completions API that chat clients use: {@code POST /v1/chat/completions}, plain and
- * with {@code stream: true} (SSE chunks ending in {@code [DONE]}), and {@code GET /v1/models}. Token counts in
+ * with {@code stream: true} (SSE chunks ending in {@code [DONE]}), {@code GET /v1/models} and
+ * {@code GET /v1/models/{id}}. Token counts in
  * {@code usage} are bytes, because Bolmo is byte-level.
  */
 @RestController
@@ -47,8 +50,12 @@ public class OpenAiCompatibleController {
             @JsonProperty("top_p") Double topP, JsonNode stop, Long seed, Integer n,
             @JsonProperty("stream_options") StreamOptions streamOptions) {}
 
+    /** {@code tool_calls} is only looked at to accept an assistant turn without content, as OpenAI does. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RequestMessage(String role, JsonNode content) {}
+    public record RequestMessage(String role, JsonNode content, @JsonProperty("tool_calls") JsonNode toolCalls) {}
+
+    /** OpenAI allows up to 4 stop sequences. */
+    static final int MAX_STOP_SEQUENCES = 4;
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record StreamOptions(@JsonProperty("include_usage") Boolean includeUsage) {}
@@ -65,8 +72,21 @@ public class OpenAiCompatibleController {
 
     @GetMapping(path = "/v1/models", produces = MediaType.APPLICATION_JSON_VALUE)
     public Map<String, Object> models() {
-        return Map.of("object", "list", "data",
-                List.of(Map.of("id", modelName(), "object", "model", "created", 0, "owned_by", "bolmo")));
+        return Map.of("object", "list", "data", List.of(model()));
+    }
+
+    @GetMapping(path = "/v1/models/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Map<String, Object>> model(@PathVariable String id) {
+        if (!id.equals(modelName())) {
+            return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ErrorMapping.error("The model '" + id
+                    + "' does not exist; this service serves '" + modelName() + "'", "invalid_request_error",
+                    "model_not_found"));
+        }
+        return ResponseEntity.ok(model());
+    }
+
+    private Map<String, Object> model() {
+        return Map.of("id", modelName(), "object", "model", "created", 0, "owned_by", "bolmo");
     }
 
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -118,8 +138,8 @@ public class OpenAiCompatibleController {
         });
         return deltas.concatWith(tail)
                 .onErrorResume(e -> started.get()
-                        ? Flux.just(data(Map.of("error", Map.of("message", String.valueOf(e.getMessage()),
-                                "type", "server_error"))), ServerSentEvent.builder((Object) "[DONE]").build())
+                        ? Flux.just(data(ErrorMapping.error(ErrorMapping.publicMessage(e), "server_error", null)),
+                                ServerSentEvent.builder((Object) "[DONE]").build())
                         : Flux.error(e));
     }
 
@@ -192,20 +212,30 @@ public class OpenAiCompatibleController {
             throw new BadRequestException("n = " + request.n() + " is not supported; only 1 choice is generated");
         }
         List<Message> messages = new ArrayList<>();
-        for (RequestMessage m : request.messages()) {
+        for (int i = 0; i < request.messages().size(); i++) {
+            RequestMessage m = request.messages().get(i);
+            if (m == null) {
+                throw new BadRequestException("messages[" + i + "] must be an object with a role and a content");
+            }
             String role = m.role() == null ? "" : m.role().toLowerCase(Locale.ROOT);
-            String text = limits.message("content of a " + role + " message", text(m.content()));
+            String field = "messages[" + i + "].content";
+            String text = text(field, m.content());
+            // an assistant turn that called tools may have no content (Bolmo itself calls no tools yet)
+            boolean toolTurn = role.equals("assistant") && text == null && m.toolCalls() != null
+                    && !m.toolCalls().isNull();
+            text = toolTurn ? "" : limits.message(field, text);
             messages.add(switch (role) {
                 case "system", "developer" -> new SystemMessage(text);
                 case "user" -> new UserMessage(text);
                 case "assistant" -> new AssistantMessage(text);
-                default -> throw new BadRequestException("role = '" + m.role()
+                default -> throw new BadRequestException("messages[" + i + "].role = '" + m.role()
                         + "' is not supported; use system, developer, user or assistant");
             });
         }
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens()
                 : request.maxTokens();
         limits.maxTokens(request.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens", maxTokens);
+        limits.temperature("temperature", request.temperature());
         try {
             BolmoChatOptions options = BolmoChatOptions.builder().maxTokens(maxTokens)
                     .temperature(request.temperature()).topP(request.topP()).stopSequences(stops(request.stop()))
@@ -217,7 +247,7 @@ public class OpenAiCompatibleController {
     }
 
     /** OpenAI content is a string or an array of parts; only text parts make sense for a text model. */
-    private static String text(JsonNode content) {
+    private static String text(String field, JsonNode content) {
         if (content == null || content.isNull()) {
             return null;
         }
@@ -227,15 +257,15 @@ public class OpenAiCompatibleController {
         if (content.isArray()) {
             StringBuilder sb = new StringBuilder();
             for (JsonNode part : content) {
-                if (!"text".equals(part.path("type").asString())) {
-                    throw new BadRequestException("content part type = '" + part.path("type").asString()
-                            + "' is not supported; only text parts are");
+                if (!"text".equals(part.path("type").asString()) || !part.path("text").isString()) {
+                    throw new BadRequestException(field + " has a part of type '" + part.path("type").asString()
+                            + "'; only text parts ({\"type\": \"text\", \"text\": \"...\"}) are supported");
                 }
                 sb.append(part.path("text").asString());
             }
             return sb.toString();
         }
-        throw new BadRequestException("content must be a string or an array of text parts");
+        throw new BadRequestException(field + " must be a string or an array of text parts");
     }
 
     private static List<String> stops(JsonNode stop) {
@@ -243,13 +273,31 @@ public class OpenAiCompatibleController {
             return null;
         }
         if (stop.isString()) {
-            return List.of(stop.asString());
+            return stops(List.of(stop));
         }
         if (stop.isArray()) {
-            List<String> out = new ArrayList<>();
-            stop.forEach(s -> out.add(s.asString()));
-            return out;
+            List<JsonNode> items = new ArrayList<>();
+            stop.forEach(items::add);
+            return stops(items);
         }
-        throw new BadRequestException("stop must be a string or an array of strings");
+        throw new BadRequestException("stop must be a string or an array of up to " + MAX_STOP_SEQUENCES
+                + " strings");
+    }
+
+    private static List<String> stops(List<JsonNode> items) {
+        if (items.size() > MAX_STOP_SEQUENCES) {
+            throw new BadRequestException("stop has " + items.size() + " sequences; at most " + MAX_STOP_SEQUENCES
+                    + " are allowed");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode s = items.get(i);
+            if (!s.isString() || s.asString().isEmpty()) {
+                throw new BadRequestException("stop[" + i + "] = " + s + " is invalid: each stop sequence must be a "
+                        + "non-empty string");
+            }
+            out.add(s.asString());
+        }
+        return out;
     }
 }

@@ -16,7 +16,7 @@ class ChatDemoTests {
     @Test
     void theDemoAnswersThroughChatClientAndHttpWithTheBundledModelAndCloses(CapturedOutput output) {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ChatServiceApplication.class).run(
-                "--server.port=0", "--spring.ai.bolmo.chat.model-directory=", "--spring.ai.bolmo.chat.max-tokens=40",
+                "--server.port=0", "--spring.ai.bolmo.chat.model-directory=", "--spring.ai.bolmo.chat.options.max-tokens=40",
                 "--chat.demo.prompt=Madam President,");
         assertThat(context.isActive()).isFalse();
         assertThat(output).contains("prompt: Madam President,").containsPattern("ChatClient answer \\(\\d+ ms\\): \\S")

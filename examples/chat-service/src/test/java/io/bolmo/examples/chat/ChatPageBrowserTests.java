@@ -60,7 +60,7 @@ class ChatPageBrowserTests extends ServiceTestBase {
 
     @Test
     void typeAMessageAndSeeAStreamedAnswer() {
-        driver.get("http://localhost:" + port + "/");
+        driver.get("http://127.0.0.1:" + port + "/");
         assertThat(driver.getTitle()).isEqualTo("Bolmo chat");
         WebElement input = driver.findElement(By.id("message"));
         input.sendKeys("Hello, Bolmo!");

@@ -20,7 +20,7 @@ class OpenAiClientTests extends ServiceTestBase {
 
     private OpenAiChatModel client(boolean streamUsage) {
         return OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
-                .baseUrl("http://localhost:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3")
+                .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3")
                 .maxTokens(16).streamUsage(streamUsage).maxRetries(0).timeout(Duration.ofSeconds(30)).build())
                 .build();
     }
@@ -41,7 +41,7 @@ class OpenAiClientTests extends ServiceTestBase {
     void streamingCompletionMatchesPlain() {
         OpenAiChatModel openAi = client(true);
         Prompt prompt = new Prompt(List.of(new UserMessage("Hi")), OpenAiChatOptions.builder()
-                .baseUrl("http://localhost:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3").maxTokens(20)
+                .baseUrl("http://127.0.0.1:" + port + "/v1").apiKey("not-needed").model("tiny-olmo3").maxTokens(20)
                 .temperature(0.0).streamUsage(true).build());
         String plain = openAi.call(prompt).getResult().getOutput().getText();
         List<ChatResponse> chunks = openAi.stream(prompt).collectList().block(Duration.ofSeconds(30));

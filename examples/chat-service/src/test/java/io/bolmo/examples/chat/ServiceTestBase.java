@@ -15,7 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "spring.ai.bolmo.chat.device=cpu",
-        "spring.ai.bolmo.chat.max-tokens=24",
+        "spring.ai.bolmo.chat.options.max-tokens=24",
         "resilience4j.bulkhead.instances.bolmo.max-concurrent-calls=4",
         "resilience4j.bulkhead.instances.bolmo.max-wait-duration=0"})
 abstract class ServiceTestBase {
@@ -26,13 +26,20 @@ abstract class ServiceTestBase {
     protected int port;
 
     protected URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     protected HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    protected HttpResponse<String> postJson(String path, String json, String apiKey)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolmo.spring.ai.BolmoChatModel;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -26,6 +28,19 @@ class TimeoutTests extends ServiceTestBase {
         if (s.statusCode() == 200) {
             assertThat(s.body()).contains("event:error", "time limit");
         }
-        assertThat(model.activeGenerations()).isZero();
+        // the reply comes at the limit; the slot follows once the engine has stopped, within a step
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> model.activeGenerations() == 0);
+    }
+
+    /** The limit counts from admission, so a long prompt's prefill does not delay the 503. */
+    @Test
+    void theTimeoutCoversThePrefill() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = postJson("/chat", "{\"message\":\"" + "The Parliament. ".repeat(250) + "\"}");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(5));
+        // without chunked prefill the model finishes prefilling the 4,000 bytes before it sees the stop
+        Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> model.activeGenerations() == 0);
     }
 }

@@ -1,11 +1,11 @@
-package io.bolmo.cli;
+package io.bolmo.bench;
 
-import io.bolmo.engine.djl.DjlOlmoEngine;
+import io.bolmo.config.OlmoConfig;
+import io.bolmo.engine.Engine;
 import io.bolmo.generate.GenerationListener;
 import io.bolmo.generate.GenerationOptions;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.generate.OlmoGenerator;
-import io.bolmo.nn.OlmoModel;
 import io.bolmo.tokenize.SubwordVocabulary;
 
 /**
@@ -16,7 +16,7 @@ import io.bolmo.tokenize.SubwordVocabulary;
 final class SubwordBench {
 
     /** What was measured; times in seconds. */
-    record Result(int promptTokens, double prefillSeconds, int tokens, double decodeSeconds, WeightTraffic traffic,
+    record Result(int promptTokens, double prefillSeconds, int tokens, double decodeSeconds,
             ProcessMemory afterDecode) {
 
         double tokensPerSecond() {
@@ -26,12 +26,12 @@ final class SubwordBench {
 
     private SubwordBench() {}
 
-    static Result run(OlmoModel model, SubwordVocabulary vocab, int[] prompt, int tokens) {
-        OlmoGenerator generator = new OlmoGenerator(DjlOlmoEngine.over(model), model.config(), vocab);
+    static Result run(Engine engine, OlmoConfig config, SubwordVocabulary vocab, int[] prompt, int tokens) {
+        OlmoGenerator generator = new OlmoGenerator(engine, config, vocab);
         generator.generate(prompt, options(2), GenerationListener.NONE);
         GenerationResult r = generator.generate(prompt, options(tokens), GenerationListener.NONE);
         return new Result(prompt.length, r.prefillNanos() / 1e9, r.generatedUnits(), r.decodeNanos() / 1e9,
-                WeightTraffic.of(model.weights().all()), ProcessMemory.now());
+                ProcessMemory.now());
     }
 
     private static GenerationOptions options(int tokens) {

@@ -1,4 +1,4 @@
-package io.bolmo.cli;
+package io.bolmo.bench;
 
 import io.bolmo.tokenize.BundledTokenizer;
 import io.bolmo.tokenize.HfSubwordEncoder;
@@ -11,12 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** The benchmark's sample text (English prose, ASCII) and its default tokenizer (cl100k's first 8 192 ranks). */
-final class BenchResources {
+public final class BenchResources {
 
     private BenchResources() {}
 
     /** The sample text repeated and cut to exactly {@code bytes} bytes (it is ASCII, so chars = bytes). */
-    static String sampleText(int bytes) {
+    public static String sampleText(int bytes) {
         String sample = resource("bench-sample.txt");
         StringBuilder sb = new StringBuilder(bytes);
         while (sb.length() < bytes) {
@@ -25,12 +25,12 @@ final class BenchResources {
         return sb.substring(0, bytes);
     }
 
-    static String sampleText() {
+    public static String sampleText() {
         return resource("bench-sample.txt");
     }
 
     /** {@code override}, or the bundled tokenizer copied to a temporary {@code tokenizer.json}. */
-    static Path tokenizerFile(Path override) {
+    public static Path tokenizerFile(Path override) {
         if (override != null) {
             return override;
         }
@@ -46,7 +46,7 @@ final class BenchResources {
     }
 
     /** Subword tokens of {@code text} under the tokenizer file (no special tokens, no truncation). */
-    static int[] tokenize(Path tokenizerJson, String text) {
+    public static int[] tokenize(Path tokenizerJson, String text) {
         try (HfSubwordEncoder t = HfSubwordEncoder.open(tokenizerJson)) {
             return t.encode(text);
         }

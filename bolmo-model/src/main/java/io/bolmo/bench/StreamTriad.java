@@ -1,4 +1,4 @@
-package io.bolmo.cli;
+package io.bolmo.bench;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.bolmo.cli;
+package io.bolmo.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,12 +6,13 @@ import java.nio.file.Path;
 
 /**
  * Memory of this process: resident set and its peak from {@code /proc/self/status} (Linux; 0 elsewhere), and the
- * Java heap. Tensors live off-heap, so "native" is estimated as resident minus the used heap (it includes libtorch's
- * code, the JIT and thread stacks, a few hundred MiB, besides the tensors).
+ * Java heap. DJL's tensors live off-heap, so "native" is estimated as resident minus the used heap (it includes
+ * libtorch's code, the JIT and thread stacks, a few hundred MiB, besides the tensors); the Java engine's weights are
+ * file mappings (counted in the resident set as far as they were read) or heap arrays.
  */
-record ProcessMemory(long rssBytes, long peakRssBytes, long heapUsedBytes, long heapCommittedBytes) {
+public record ProcessMemory(long rssBytes, long peakRssBytes, long heapUsedBytes, long heapCommittedBytes) {
 
-    static ProcessMemory now() {
+    public static ProcessMemory now() {
         Runtime rt = Runtime.getRuntime();
         return new ProcessMemory(statusKb("VmRSS:") * 1024, statusKb("VmHWM:") * 1024,
                 rt.totalMemory() - rt.freeMemory(), rt.totalMemory());
@@ -22,12 +23,12 @@ record ProcessMemory(long rssBytes, long peakRssBytes, long heapUsedBytes, long 
         return Math.max(0, rssBytes - heapUsedBytes);
     }
 
-    String describe() {
+    public String describe() {
         return String.format("RSS %s (peak %s), native ≈ %s, Java heap used %s", gb(rssBytes), gb(peakRssBytes),
                 gb(nativeBytes()), gb(heapUsedBytes));
     }
 
-    static String gb(long bytes) {
+    public static String gb(long bytes) {
         return bytes >= 1L << 30 ? String.format("%.2f GiB", bytes / (double) (1L << 30))
                 : String.format("%.0f MiB", bytes / (double) (1L << 20));
     }

@@ -1,0 +1,119 @@
+package io.bolmo.engine.vector.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.bolmo.engine.WeightFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every format's products against a plain double-precision loop over the weights the format actually holds (its
+ * own {@link Matrix#row}), on shapes with and without vector tails, at batch sizes that take the small-batch
+ * kernels (1 … 15, including the 4-wide passes with a repeated last input) and the blocked GEMM (16 and more, with
+ * partial tiles of rows and inputs), on one thread and on three.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MatrixKernelsTest {
+
+    private final Parallel one = new Parallel(1);
+    private final Parallel three = new Parallel(3);
+
+    @AfterAll
+    void close() {
+        one.close();
+        three.close();
+    }
+
+    @ParameterizedTest(name = "{0} [{1}, {2}]")
+    @CsvSource({"f32, 37, 67", "f32, 130, 256", "bf16, 37, 67", "bf16, 130, 256", "bf16, 9, 200",
+            "q8_0, 37, 64", "q8_0, 130, 256", "q8_0, 5, 96"})
+    void productsMatchTheStoredWeights(String format, int rows, int cols) {
+        Random random = new Random(rows * 31L + cols);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        Matrix m = Matrices.create(WeightFormat.parse(format), rows, cols, (r, out) -> System.arraycopy(w, r * cols,
+                out, 0, cols), one);
+        float[] stored = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            m.row(r, stored, r * cols);
+        }
+        for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 21}) {
+            float[] x = new float[batch * cols];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian();
+            }
+            for (Parallel p : new Parallel[] {one, three}) {
+                float[] y = new float[batch * rows];
+                m.multiply(x, batch, y, p);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < rows; r++) {
+                        double expected = 0;
+                        double magnitude = 0;
+                        for (int k = 0; k < cols; k++) {
+                            expected += (double) stored[r * cols + k] * x[b * cols + k];
+                            magnitude += Math.abs((double) stored[r * cols + k] * x[b * cols + k]);
+                        }
+                        assertThat((double) y[b * rows + r]).as("%s batch %d row %d", format, b, r)
+                                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void formatsKeepTheirPromisedPrecision() {
+        int rows = 8;
+        int cols = 64;
+        Random random = new Random(3);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        Matrices.Rows source = (r, out) -> System.arraycopy(w, r * cols, out, 0, cols);
+        float[] row = new float[cols];
+        Matrices.create(WeightFormat.F32, rows, cols, source, one).row(5, row, 0);
+        assertThat(row).containsExactly(java.util.Arrays.copyOfRange(w, 5 * cols, 6 * cols));
+        Matrices.create(WeightFormat.BF16, rows, cols, source, one).row(5, row, 0);
+        for (int k = 0; k < cols; k++) {
+            assertThat(Math.abs(row[k] - w[5 * cols + k])).isLessThanOrEqualTo(Math.abs(w[5 * cols + k]) / 256);
+        }
+        Matrices.create(WeightFormat.Q8_0, rows, cols, source, one).row(5, row, 0);
+        for (int blk = 0; blk < cols / 32; blk++) {
+            float max = 0;
+            for (int i = 0; i < 32; i++) {
+                max = Math.max(max, Math.abs(w[5 * cols + blk * 32 + i]));
+            }
+            for (int i = 0; i < 32; i++) {
+                int k = blk * 32 + i;
+                assertThat(Math.abs(row[k] - w[5 * cols + k])).isLessThanOrEqualTo(max / 127 / 2 * 1.0001f);
+            }
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEven() {
+        assertThat(Bf16Matrix.round(1f)).isEqualTo((short) 0x3F80);
+        // 1 + 2^-8 is halfway between 1 and 1 + 2^-7: ties go to the even mantissa, 1
+        assertThat(Bf16Matrix.round(Float.intBitsToFloat(0x3F808000))).isEqualTo((short) 0x3F80);
+        assertThat(Bf16Matrix.round(Float.intBitsToFloat(0x3F818000))).isEqualTo((short) 0x3F82);
+        assertThat(Bf16Matrix.round(Float.intBitsToFloat(0x3F808001))).isEqualTo((short) 0x3F81);
+    }
+
+    @Test
+    void q8NeedsWholeBlocksAndMismatchedBufferSizesAreRefused() {
+        assertThatThrownBy(() -> Matrices.create(WeightFormat.Q8_0, 2, 40, (r, out) -> { }, one))
+                .hasMessageContaining("divisible by 32").hasMessageContaining("40");
+        assertThatThrownBy(() -> new F32Matrix(2, 3, Bytes.allocate(20)))
+                .hasMessageContaining("needs 24 bytes, got 20");
+        Matrix m = Matrices.create(WeightFormat.F32, 2, 3, (r, out) -> { }, one);
+        assertThatThrownBy(() -> m.multiply(new float[5], 2, new float[4], one)).hasMessageContaining("needs 6");
+    }
+}
