@@ -54,16 +54,31 @@ public class EvalJobConfiguration {
     /** Parameters, model directories and corpus are checked before anything runs. */
     static final class Validator extends JobValidator {
 
+        private final boolean modelsExist;
+
         Validator(PathConfinement confinement) {
+            this(confinement, true);
+        }
+
+        private Validator(PathConfinement confinement, boolean modelsExist) {
             super(EvalJobParameters.JOB, confinement);
+            this.modelsExist = modelsExist;
+        }
+
+        /**
+         * The validation of a sweep's evaluations, before the sweep has trained the models they read: everything
+         * but the model directories (and the tokenizers in them, which are the runs' own, checked with the runs).
+         */
+        static Validator ofModelsToBeTrained(PathConfinement confinement) {
+            return new Validator(confinement, false);
         }
 
         @Override
         List<Path> check(org.springframework.batch.core.job.parameters.JobParameters parameters) {
             EvalJobParameters p = EvalJobParameters.of(parameters);
-            EvalSettings s = p.settings();
+            EvalSettings s = modelsExist ? p.settings() : p.settingsOfModelsToBeTrained();
             p.partitions();
-            if (confinement() != null && s.sharedTokenizer() == null) {
+            if (modelsExist && confinement() != null && s.sharedTokenizer() == null) {
                 for (String model : s.models()) { // each reads the subword vocabulary its config.json names
                     confinement().checkFile("bolmo", EvalModels.ownTokenizer(Path.of(model)));
                 }

@@ -47,13 +47,18 @@ public final class EvalJobParameters {
 
     /** What every partition needs to know; checks values and files. */
     public EvalSettings settings() {
-        JobParameterValues v = values;
-        List<Path> models = v.paths("bolmo");
-        for (Path m : models) {
+        for (Path m : values.paths("bolmo")) {
             if (!Files.isRegularFile(m.resolve("config.json"))) {
-                throw v.bad("bolmo", "'" + m + "' is not a Hugging Face model directory (no config.json in it)");
+                throw values.bad("bolmo", "'" + m + "' is not a Hugging Face model directory (no config.json in it)");
             }
         }
+        return settingsOfModelsToBeTrained();
+    }
+
+    /** {@link #settings()} before the models exist (a sweep's evaluations): every check but the model directories. */
+    EvalSettings settingsOfModelsToBeTrained() {
+        JobParameterValues v = values;
+        List<Path> models = v.paths("bolmo");
         String teacher = v.string("teacher");
         if (!teacher.isEmpty()) {
             v.modelDirectory("teacher");

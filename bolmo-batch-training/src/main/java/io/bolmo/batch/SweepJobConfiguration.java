@@ -70,10 +70,12 @@ public class SweepJobConfiguration {
             Map<String, JobParametersValidator> runs = Map.of(
                     ByteifyJobConfiguration.JOB_NAME, new ByteifyJobParametersValidator(confinement()),
                     FinetuneJobConfiguration.JOB_NAME, new FinetuneJobConfiguration.Validator(confinement()));
-            JobParametersValidator eval = new EvalJobConfiguration.Validator(confinement());
+            JobParametersValidator eval = EvalJobConfiguration.Validator.ofModelsToBeTrained(confinement());
+            for (SweepGrid.Point point : grid.points()) { // first what claims nothing
+                check(point, "evaluation", eval, grid.evalParameters(point, p.output()));
+            }
             for (SweepGrid.Point point : grid.points()) {
                 check(point, "run", runs.get(grid.job()), grid.runParameters(point, p.output()));
-                check(point, "evaluation", eval, grid.evalParameters(point, p.output()));
             }
             return null; // each run claims its own output
         }

@@ -15,8 +15,8 @@ import org.springframework.batch.core.job.parameters.InvalidJobParametersExcepti
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The {@code prepare} job: its shards feed {@code byteify} to the same weights as the corpus itself, and what is not
- * a shard directory is refused naming it.
+ * The {@code prepare} job: its shards feed {@code byteify} and a chat {@code finetune} to the same weights as the
+ * corpus itself, and what is not a shard directory is refused naming it before anything runs.
  */
 class PrepareJobTest extends JobRepositoryTestBase {
 
@@ -24,6 +24,8 @@ class PrepareJobTest extends JobRepositoryTestBase {
     Job prepare;
     @Autowired
     Job byteify;
+    @Autowired
+    Job finetune;
 
     static Map<String, String> args(Path output, int partitions) {
         Map<String, String> a = new LinkedHashMap<>();
@@ -52,18 +54,50 @@ class PrepareJobTest extends JobRepositoryTestBase {
     }
 
     @Test
+    void chatShardsFeedFinetuneToTheSameWeightsAsTheChats() throws Exception {
+        Path shards = WORK.resolve("chat-shards");
+        Map<String, String> p = args(shards, 3);
+        p.put("corpus", TinyFinetune.root().resolve("chats.jsonl").toString());
+        p.put("format", "chat");
+        JobTestSupport.complete(operator, prepare, TinyByteify.parameters(p));
+
+        Path out = WORK.resolve("ft-from-shards");
+        Map<String, String> a = TinyFinetune.args(out);
+        a.put("data", shards.toString());
+        JobTestSupport.complete(operator, finetune, TinyByteify.parameters(a));
+        Path ref = referenceRun(finetune, TinyByteify.parameters(TinyFinetune.args(WORK.resolve("ft-reference"))),
+                WORK.resolve("ft-reference"));
+        assertThat(TinyByteify.maxAbsDiff(ref.resolve("final"), out.resolve("final"))).isLessThanOrEqualTo(1e-6);
+
+        // text shards are not chats: refused naming the directory and both formats
+        Map<String, String> text = TinyFinetune.args(WORK.resolve("ft-from-text-shards"));
+        text.put("data", prepared("text-shards").toString());
+        assertThatThrownBy(() -> operator.start(finetune, TinyByteify.parameters(text)))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining(WORK.resolve("text-shards") + " holds format=text shards; this run reads"
+                        + " format=chat");
+    }
+
+    @Test
     void aShardDirectoryThatIsNotOneIsNamed() throws Exception {
-        Path shards = WORK.resolve("shards-1");
-        JobTestSupport.complete(operator, prepare, TinyByteify.parameters(args(shards, 1)));
+        Path shards = prepared("shards-1");
         Path half = WORK.resolve("half-shards");
         Files.createDirectories(half);
-        Files.copy(shards.resolve("shard-00000.safetensors"), half.resolve("shard-00000.safetensors"));
+        Files.copy(shards.resolve("shard-00000.safetensors"), half.resolve("shard-00000.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, String> a = TinyByteify.args(WORK.resolve("from-half"));
         a.put("corpus", half.toString());
-        JobExecution e = operator.start(byteify, TinyByteify.parameters(a));
-        assertThat(e.getStatus()).isEqualTo(BatchStatus.FAILED);
-        assertThat(e.getAllFailureExceptions()).anySatisfy(t -> assertThat(t).hasMessageContaining(half.toString())
-                .hasMessageContaining("is not a complete shard directory: it has no manifest.json"));
+        assertThatThrownBy(() -> operator.start(byteify, TinyByteify.parameters(a)))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining("corpus = " + half + " is invalid: " + half
+                        + " is not a complete shard directory: it has no manifest.json");
+        Map<String, String> f = TinyFinetune.args(WORK.resolve("ft-from-half"));
+        f.put("data", half.toString());
+        f.put("format", "text");
+        assertThatThrownBy(() -> operator.start(finetune, TinyByteify.parameters(f)))
+                .isInstanceOf(InvalidJobParametersException.class).hasMessageContaining("data")
+                .hasMessageContaining(half + " is not a complete shard directory: it has no manifest.json");
+        assertThat(WORK.resolve("from-half")).doesNotExist();
 
         // an output that holds other files is refused before anything is written
         Files.createDirectories(WORK.resolve("not-shards"));
@@ -71,5 +105,10 @@ class PrepareJobTest extends JobRepositoryTestBase {
         assertThatThrownBy(() -> operator.start(prepare, TinyByteify.parameters(args(WORK.resolve("not-shards"), 1))))
                 .isInstanceOf(InvalidJobParametersException.class)
                 .hasMessageContaining("job parameter 'output'").hasMessageContaining("not a shard directory");
+    }
+
+    /** Text shards of the byteify corpus in one partition, prepared once. */
+    private Path prepared(String name) throws Exception {
+        return referenceRun(prepare, TinyByteify.parameters(args(WORK.resolve(name), 1)), WORK.resolve(name));
     }
 }

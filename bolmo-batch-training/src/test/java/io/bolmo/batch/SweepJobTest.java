@@ -1,22 +1,29 @@
 package io.bolmo.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The {@code sweep} job with local partitions: a 2 × 2 grid of fine-tunes, evaluated and tabulated; killed (SIGKILL)
  * during its second run and restarted in another JVM, it completes running only what had not completed, the killed
- * run from its last checkpoint, to the weights of the uninterrupted sweep.
+ * run from its last checkpoint, to the weights of the uninterrupted sweep. The locations a grid file names are
+ * confined like the jobs' own parameters.
  */
 class SweepJobTest extends JobRepositoryTestBase {
 
@@ -95,6 +102,62 @@ class SweepJobTest extends JobRepositoryTestBase {
         try (ResultSet r = c.createStatement().executeQuery(sql)) {
             r.next();
             return r.getLong(1);
+        }
+    }
+
+    @Test
+    void theLocationsAGridNamesAreConfinedLikeTheJobsOwnParameters() throws Exception {
+        Path root = WORK.resolve("confined");
+        Path data = Files.createDirectories(root.resolve("data"));
+        JobParametersValidator v = new SweepJobConfiguration.Validator(new PathConfinement(data,
+                root.resolve("runs")));
+        Path out = root.resolve("runs/sweep");
+        Path model = TinyFinetune.root().resolve("model");
+        Path chats = TinyFinetune.root().resolve("chats.jsonl");
+        Path corpus = TinyByteify.root().resolve("corpus.txt");
+        Path grid = TinySweep.grid(data); // names the fixture's model, chats and corpus, all outside the roots
+
+        // the evaluation's corpus
+        assertThatThrownBy(() -> v.validate(TinyByteify.parameters(TinySweep.args(grid, out))))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining("evaluation run-000 (lr=3e-3, seed=7) of the grid is invalid")
+                .hasMessageContaining("job parameter 'corpus' is refused").hasMessageContaining("leads outside");
+
+        // the runs' model
+        Files.copy(corpus, data.resolve("corpus.txt"), StandardCopyOption.REPLACE_EXISTING);
+        Path inside = Files.writeString(data.resolve("inside.json"), Files.readString(grid)
+                .replace(corpus.toString(), data.resolve("corpus.txt").toString()));
+        assertThatThrownBy(() -> v.validate(TinyByteify.parameters(TinySweep.args(inside, out))))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining("run run-000 (lr=3e-3, seed=7) of the grid is invalid")
+                .hasMessageContaining("job parameter 'model' is refused").hasMessageContaining("leads outside");
+
+        // everything inside, but the corpus is a symbolic link leading out
+        copyTree(model, data.resolve("model"));
+        Files.copy(chats, data.resolve("chats.jsonl"), StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(data.resolve("corpus.txt"));
+        Files.createSymbolicLink(data.resolve("corpus.txt"), corpus);
+        Path linked = Files.writeString(data.resolve("linked.json"), Files.readString(inside)
+                .replace(model.toString(), data.resolve("model").toString())
+                .replace(chats.toString(), data.resolve("chats.jsonl").toString()));
+        assertThatThrownBy(() -> v.validate(TinyByteify.parameters(TinySweep.args(linked, out))))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining("evaluation run-000 (lr=3e-3, seed=7) of the grid is invalid")
+                .hasMessageContaining("job parameter 'corpus' is refused").hasMessageContaining("leads outside");
+        assertThat(out).doesNotExist(); // refused before any run claimed its output
+
+        // and with a real corpus the same grid is valid
+        Files.delete(data.resolve("corpus.txt"));
+        Files.copy(corpus, data.resolve("corpus.txt"));
+        v.validate(TinyByteify.parameters(TinySweep.args(linked, out)));
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        io.bolmo.io.AtomicFiles.deleteTree(to);
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
         }
     }
 }

@@ -240,11 +240,15 @@ public final class PreparedShards implements TrainingDocuments {
     }
 
     /**
-     * Opens the shards in {@code dir} for a run of {@code format} with {@code tokenizerFile}; a missing or foreign
-     * manifest, another format or another tokenizer is a {@link CorpusException} naming the directory and the
-     * difference.
+     * Checks that {@code dir} holds complete shards for a run of {@code format} with {@code tokenizerFile}, from
+     * the manifest alone (what a job validates before it starts): a missing or foreign manifest, another format or
+     * another tokenizer is a {@link CorpusException} naming the directory and the difference.
      */
-    public static PreparedShards open(Path dir, DataFormat format, SubwordVocabulary vocab, Path tokenizerFile) {
+    public static void check(Path dir, DataFormat format, Path tokenizerFile) {
+        manifest(dir, format, tokenizerFile);
+    }
+
+    private static JsonObject manifest(Path dir, DataFormat format, Path tokenizerFile) {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
             throw new CorpusException(dir + " is not a complete shard directory: it has no " + MANIFEST + " (the"
@@ -271,6 +275,12 @@ public final class PreparedShards implements TrainingDocuments {
                     + m.get("tokenizer_sha256").getAsString() + ") than this run's " + tokenizerFile + " (sha256 " + sha
                     + "); prepare the shards with this tokenizer");
         }
+        return m;
+    }
+
+    /** Opens the shards in {@code dir} for a run of {@code format} with {@code tokenizerFile}; see {@link #check}. */
+    public static PreparedShards open(Path dir, DataFormat format, SubwordVocabulary vocab, Path tokenizerFile) {
+        JsonObject m = manifest(dir, format, tokenizerFile);
         int documents = m.get("documents").getAsInt();
         List<String> files = new ArrayList<>();
         for (JsonElement e : m.getAsJsonArray("files")) {
