@@ -1,5 +1,6 @@
 package io.bolmo.batch;
 
+import io.bolmo.engine.EngineKind;
 import io.bolmo.engine.LoadOptions;
 import io.bolmo.eval.EvalOptions;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ public final class EvalJobParameters {
             JobParameterDefinition.value("window-bytes", "512"),
             JobParameterDefinition.value("window-tokens", "128"),
             JobParameterDefinition.value("device", "cpu"),
+            JobParameterDefinition.value("engine", "djl"),
             JobParameterDefinition.value("partitions", "1")));
 
     /** Name → default ({@code null}: required). Order is the documentation order. */
@@ -78,6 +80,12 @@ public final class EvalJobParameters {
         } catch (IllegalArgumentException e) {
             throw v.bad("device", e.getMessage());
         }
+        // auto would pick per JVM (the Java engine only where the Vector API module is), and engines differ in the
+        // last bits: a partitioned evaluation names one, so every worker computes the same sums
+        String engine = v.string("engine");
+        if (!engine.equals(EngineKind.DJL.toString()) && !engine.equals(EngineKind.JAVA.toString())) {
+            throw v.bad("engine", "allowed: djl, java (one engine for every partition, not auto)");
+        }
         EvalOptions options;
         try {
             options = EvalOptions.DEFAULT.withWindows(v.positiveInt("window-bytes"), v.positiveInt("window-tokens"))
@@ -89,7 +97,7 @@ public final class EvalJobParameters {
         return new EvalSettings(models.stream().map(Path::toString).toList(), teacher,
                 v.paths("corpus").stream().map(Path::toString).toList(), tokenizer, v.positiveInt("held-out-every"),
                 v.nonNegativeInt("max-docs"), options.tasksPerTask(), options.seed(), options.windowBytes(),
-                options.windowTokens(), device);
+                options.windowTokens(), device, engine);
     }
 
     public Path output() {

@@ -21,9 +21,11 @@ import java.util.List;
  * @param tokenizer    the subword tokenizer, or empty (the teacher's, else each Bolmo's own)
  * @param heldOutEvery documents whose content hash ≡ 0 mod this are evaluated
  * @param maxDocs      at most this many of them (0: all)
+ * @param engine       {@code djl} or {@code java}, never {@code auto}: every partition computes alike
  */
 public record EvalSettings(List<String> models, String teacher, List<String> corpus, String tokenizer,
-        int heldOutEvery, int maxDocs, int tasks, long seed, int windowBytes, int windowTokens, String device) {
+        int heldOutEvery, int maxDocs, int tasks, long seed, int windowBytes, int windowTokens, String device,
+        String engine) {
 
     private static final Gson GSON = new Gson();
 
@@ -31,9 +33,9 @@ public record EvalSettings(List<String> models, String teacher, List<String> cor
         return EvalOptions.DEFAULT.withWindows(windowBytes, windowTokens).withTasks(tasks).withSeed(seed);
     }
 
-    /** How the models are loaded: {@code device}, the defaults otherwise (every partition loads them alike). */
+    /** How the models are loaded: {@code device} and {@code engine}, float32 (every partition loads them alike). */
     public LoadOptions load() {
-        return LoadOptions.parse(device, null, null, null);
+        return LoadOptions.parse(device, null, engine, null);
     }
 
     public Path teacherDir() {

@@ -81,6 +81,10 @@ final class SweepRunStep extends AbstractStep {
         } catch (JobInstanceAlreadyCompleteException e) {
             run = getJobRepository().getLastJobExecution(instance);
         }
+        while (run.getStatus().isRunning()) { // a job operator on an asynchronous executor (the training service)
+            Thread.sleep(500);
+            run = getJobRepository().getJobExecution(run.getId());
+        }
         c.putLong(EXECUTION, run.getId());
         run.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
                 .filter(s -> s.getExecutionContext().containsKey(TrainingTasklet.LOSS))

@@ -38,11 +38,17 @@ class EvalJobTest extends JobRepositoryTestBase {
     }
 
     @Test
-    void aPartitionCountOfZeroIsRefusedNamingIt() {
+    void aPartitionCountOfZeroAndAnEngineChosenPerJvmAreRefusedNamingThem() {
         Map<String, String> args = TinyEval.args(List.of(TinyByteify.root().resolve("teacher")), WORK.resolve("e0"),
                 0, 4);
         assertThatThrownBy(() -> operator.start(eval, TinyByteify.parameters(args)))
                 .isInstanceOf(InvalidJobParametersException.class)
                 .hasMessageContaining("job parameter 'partitions' = '0' is invalid: must be > 0");
+        // auto would choose the engine per worker JVM
+        args.put("partitions", "2");
+        args.put("engine", "auto");
+        assertThatThrownBy(() -> operator.start(eval, TinyByteify.parameters(args)))
+                .isInstanceOf(InvalidJobParametersException.class)
+                .hasMessageContaining("job parameter 'engine' = 'auto' is invalid: allowed: djl, java");
     }
 }
