@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.bolmo.batch.partition.RemotePartitioning;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -13,6 +14,7 @@ import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.ExitCodeGenerator;
@@ -20,7 +22,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The command line: {@code start [job=NAME] key=value…} launches {@code byteify} (default), {@code pretrain},
- * {@code merge} or {@code finetune}; {@code stop ID} asks a running execution
+ * {@code merge}, {@code finetune}, {@code eval}, {@code prepare} or {@code sweep}; {@code worker} serves the
+ * partitions of remote runs ({@code bolmo.batch.partitions.remote=true}) until the JVM is stopped; {@code stop ID}
+ * asks a running execution
  * (in any JVM sharing the job repository) to stop at its next chunk boundary; {@code restart [ID]} restarts
  * execution ID, or the last execution of {@code byteify}, from its last committed checkpoint. An execution left
  * STARTED by a killed JVM must be restarted with {@code --recover}, which first marks it FAILED (Batch 6
@@ -30,19 +34,23 @@ import org.springframework.stereotype.Component;
 public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator {
 
     private static final Logger LOG = LoggerFactory.getLogger(BolmoBatchCommands.class);
-    static final String USAGE = "usage: start [job=byteify|pretrain|merge|finetune] key=value... | stop EXECUTION_ID | restart [EXECUTION_ID | job=NAME] [--recover]";
+    static final String USAGE = "usage: start [job=byteify|pretrain|merge|finetune|eval|prepare|sweep] key=value..."
+            + " | worker | stop EXECUTION_ID | restart [EXECUTION_ID | job=NAME] [--recover]";
 
     private final JobOperator operator;
     private final JobRepository repository;
     private final Map<String, Job> jobs = new TreeMap<>();
     private final Job job;
+    private final ObjectProvider<RemotePartitioning.Worker> worker;
     private int exitCode;
 
-    public BolmoBatchCommands(JobOperator operator, JobRepository repository, List<Job> jobs, Job byteify) {
+    public BolmoBatchCommands(JobOperator operator, JobRepository repository, List<Job> jobs, Job byteify,
+            ObjectProvider<RemotePartitioning.Worker> worker) {
         this.operator = operator;
         this.repository = repository;
         jobs.forEach(j -> this.jobs.put(j.getName(), j));
         this.job = byteify;
+        this.worker = worker;
     }
 
     @Override
@@ -56,6 +64,7 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
                 case "start" -> start(a.subList(1, a.size()));
                 case "stop" -> stop(a);
                 case "restart" -> restart(a, args.containsOption("recover"));
+                case "worker" -> worker();
                 default -> fail("unknown command '" + a.get(0) + "'; " + USAGE);
             }
         } catch (JobExecutionException | IllegalArgumentException | IllegalStateException e) {
@@ -91,6 +100,18 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
             b.addString(kv.substring(0, eq), kv.substring(eq + 1));
         }
         return b.toJobParameters();
+    }
+
+    /** Serves partitions of remote runs until the JVM is asked to stop (SIGTERM, Ctrl-C). */
+    private void worker() throws InterruptedException {
+        RemotePartitioning.Worker w = worker.getIfAvailable();
+        if (w == null) {
+            fail("worker needs remote partitioning: set bolmo.batch.partitions.remote=true, the broker"
+                    + " (spring.rabbitmq.host, port, username, password) and the job repository all JVMs share"
+                    + " (spring.datasource.url, username, password)");
+            return;
+        }
+        w.serve();
     }
 
     private void stop(List<String> a) throws Exception {

@@ -1,20 +1,10 @@
 package io.bolmo.cli;
 
-import io.bolmo.Bolmo;
-import io.bolmo.Engines;
-import io.bolmo.config.OlmoConfig;
-import io.bolmo.engine.Engine;
 import io.bolmo.engine.LoadOptions;
-import io.bolmo.eval.BolmoScorer;
+import io.bolmo.eval.EvalModels;
 import io.bolmo.eval.EvalOptions;
 import io.bolmo.eval.EvalReport;
-import io.bolmo.eval.Evaluation;
 import io.bolmo.eval.HeldOutDocuments;
-import io.bolmo.eval.TeacherScorer;
-import io.bolmo.tokenize.ChatTemplate;
-import io.bolmo.io.HfCheckpoint;
-import io.bolmo.tokenize.SubwordTokenizer;
-import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.CorpusOptions;
 import java.io.IOException;
@@ -102,30 +92,16 @@ final class EvalCommand implements Callable<Integer> {
         try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {
             documents = HeldOutDocuments.of(c, heldOutEvery, maxDocs);
         }
-        try (Bolmo bolmo = Bolmo.load(bolmoDir, new Bolmo.Options(load, tokenizer, ChatTemplate.OLMO));
-                SubwordTokenizer subword = SubwordTokenizer.open(tokenizerPath(bolmo));
-                Teacher teacher = teacherDir == null ? null : Teacher.load(teacherDir, load)) {
-            TeacherScorer teacherScorer = null;
-            if (teacher != null) {
-                SubwordVocabulary v = subword.vocabulary();
-                int vocabSize = teacher.config.vocabSize();
-                if (v.size() > vocabSize) {
-                    throw new IllegalArgumentException("tokenizer " + subword.description() + " has " + v.size()
-                            + " ids but the teacher's vocab_size is " + vocabSize + ": pass its own --tokenizer");
-                }
-                Integer eos = teacher.config.eosTokenId();
-                teacherScorer = new TeacherScorer(teacher.engine, vocabSize, subword.encoder(),
-                        eos != null ? eos : v.eosId());
-            }
+        try (EvalModels models = EvalModels.open(bolmoDir, teacherDir, tokenizer, load)) {
             List<String> notes = new ArrayList<>();
             notes.add("corpus: " + corpus + ", documents with content hash ≡ 0 mod " + heldOutEvery
                     + (maxDocs > 0 ? " (first " + maxDocs + ")" : ""));
-            notes.add("subword tokenizer (teacher input, boundary targets β*): " + subword.description());
+            notes.add("subword tokenizer (teacher input, boundary targets β*): " + models.subword().description());
             notes.add("bits per byte: −Σ log₂ P / UTF-8 bytes; Bolmo P(byte) = P(byte, no-bnd) + P(byte, bnd) on its"
                     + " own predicted boundaries (plain forward, spec 5.5); teacher Σ over its tokens");
             String title = "bolmo eval: " + bolmoDir + (teacherDir != null ? " vs teacher " + teacherDir : "");
-            EvalReport report = new Evaluation(subword.encoder(), subword.vocabulary(), options)
-                    .run(title, notes, documents, BolmoScorer.of(bolmo), teacherScorer);
+            EvalReport report = models.evaluation(options).run(title, notes, documents, models.bolmoScorer(),
+                    models.teacherScorer());
             String md = report.toMarkdown();
             spec.commandLine().getOut().print(md);
             spec.commandLine().getOut().flush();
@@ -134,16 +110,6 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    private Path tokenizerPath(Bolmo bolmo) {
-        if (tokenizer != null) {
-            return tokenizer;
-        }
-        if (teacherDir != null && Files.isRegularFile(teacherDir.resolve("tokenizer.json"))) {
-            return teacherDir.resolve("tokenizer.json");
-        }
-        return SubwordVocabulary.locate(bolmoDir, bolmo.config().subwordVocabulary(), null);
     }
 
     private void check() {
@@ -194,30 +160,6 @@ final class EvalCommand implements Callable<Integer> {
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("--out = '" + file + "': cannot append: " + e.getMessage(), e);
-        }
-    }
-
-    /** The subword teacher, loaded without the {@code Olmo} facade's tokenizer so a bare vocabulary also works. */
-    private static final class Teacher implements AutoCloseable {
-
-        final OlmoConfig config;
-        final Engine engine;
-
-        private Teacher(OlmoConfig config, Engine engine) {
-            this.config = config;
-            this.engine = engine;
-        }
-
-        static Teacher load(Path dir, LoadOptions options) {
-            try (HfCheckpoint checkpoint = HfCheckpoint.open(dir)) {
-                OlmoConfig config = checkpoint.olmoConfig();
-                return new Teacher(config, Engines.olmo(checkpoint, config, options));
-            }
-        }
-
-        @Override
-        public void close() {
-            engine.close();
         }
     }
 }

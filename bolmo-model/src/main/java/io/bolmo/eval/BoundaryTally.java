@@ -1,19 +1,17 @@
 package io.bolmo.eval;
 
-import ai.djl.ndarray.NDManager;
+import io.bolmo.train.loss.BoundaryCounts;
 import io.bolmo.train.loss.BoundaryMetrics;
 import java.util.Arrays;
 
 /**
- * Collects the predictor's decisions and the subword targets β* (spec 4.3: 1 at the last byte of every token) over
- * evaluation windows, then scores them with {@link BoundaryMetrics}. BOS is never counted, and neither is the last
- * byte of a window: it has no lookahead byte, so the predictor cannot place a boundary there (spec 4.1).
+ * Counts the predictor's decisions against the subword targets β* (spec 4.3: 1 at the last byte of every token)
+ * over evaluation windows, for {@link BoundaryMetrics}. BOS is never counted, and neither is the last byte of a
+ * window: it has no lookahead byte, so the predictor cannot place a boundary there (spec 4.1).
  */
 public final class BoundaryTally {
 
-    private int[] predicted = new int[1024];
-    private int[] targets = new int[1024];
-    private int size;
+    private BoundaryCounts counts = BoundaryCounts.ZERO;
 
     /** β*: 1 at the last byte of every token of a window of {@code Σ tokenLengths} bytes. */
     public static int[] targets(int[] tokenLengths) {
@@ -33,28 +31,20 @@ public final class BoundaryTally {
             throw new IllegalArgumentException("predicted has " + predicted.length + " bytes, targets "
                     + targets.length);
         }
-        for (int i = 0; i + 1 < predicted.length; i++) {
-            if (size == this.predicted.length) {
-                this.predicted = Arrays.copyOf(this.predicted, size * 2);
-                this.targets = Arrays.copyOf(this.targets, size * 2);
-            }
-            this.predicted[size] = predicted[i];
-            this.targets[size] = targets[i];
-            size++;
-        }
+        counts = counts.plus(BoundaryCounts.count(predicted.length - 1, i -> true, i -> predicted[i] > 0,
+                i -> targets[i] > 0));
     }
 
     /** Bytes counted so far. */
     public int size() {
-        return size;
+        return Math.toIntExact(counts.positions());
+    }
+
+    public BoundaryCounts counts() {
+        return counts;
     }
 
     public BoundaryMetrics metrics() {
-        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-            int[] valid = new int[size];
-            Arrays.fill(valid, 1);
-            return BoundaryMetrics.of(m.create(Arrays.copyOf(predicted, size)), m.create(Arrays.copyOf(targets, size)),
-                    m.create(valid));
-        }
+        return counts.metrics();
     }
 }

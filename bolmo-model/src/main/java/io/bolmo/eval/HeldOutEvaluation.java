@@ -10,11 +10,10 @@ import java.util.List;
  * teacher's input, the byte stream (token bytes = the UTF-8 text) and the targets β*; {@link Chunks} cuts windows.
  * Both models score every byte exactly once: Bolmo −Σ log₂ P(byte) over the window's bytes after BOS (the EOS that
  * would follow the document is not scored), the teacher −Σ log₂ P(token) after EOS (no closing EOS either), both
- * divided by the same byte count.
+ * divided by the same byte count. The log-probabilities are summed exactly ({@link HeldOutSums}), so the result
+ * does not depend on how the documents are grouped.
  */
 public final class HeldOutEvaluation {
-
-    private static final double LN2 = Math.log(2);
 
     private final SubwordEncoder encoder;
     private final SubwordVocabulary vocab;
@@ -30,22 +29,32 @@ public final class HeldOutEvaluation {
 
     /** @param teacher null to evaluate Bolmo alone */
     public HeldOutResult run(List<String> documents, BolmoScorer bolmo, TeacherScorer teacher) {
+        return sums(documents, bolmo, teacher).result();
+    }
+
+    /**
+     * The exactly additive sums over {@code documents} (possibly none): the same documents split in any way sum to
+     * the same totals, so a partitioned evaluation equals {@link #run}.
+     *
+     * @param teacher null to evaluate Bolmo alone
+     */
+    public HeldOutSums sums(List<String> documents, BolmoScorer bolmo, TeacherScorer teacher) {
         long bytes = 0;
         long tokens = 0;
         int windows = 0;
-        double bolmoNats = 0;
-        double teacherNats = 0;
+        ExactSum bolmoNats = ExactSum.ZERO;
+        ExactSum teacherNats = teacher == null ? null : ExactSum.ZERO;
         BoundaryTally tally = new BoundaryTally();
         for (String doc : documents) {
             for (Chunk c : Chunks.of(encoder.encode(doc), vocab, maxBytes, maxTokens)) {
                 ByteScores s = bolmo.score(c.byteIds());
                 for (float lp : s.logprobs()) {
-                    bolmoNats -= lp;
+                    bolmoNats = bolmoNats.plus(-lp);
                 }
                 tally.add(s.predicted(), BoundaryTally.targets(c.tokenLengths()));
                 if (teacher != null) {
                     for (float lp : teacher.score(c.tokens())) {
-                        teacherNats -= lp;
+                        teacherNats = teacherNats.plus(-lp);
                     }
                 }
                 bytes += c.bytes();
@@ -53,10 +62,6 @@ public final class HeldOutEvaluation {
                 windows++;
             }
         }
-        if (bytes == 0) {
-            throw new IllegalArgumentException("no held-out bytes to evaluate (" + documents.size() + " documents)");
-        }
-        return new HeldOutResult(documents.size(), windows, bytes, tokens, bolmoNats / LN2,
-                teacher == null ? Double.NaN : teacherNats / LN2, tally.metrics(), tally.size());
+        return new HeldOutSums(documents.size(), windows, bytes, tokens, bolmoNats, teacherNats, tally.counts());
     }
 }

@@ -29,15 +29,17 @@ public final class TaskRanking {
         return best;
     }
 
-    /** Fraction of items answered correctly. */
-    public static double accuracy(LikelihoodScorer scorer, List<TaskExample> items) {
-        if (items.isEmpty()) {
-            return Double.NaN;
-        }
+    /** Items answered correctly. */
+    public static int correct(LikelihoodScorer scorer, List<TaskExample> items) {
         int right = 0;
         for (TaskExample item : items) {
             right += pick(scorer, item) == item.correct() ? 1 : 0;
         }
-        return (double) right / items.size();
+        return right;
+    }
+
+    /** Fraction of items answered correctly. */
+    public static double accuracy(LikelihoodScorer scorer, List<TaskExample> items) {
+        return items.isEmpty() ? Double.NaN : (double) correct(scorer, items) / items.size();
     }
 }

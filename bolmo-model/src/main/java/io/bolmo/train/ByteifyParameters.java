@@ -1,6 +1,9 @@
 package io.bolmo.train;
 
+import io.bolmo.train.data.CorpusException;
+import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.PatchCompression;
+import io.bolmo.train.data.PreparedShards;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -182,6 +185,15 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
         }
         for (Path p : corpus) {
             check(Files.exists(p), "corpus", p, "no such file or directory");
+            if (PreparedShards.isShardDirectory(p)) { // shards of the prepare job: complete, of this tokenizer
+                check(corpus.size() == 1, "corpus", corpus, p + " holds prepared shards; they must be the only"
+                        + " corpus path");
+                try {
+                    PreparedShards.check(p, DataFormat.TEXT, tokenizerFile());
+                } catch (CorpusException e) {
+                    throw new InvalidParameterException("corpus", p, e.getMessage());
+                }
+            }
         }
     }
 

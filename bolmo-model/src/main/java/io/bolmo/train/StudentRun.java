@@ -13,20 +13,15 @@ import io.bolmo.io.HfCheckpointWriter;
 import io.bolmo.io.SafetensorsWriter;
 import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.tokenize.ChatTemplate;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import io.bolmo.train.data.BatchIterator;
-import io.bolmo.train.data.ByteDocumentEncoder;
-import io.bolmo.train.data.ChatConversations;
-import io.bolmo.train.data.ChatDocumentEncoder;
-import io.bolmo.train.data.Corpus;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DataFormat;
-import io.bolmo.train.data.DocumentEncoder;
 import io.bolmo.tokenize.HfSubwordEncoder;
 import io.bolmo.train.data.PipelineOptions;
 import io.bolmo.train.data.TrainingBatch;
+import io.bolmo.train.data.TrainingDocuments;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,8 +67,7 @@ public abstract class StudentRun extends CheckpointedRun {
     private final NDManager manager;
     private final SubwordVocabulary vocab;
     private final HfSubwordEncoder subwords;
-    private final Corpus corpus;
-    private final DocumentEncoder documents;
+    private final TrainingDocuments documents;
     private final BolmoModel student;
     private final OlmoModel teacher;
     private final ByteifyTrainer trainer;
@@ -92,11 +86,10 @@ public abstract class StudentRun extends CheckpointedRun {
             this.vocab = SubwordVocabulary.load(setup.tokenizer());
             this.subwords = HfSubwordEncoder.open(setup.tokenizer());
             opened.add(subwords);
-            this.corpus = Corpus.open(setup.data(), setup.format().corpusOptions());
-            opened.add(corpus);
-            if (setup.format() == DataFormat.CHAT) {
-                ChatConversations.validate(corpus);
-            }
+            // the data files, or shards the prepare job made of them: the same documents, already encoded
+            this.documents = TrainingDocuments.open(setup.data(), setup.format(),
+                    setup.format().encoder(subwords, vocab), setup.tokenizer());
+            opened.add(documents);
             Models loaded = models.load(m, vocab);
             this.student = loaded.student();
             this.teacher = loaded.teacher();
@@ -105,12 +98,9 @@ public abstract class StudentRun extends CheckpointedRun {
                 throw new IllegalArgumentException("tokenizer " + setup.tokenizer() + " has " + vocab.size()
                         + " ids but the model's subword_vocab_size is " + c.subwordVocabSize());
             }
-            ByteDocumentEncoder text = new ByteDocumentEncoder(subwords, vocab);
-            this.documents = setup.format() == DataFormat.CHAT ? new ChatDocumentEncoder(text, ChatTemplate.OLMO)
-                    : text;
             this.trainer = new ByteifyTrainer(setup.settings(), student, teacher, vocab,
                     SubwordSuffixTrie.build(vocab), setup.freezeGlobal());
-            this.batches = BatchIterator.resume(corpus, documents, setup.pipeline(), cursor);
+            this.batches = BatchIterator.resume(documents, setup.pipeline(), cursor);
         } catch (IOException e) {
             closeAll(opened, e);
             throw new CheckpointException("cannot read " + setup.tokenizer() + ": " + e.getMessage(), e);
@@ -185,7 +175,7 @@ public abstract class StudentRun extends CheckpointedRun {
 
     /** Batches of the held-out split, in corpus order, from its start. */
     protected BatchIterator heldOutBatches() {
-        return BatchIterator.start(corpus, documents, pipeline.heldOut());
+        return BatchIterator.start(documents, pipeline.heldOut());
     }
 
     @Override
@@ -227,7 +217,7 @@ public abstract class StudentRun extends CheckpointedRun {
         if (teacher != null) {
             teacher.close();
         }
-        corpus.close();
+        documents.close();
         subwords.close();
         manager.close();
     }

@@ -16,8 +16,7 @@ import java.util.NoSuchElementException;
  */
 public final class BatchIterator implements Iterator<TrainingBatch> {
 
-    private final Corpus corpus;
-    private final DocumentEncoder encoder;
+    private final TrainingDocuments documents;
     private final PipelineOptions options;
     private final int eos;
     private final int pad;
@@ -26,26 +25,35 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
     private ByteExample current;
     private long currentKey = -1;
 
-    private BatchIterator(Corpus corpus, DocumentEncoder encoder, PipelineOptions options, DataCursor at) {
-        this.corpus = corpus;
-        this.encoder = encoder;
+    private BatchIterator(TrainingDocuments documents, PipelineOptions options, DataCursor at) {
+        this.documents = documents;
         this.options = options;
-        this.eos = encoder.vocabulary().eosId();
-        this.pad = encoder.vocabulary().padId();
-        this.walk = new DocumentWalk(corpus, options, at);
+        this.eos = documents.vocabulary().eosId();
+        this.pad = documents.vocabulary().padId();
+        this.walk = new DocumentWalk(documents, options, at);
         this.batches = at.batches();
         normalize();
     }
 
     /** From the start of epoch 0 under {@code options.seed()}. */
-    public static BatchIterator start(Corpus corpus, DocumentEncoder encoder, PipelineOptions options) {
-        return new BatchIterator(corpus, encoder, options, DataCursor.start(options.seed()));
+    public static BatchIterator start(TrainingDocuments documents, PipelineOptions options) {
+        return new BatchIterator(documents, options, DataCursor.start(options.seed()));
     }
 
     /** From a saved cursor; the cursor's seed replaces {@code options.seed()}. */
+    public static BatchIterator resume(TrainingDocuments documents, PipelineOptions options, DataCursor cursor) {
+        return new BatchIterator(documents, options.withSeed(cursor.seed()), cursor);
+    }
+
+    /** {@code corpus} encoded on the fly, from the start of epoch 0. */
+    public static BatchIterator start(Corpus corpus, DocumentEncoder encoder, PipelineOptions options) {
+        return start(TrainingDocuments.encoded(corpus, encoder), options);
+    }
+
+    /** {@code corpus} encoded on the fly, from a saved cursor. */
     public static BatchIterator resume(Corpus corpus, DocumentEncoder encoder, PipelineOptions options,
             DataCursor cursor) {
-        return new BatchIterator(corpus, encoder, options.withSeed(cursor.seed()), cursor);
+        return resume(TrainingDocuments.encoded(corpus, encoder), options, cursor);
     }
 
     /** Where the next batch starts. */
@@ -105,7 +113,7 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
             ByteExample ex = example();
             if (ex.lossMask() != null && walk.token() == 0 && !w.fits(ex, 1, ex.patches())) {
                 if (w.isEmpty()) {
-                    throw new CorpusException(corpus.describe(walk.document()) + ": the conversation is "
+                    throw new CorpusException(documents.describe(walk.document()) + ": the conversation is "
                             + Window.span(ex, 1, ex.patches()) + " bytes / " + (ex.patches() - 1) + " patches, more"
                             + " than a window of " + options.seqLen() + " bytes / " + options.maxPatches()
                             + " patches holds; raise seq-len and max-patches or shorten it");
@@ -119,7 +127,7 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
             }
             if (!w.fits(ex, from, to)) {
                 if (w.isEmpty()) {
-                    throw new CorpusException(corpus.describe(walk.document()) + ": subword token " + walk.token()
+                    throw new CorpusException(documents.describe(walk.document()) + ": subword token " + walk.token()
                             + " (" + Window.span(ex, from, to) + " bytes with its EOS, if last) does not fit an empty"
                             + " window of " + options.seqLen() + " bytes / " + options.maxPatches() + " patches");
                 }
@@ -133,7 +141,7 @@ public final class BatchIterator implements Iterator<TrainingBatch> {
 
     private ByteExample example() {
         if (walk.documentKey() != currentKey) {
-            current = encoder.encode(corpus.text(walk.document()));
+            current = documents.example(walk.document());
             currentKey = walk.documentKey();
         }
         return current;

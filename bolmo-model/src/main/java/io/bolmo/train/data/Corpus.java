@@ -26,7 +26,7 @@ import java.util.zip.GZIPInputStream;
  * memory holds the index plus at most one decompressed {@code .gz} file. Document ids follow the file order
  * (directories expanded recursively, sorted by path) and the order inside each file. Blank documents are skipped.
  */
-public final class Corpus implements AutoCloseable {
+public final class Corpus implements DocumentIndex, AutoCloseable {
 
     private final List<Path> files;
     private final boolean[] jsonl;
@@ -105,27 +105,39 @@ public final class Corpus implements AutoCloseable {
         return n.endsWith(".jsonl") || n.endsWith(".json");
     }
 
+    @Override
     public int documentCount() {
         return count;
+    }
+
+    @Override
+    public int fileCount() {
+        return files.size();
     }
 
     public List<Path> files() {
         return files;
     }
 
-    /** Documents of file {@code f} are ids {@code fileStart(f) .. fileStart(f + 1) - 1}. */
+    @Override
     public int fileStart(int f) {
         return fileStart[f];
     }
 
+    @Override
     public long hash(int doc) {
         return hashes[check(doc)];
     }
 
-    /** "file:line" of a document, for error messages. */
+    @Override
     public String describe(int doc) {
         check(doc);
         return files.get(fileOf[doc]) + ":" + lines[doc];
+    }
+
+    /** The line of its file where document {@code doc} is (1 for a whole-file document). */
+    public int line(int doc) {
+        return lines[check(doc)];
     }
 
     /** The text of document {@code doc}, re-read from its file. */

@@ -1,5 +1,8 @@
 package io.bolmo.train.data;
 
+import io.bolmo.tokenize.ChatTemplate;
+import io.bolmo.tokenize.SubwordEncoder;
+import io.bolmo.tokenize.SubwordVocabulary;
 import java.util.Locale;
 
 /** What a training run's data files hold (Bolmo fine-tunes and teacher runs). */
@@ -21,6 +24,12 @@ public enum DataFormat {
     /** How a {@link Corpus} reads such files: chat lines whole (JSON objects), text lines as documents. */
     public CorpusOptions corpusOptions() {
         return this == CHAT ? CorpusOptions.JSON_OBJECTS : CorpusOptions.DEFAULT;
+    }
+
+    /** The encoding of such documents for training: plain text, or a chat rendered with the Olmo template. */
+    public DocumentEncoder encoder(SubwordEncoder subwords, SubwordVocabulary vocab) {
+        ByteDocumentEncoder text = new ByteDocumentEncoder(subwords, vocab);
+        return this == CHAT ? new ChatDocumentEncoder(text, ChatTemplate.OLMO) : text;
     }
 
     public String id() {

@@ -7,7 +7,7 @@ package io.bolmo.train.data;
  */
 public final class DocumentWalk {
 
-    private final Corpus corpus;
+    private final DocumentIndex corpus;
     private final PipelineOptions options;
     private long epoch;
     private long position;
@@ -16,7 +16,7 @@ public final class DocumentWalk {
     private long orderEpoch = -1;
 
     /** Starts at {@code at}; fails when the split is empty or the cursor lies past the epoch's documents. */
-    public DocumentWalk(Corpus corpus, PipelineOptions options, DataCursor at) {
+    public DocumentWalk(DocumentIndex corpus, PipelineOptions options, DataCursor at) {
         this.corpus = corpus;
         this.options = options;
         this.epoch = at.epoch();

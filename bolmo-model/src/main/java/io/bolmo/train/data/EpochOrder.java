@@ -12,8 +12,8 @@ public final class EpochOrder {
 
     private EpochOrder() {}
 
-    public static int[] of(Corpus corpus, PipelineOptions o, long epoch) {
-        int nFiles = corpus.files().size();
+    public static int[] of(DocumentIndex corpus, PipelineOptions o, long epoch) {
+        int nFiles = corpus.fileCount();
         int[] fileOrder = identity(nFiles);
         if (o.shuffle()) {
             shuffle(fileOrder, new Random(mix(o.seed(), epoch, -1)));

@@ -11,8 +11,7 @@ import io.bolmo.train.RunIdentity;
 import io.bolmo.train.RunOpener;
 import io.bolmo.train.StudentRun;
 import io.bolmo.train.data.BatchIterator;
-import io.bolmo.train.data.ChatConversations;
-import io.bolmo.train.data.Corpus;
+import io.bolmo.train.data.TrainingDocuments;
 import io.bolmo.train.data.DataCursor;
 import io.bolmo.train.data.DataFormat;
 import io.bolmo.train.data.PipelineOptions;
@@ -80,8 +79,9 @@ public final class FinetuneRun extends StudentRun {
      * both sides of the held-out split have documents. Returns a one-line summary.
      */
     public static String checkData(FinetuneParameters params) {
-        try (Corpus c = Corpus.open(params.data(), params.format().corpusOptions())) {
-            int docs = params.format() == DataFormat.CHAT ? ChatConversations.validate(c) : c.documentCount();
+        try (TrainingDocuments c = TrainingDocuments.open(params.data(), params.format(), null,
+                params.tokenizerFile())) {
+            int docs = c.documentCount();
             int heldOut = 0;
             for (int d = 0; d < c.documentCount(); d++) {
                 heldOut += Split.HELD_OUT.contains(c.hash(d), params.heldOutEvery()) ? 1 : 0;

@@ -31,33 +31,6 @@ public record BoundaryMetrics(double accuracy, double precision, double recall, 
         float[] p = predicted.toType(DataType.FLOAT32, false).toFloatArray();
         float[] z = targets.toType(DataType.FLOAT32, false).toFloatArray();
         float[] v = valid.toType(DataType.FLOAT32, false).toFloatArray();
-        long n = 0;
-        long tp = 0;
-        long fp = 0;
-        long fn = 0;
-        long predictedPositive = 0;
-        long targetPositive = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (v[i] < 0.5f) {
-                continue;
-            }
-            boolean pred = p[i] > 0.5f;
-            boolean gold = z[i] > 0.5f;
-            n++;
-            tp += pred && gold ? 1 : 0;
-            fp += pred && !gold ? 1 : 0;
-            fn += !pred && gold ? 1 : 0;
-            predictedPositive += pred ? 1 : 0;
-            targetPositive += gold ? 1 : 0;
-        }
-        double precision = ratio(tp, tp + fp);
-        double recall = ratio(tp, tp + fn);
-        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        return new BoundaryMetrics(ratio(n - fp - fn, n), precision, recall, f1, ratio(predictedPositive, n),
-                ratio(targetPositive, n));
-    }
-
-    private static double ratio(long num, long den) {
-        return den == 0 ? 0 : (double) num / den;
+        return BoundaryCounts.count(p.length, i -> v[i] >= 0.5f, i -> p[i] > 0.5f, i -> z[i] > 0.5f).metrics();
     }
 }

@@ -32,7 +32,8 @@ class PathParameterTests extends ServiceTestBase {
     @TestFactory
     Stream<DynamicTest> everyPathParameterOfEveryJobIsConfinedAllTheWayDown() throws Exception {
         Path outside = outsideFixture();
-        assertThat(jobs).extracting(JobDescription::job).contains("byteify", "finetune", "merge", "pretrain");
+        assertThat(jobs).extracting(JobDescription::job).contains("byteify", "finetune", "merge", "pretrain", "eval",
+                "prepare", "sweep");
         return jobs.stream().flatMap(job -> job.paths().stream().flatMap(p -> Stream.of(
                 dynamicTest(job.job() + " " + p.name() + " outside the roots",
                         () -> refused(job, p, outside.resolve("model").toString(), "outside")),
