@@ -194,7 +194,7 @@ public final class Bolmo implements AutoCloseable {
         return new BolmoScheduler(engine, trie, options);
     }
 
-    /** Retained-subword rows of every position of {@code ids} (spec 2.2), as the model's encoder reads them. */
+    /** Retained-subword rows of every position of {@code ids} (model.md §2.2), as the model's encoder reads them. */
     public int[] subwordIds(int[] ids) {
         return SubwordSuffixTrie.embeddingRows(trie, ids);
     }

@@ -19,8 +19,8 @@ import java.util.List;
 
 /**
  * A subword Olmo 2 / Olmo 3 model (Bolmo's source model) loaded from a Hugging Face directory ({@code config.json},
- * safetensors, {@code tokenizer.json}), ready to generate on the same terms as {@link Bolmo} (spec 8.2). Generation
- * is thread-safe; {@link #close()} frees the native memory.
+ * safetensors, {@code tokenizer.json}), ready to generate on the same terms as {@link Bolmo} (model.md §8.2).
+ * Generation is thread-safe; {@link #close()} frees the native memory.
  */
 public final class Olmo implements AutoCloseable {
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.springframework.batch.core.job.parameters.JobParameters;
 
 /**
- * The job parameters of {@code byteify}, their defaults (the released 1B recipe, spec 6.1, 7) and their
+ * The job parameters of {@code byteify}, their defaults (the released 1B recipe, model.md §6.1, §7) and their
  * conversion to {@link ByteifyParameters} per stage. Values may be strings or typed parameters; every error names
  * the parameter, the bad value and what is allowed.
  */

@@ -146,7 +146,7 @@ public class EvalJobConfiguration {
             notes.add("subword tokenizer (teacher input, boundary targets β*): " + (s.sharedTokenizer() != null
                     ? s.sharedTokenizer() : "the Bolmo's own subword vocabulary"));
             notes.add("bits per byte: −Σ log₂ P / UTF-8 bytes; Bolmo P(byte) = P(byte, no-bnd) + P(byte, bnd) on its"
-                    + " own predicted boundaries (plain forward, spec 5.5); teacher Σ over its tokens; sums exact,"
+                    + " own predicted boundaries (plain forward, model.md §5.5); teacher Σ over its tokens; sums exact,"
                     + " so the figures equal a single bolmo eval pass");
             notes.add(results.size() + " partitions on " + workers.size() + " JVM(s): " + String.join(", ", workers));
             String title = "eval: " + s.models().get(m) + (s.teacher().isEmpty() ? "" : " vs teacher " + s.teacher());

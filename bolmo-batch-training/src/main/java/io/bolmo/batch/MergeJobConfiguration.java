@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 /**
- * The {@code merge} job: task arithmetic (spec 11) on Hugging Face directories, next to {@code byteify} and in the
+ * The {@code merge} job: task arithmetic (model.md §11) on Hugging Face directories, next to {@code byteify} and in the
  * same parameter style ({@code bolmo=… base=… post-trained=… alpha=… embeddings=… output=…}). One step; the output
  * directory is written atomically, so a failed or killed run leaves nothing half-written and can simply be restarted.
  */

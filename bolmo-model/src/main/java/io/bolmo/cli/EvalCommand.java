@@ -24,7 +24,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bolmo eval}: a byteified Bolmo next to its subword teacher on held-out documents (spec 5.5, 4.3, 10):
+ * {@code bolmo eval}: a byteified Bolmo next to its subword teacher on held-out documents (model.md §5.5, §4.3, §10):
  * bits per byte (flag marginalised), boundary precision/recall/F1 and bytes per patch, and CUTE-style character
  * tasks; prints a Markdown table and optionally appends it to a file.
  */
@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
                     + (maxDocs > 0 ? " (first " + maxDocs + ")" : ""));
             notes.add("subword tokenizer (teacher input, boundary targets β*): " + models.subword().description());
             notes.add("bits per byte: −Σ log₂ P / UTF-8 bytes; Bolmo P(byte) = P(byte, no-bnd) + P(byte, bnd) on its"
-                    + " own predicted boundaries (plain forward, spec 5.5); teacher Σ over its tokens");
+                    + " own predicted boundaries (plain forward, model.md §5.5); teacher Σ over its tokens");
             String title = "bolmo eval: " + bolmoDir + (teacherDir != null ? " vs teacher " + teacherDir : "");
             EvalReport report = models.evaluation(options).run(title, notes, documents, models.bolmoScorer(),
                     models.teacherScorer());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bolmo forward}: one whole-sequence pass over a text ({@link io.bolmo.engine.Engine#score}), written as
- * safetensors with the arrays of the golden reference (golden README §3, §8; batch dimension dropped):
+ * safetensors with the arrays of the golden reference (model.md §2, §13.2; batch dimension dropped):
  * {@code input_ids}, {@code expanded_subword_ids}, {@code boundary_mask} (I32 [L]), {@code enc_h} [L, d],
  * {@code boundary_logprobs} [L], {@code logits} [L, V] (F32). The file is written atomically.
  */

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code bolmo merge}: task-arithmetic upgrade of a Bolmo checkpoint (spec 11), see {@link TaskArithmetic}. */
+/** {@code bolmo merge}: task-arithmetic upgrade of a Bolmo checkpoint (model.md §11), see {@link TaskArithmetic}. */
 @Command(name = "merge", mixinStandardHelpOptions = true,
         description = "Add alpha x (post-trained - base) of the source model to every matching Bolmo tensor.")
 final class MergeCommand implements Callable<Integer> {

@@ -30,7 +30,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bolmo tradeoff}: the compression trade-off of several Bolmo models (spec 4.5): held-out bytes per patch,
+ * {@code bolmo tradeoff}: the compression trade-off of several Bolmo models (model.md §4.5): held-out bytes per patch,
  * bits per byte and boundary F1 (as {@code bolmo eval}) and greedy decode bytes/s at batch 1 (as {@code bolmo bench}),
  * printed as a Markdown table and plotted as bits per byte against decode speed. Decode timings run round-robin over
  * the models, {@code --repeats} times, and keep each model's best, so load on shared cores hits all models alike.

@@ -7,10 +7,10 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 
 /**
- * Hugging Face {@code BolmoConfig} (spec 9.4): the global Olmo stack plus the local encoder/decoder, boundary
+ * Hugging Face {@code BolmoConfig} (model.md §9.4): the global Olmo stack plus the local encoder/decoder, boundary
  * predictor and byte vocabulary. Defaults are those of the reference configuration class.
  *
- * <p>Local dims equal global dims (spec 1): the mLSTM uses qk dim {@code d/2} and v dim {@code d}, split into
+ * <p>Local dims equal global dims (model.md §1): the mLSTM uses qk dim {@code d/2} and v dim {@code d}, split into
  * {@code numLocalHeads} heads.
  *
  * @param global                   the Olmo blocks that run over patches
@@ -32,7 +32,7 @@ public record BolmoConfig(
         String boundaryThreshold,
         String subwordVocabulary) {
 
-    /** Byte-level ids (spec 2.1): 4 specials, 256 bytes, each doubled by the fused boundary flag. */
+    /** Byte-level ids (model.md §2.1): 4 specials, 256 bytes, each doubled by the fused boundary flag. */
     public static final int PAD_ID = 0;
     public static final int BOS_ID = 1;
     /** EOS is the BOS id ("divergence from BLT"); id 2 is never produced. */

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Configurations of the released model shapes (spec 9.4) and of a tiny golden-sized model, so that benchmarks and
+ * Configurations of the released model shapes (model.md §9.4) and of a tiny golden-sized model, so that benchmarks and
  * tests can build a model with random weights without any files.
  */
 public final class ModelPresets {
@@ -13,9 +13,9 @@ public final class ModelPresets {
     /** dolma2 / cl100k special ids of the Olmo subword models. */
     private static final int OLMO_EOS = 100_257;
     private static final int OLMO_PAD = 100_277;
-    /** The subword embedding of the Olmo models is padded from 100 278 to 100 352 rows (spec 2.2). */
+    /** The subword embedding of the Olmo models is padded from 100 278 to 100 352 rows (model.md §2.2). */
     public static final int OLMO_PADDED_VOCAB = 100_352;
-    /** dolma2 vocabulary size (spec 2.2). */
+    /** dolma2 vocabulary size (model.md §2.2). */
     public static final int DOLMA2_VOCAB = 100_278;
     /** Rows of the bundled {@code cl100k-8192} tokenizer (8 192 ranks + 4 specials); the golden preset uses it. */
     public static final int CL100K_8192_VOCAB = 8_196;
@@ -28,7 +28,7 @@ public final class ModelPresets {
                 Collections.nCopies(16, AttentionType.FULL_ATTENTION), 4096, false, bos, eos, pad);
     }
 
-    /** OLMo 2 1B, the subword source model of Bolmo-1B (spec 9.1: ≈ 1.485 B parameters). */
+    /** OLMo 2 1B, the subword source model of Bolmo-1B (model.md §9.1: ≈ 1.485 B parameters). */
     public static OlmoConfig olmo2OneB() {
         return olmo2OneBBlocks("olmo2", OLMO_PADDED_VOCAB, null, OLMO_EOS, OLMO_PAD);
     }
@@ -48,13 +48,13 @@ public final class ModelPresets {
                 eos, pad);
     }
 
-    /** Bolmo-1B (spec 9.4): ≈ 1.469 B parameters, local FFN 2816, 1 encoder + 4 decoder mLSTM blocks. */
+    /** Bolmo-1B (model.md §9.4): ≈ 1.469 B parameters, local FFN 2816, 1 encoder + 4 decoder mLSTM blocks. */
     public static BolmoConfig bolmoOneB() {
         return bolmo(olmo2OneBBlocks("bolmo", 0, BolmoConfig.BOS_ID, BolmoConfig.EOS_ID, BolmoConfig.PAD_ID), 2816,
                 DOLMA2_VOCAB);
     }
 
-    /** Bolmo-7B (spec 9.4): ≈ 7.634 B parameters, local FFN 5504. */
+    /** Bolmo-7B (model.md §9.4): ≈ 7.634 B parameters, local FFN 5504. */
     public static BolmoConfig bolmoSevenB() {
         return bolmo(olmo3SevenBBlocks("bolmo", 0, BolmoConfig.BOS_ID, BolmoConfig.EOS_ID, BolmoConfig.PAD_ID), 5504,
                 DOLMA2_VOCAB);

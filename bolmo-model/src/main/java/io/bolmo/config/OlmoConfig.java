@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Shape of an Olmo 2 / Olmo 3 transformer stack (spec 5.2), read from a Hugging Face {@code config.json}.
+ * Shape of an Olmo 2 / Olmo 3 transformer stack (model.md §5.2), read from a Hugging Face {@code config.json}.
  * Bolmo's global model uses the same fields; there {@code vocabSize} is unused (no token embedding, no LM head).
  *
  * @param modelType      {@code olmo2}, {@code olmo3} or {@code bolmo}

@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
  * either engine.
  *
  * <p>Units are what the model reads: for Bolmo plain byte ids (BOS = 1, byte b = b + 4) fed as fused ids (+ 260 =
- * "this byte ends a patch"), each with its retained-subword embedding row (spec 2.2); for the subword Olmo model
+ * "this byte ends a patch"), each with its retained-subword embedding row (model.md §2.2); for the subword Olmo model
  * token ids (subword rows are ignored and may be null).
  *
  * <p>Thread-safety: {@link #prefill} and {@link #score} may be called from many threads at once (each call has its
@@ -22,7 +22,7 @@ public interface Engine extends AutoCloseable {
      * linearly with the prompt), checking {@code cancelled} between chunks.
      *
      * <p>Bolmo: {@code ids} are plain byte ids with BOS first and {@code subwordRows} the embedding row of each. For
-     * a prompt of two or more ids the last one is rolled back (spec 4.4, 8.1): its boundary needs one byte of
+     * a prompt of two or more ids the last one is rolled back (model.md §4.4, §8.1): its boundary needs one byte of
      * lookahead that does not exist yet, so the state's {@link Sequence#logits()} are those of the forced decision
      * on it (to be restricted to {x_last, x_last + 260}), and the caller feeds it again with that decision as the
      * first step. Its encoder state gives the lookahead of the byte before it. A lone BOS is not rolled back.

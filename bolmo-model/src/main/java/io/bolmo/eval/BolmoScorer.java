@@ -11,8 +11,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Byte log-likelihoods from a plain Bolmo pass ({@link Engine#score}: the predictor's own boundaries, {@code
- * sample:0}) with the flag marginalised, P(byte) = P(byte, no-bnd) + P(byte, bnd) (spec 5.5, as olmes
- * {@code hf_bolmo}). Note that the predictor looks one byte ahead (spec 4.1), so the patching of a whole-sequence
+ * sample:0}) with the flag marginalised, P(byte) = P(byte, no-bnd) + P(byte, bnd) (model.md §5.5, as olmes
+ * {@code hf_bolmo}). Note that the predictor looks one byte ahead (model.md §4.1), so the patching of a whole-sequence
  * pass is that of the reference evaluation, not of byte-by-byte generation.
  */
 public final class BolmoScorer implements LikelihoodScorer {
@@ -20,7 +20,7 @@ public final class BolmoScorer implements LikelihoodScorer {
     private final Engine engine;
     private final UnaryOperator<int[]> subwordRows;
 
-    /** @param subwordRows byte ids → retained-subword rows (spec 2.2), e.g. {@code Bolmo::subwordIds} */
+    /** @param subwordRows byte ids → retained-subword rows (model.md §2.2), e.g. {@code Bolmo::subwordIds} */
     public BolmoScorer(Engine engine, UnaryOperator<int[]> subwordRows) {
         this.engine = engine;
         this.subwordRows = subwordRows;

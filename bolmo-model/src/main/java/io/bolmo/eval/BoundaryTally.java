@@ -5,9 +5,9 @@ import io.bolmo.train.loss.BoundaryMetrics;
 import java.util.Arrays;
 
 /**
- * Counts the predictor's decisions against the subword targets β* (spec 4.3: 1 at the last byte of every token)
+ * Counts the predictor's decisions against the subword targets β* (model.md §4.3: 1 at the last byte of every token)
  * over evaluation windows, for {@link BoundaryMetrics}. BOS is never counted, and neither is the last byte of a
- * window: it has no lookahead byte, so the predictor cannot place a boundary there (spec 4.1).
+ * window: it has no lookahead byte, so the predictor cannot place a boundary there (model.md §4.1).
  */
 public final class BoundaryTally {
 

@@ -1,7 +1,7 @@
 package io.bolmo.eval;
 
 /**
- * The CUTE-style character-manipulation tasks (spec 10.2: CUTE, Edman et al. 2024), each with its prompt wording.
+ * The CUTE-style character-manipulation tasks (model.md §10.2: CUTE, Edman et al. 2024), each with its prompt wording.
  * Prompts end in an opening quote; the scored continuation is the answer and the closing quote, so a candidate that
  * is a prefix of another cannot win by stopping early.
  */

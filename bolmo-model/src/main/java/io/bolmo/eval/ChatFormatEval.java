@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * The scored check of a chat fine-tune: the held-out conversations of a JSONL chat set (the same content-hash split
  * as training), each asked without its last assistant turn and answered greedily through the chat template; counts
  * replies in the set's answer format ({@link ChatSetGenerator#ANSWER_FORMAT}) and exact answers. Scores a Bolmo and a
- * subword teacher on the same terms, so a teacher's fine-tune and a Bolmo that received its delta (spec 11) compare.
+ * subword teacher on the same terms, so a teacher's fine-tune and a Bolmo that received its delta (model.md §11)
+ * compare.
  */
 public final class ChatFormatEval {
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The evaluation's results and their Markdown table, teacher next to Bolmo on every metric (spec 10).
+ * The evaluation's results and their Markdown table, teacher next to Bolmo on every metric (model.md §10).
  *
  * @param title   heading (which models)
  * @param notes   lines printed above the table (data, conventions)

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One evaluation run over held-out documents (spec 5.5, 4.3, 10): {@link HeldOutEvaluation} for bits per byte and
- * boundaries, then every {@link CharTask} on items from the documents' words, scored by both models on identical
+ * One evaluation run over held-out documents (model.md §5.5, §4.3, §10): {@link HeldOutEvaluation} for bits per byte
+ * and boundaries, then every {@link CharTask} on items from the documents' words, scored by both models on identical
  * prompts. In three parts so that it can be distributed: {@link #plan} (the task items, from all documents),
  * {@link #score} (exactly additive sums over any share of the documents and items) and {@link #report} (from the
  * sums of all shares); {@link #run} does the three in one pass.

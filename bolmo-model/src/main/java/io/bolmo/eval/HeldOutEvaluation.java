@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Bits per byte of Bolmo and its teacher on the same bytes, and the predictor's boundaries against the subword
- * tokenizer's (spec 5.5, 4.3). Each document is tokenized once by the subword tokenizer; its tokens give the
+ * tokenizer's (model.md §5.5, §4.3). Each document is tokenized once by the subword tokenizer; its tokens give the
  * teacher's input, the byte stream (token bytes = the UTF-8 text) and the targets β*; {@link Chunks} cuts windows.
  * Both models score every byte exactly once: Bolmo −Σ log₂ P(byte) over the window's bytes after BOS (the EOS that
  * would follow the document is not scored), the teacher −Σ log₂ P(token) after EOS (no closing EOS either), both

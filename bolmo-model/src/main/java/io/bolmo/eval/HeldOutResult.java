@@ -3,7 +3,7 @@ package io.bolmo.eval;
 import io.bolmo.train.loss.BoundaryMetrics;
 
 /**
- * Held-out likelihood and boundary quality (spec 5.5, 4.3).
+ * Held-out likelihood and boundary quality (model.md §5.5, §4.3).
  *
  * @param documents      held-out documents evaluated
  * @param windows        evaluation windows ({@link Chunks})

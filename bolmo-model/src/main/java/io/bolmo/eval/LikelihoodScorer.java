@@ -1,6 +1,6 @@
 package io.bolmo.eval;
 
-/** A model's log-likelihood (nats) of a text continuation after a prompt (spec 10.2, ranked-choice scoring). */
+/** A model's log-likelihood (nats) of a text continuation after a prompt (model.md §10.2, ranked-choice scoring). */
 @FunctionalInterface
 public interface LikelihoodScorer {
 

@@ -1,7 +1,7 @@
 package io.bolmo.eval;
 
 /**
- * Right answers on some items of one character task (spec 10.2); counts of disjoint item sets add up exactly.
+ * Right answers on some items of one character task (model.md §10.2); counts of disjoint item sets add up exactly.
  *
  * @param items          items scored
  * @param teacherCorrect items the teacher answered right; -1 without a teacher

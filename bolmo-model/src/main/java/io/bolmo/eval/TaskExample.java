@@ -3,7 +3,7 @@ package io.bolmo.eval;
 import java.util.List;
 
 /**
- * One ranked-choice character-task item (spec 10.2).
+ * One ranked-choice character-task item (model.md §10.2).
  *
  * @param task       which task
  * @param word       the held-out word it is built from

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Deterministic CUTE-style items from a word list (spec 10.2): for a seed and task the same words, letters,
+ * Deterministic CUTE-style items from a word list (model.md §10.2): for a seed and task the same words, letters,
  * distractors and candidate order every time. Each item has the correct answer and {@value #DISTRACTORS}
  * distractors made by plausible mistakes (the operation applied at the wrong place or only once, the untouched
  * word, a slip of one letter), all distinct.

@@ -3,9 +3,9 @@ package io.bolmo.eval;
 import java.util.List;
 
 /**
- * Ranked-choice scoring (spec 10.2, the "rc" format): a model answers an item with the candidate whose continuation
- * it finds most likely after the prompt (summed log-likelihood, not length-normalised); ties go to the earlier
- * candidate, and candidate order is seeded-random, so ties favour no answer.
+ * Ranked-choice scoring (model.md §10.2, the "rc" format): a model answers an item with the candidate whose
+ * continuation it finds most likely after the prompt (summed log-likelihood, not length-normalised); ties go to the
+ * earlier candidate, and candidate order is seeded-random, so ties favour no answer.
  */
 public final class TaskRanking {
 

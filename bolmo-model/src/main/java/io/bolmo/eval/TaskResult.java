@@ -1,7 +1,7 @@
 package io.bolmo.eval;
 
 /**
- * Accuracy of both models on one character task (spec 10.2).
+ * Accuracy of both models on one character task (model.md §10.2).
  *
  * @param items   items scored
  * @param teacher teacher accuracy (NaN without a teacher)

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The compression trade-off of several Bolmo models (spec 4.5, 8.2): held-out bytes per patch and bits per byte
+ * The compression trade-off of several Bolmo models (model.md §4.5, §8.2): held-out bytes per patch and bits per byte
  * against decode speed, as a Markdown table ({@code io.bolmo.plot.TradeoffChart} draws it).
  */
 public final class Tradeoff {

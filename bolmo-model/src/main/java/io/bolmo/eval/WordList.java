@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Distinct lower-cased words of held-out documents (runs of letters, any script, by code point), in first-seen
- * order: the material of the character tasks (spec 10.2), so no task word comes from the training split.
+ * order: the material of the character tasks (model.md §10.2), so no task word comes from the training split.
  */
 public final class WordList {
 

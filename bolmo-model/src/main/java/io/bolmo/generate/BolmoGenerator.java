@@ -4,7 +4,7 @@ import io.bolmo.engine.Engine;
 import io.bolmo.tokenize.SubwordSuffixTrie;
 
 /**
- * Byte-level generation with Bolmo exactly as the reference {@code generate} (spec 8.1; golden README 6): prefill
+ * Byte-level generation with Bolmo exactly as the reference {@code generate} (model.md §8.1): prefill
  * with boundary lookahead, the last prompt byte rolled back and force-decoded, then one byte per step with a
  * global step only after a byte that ends a patch. Stops on EOS (1 or 261), a stop sequence or the byte limit.
  * Thread-safe: every call has its own sequence. Many concurrent calls each read all the weights per byte;

@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * Bolmo's units: fused byte ids (plain id + 260 when the byte ends a patch), fed with their retained-subword rows
- * (spec 2.2) from this generation's own trie cursor, so that engines get rows and never see the vocabulary. The
- * prompt's last byte is rolled back by the prefill and decided first among {x_last, x_last + 260} (spec 4.4).
+ * (model.md §2.2) from this generation's own trie cursor, so that engines get rows and never see the vocabulary. The
+ * prompt's last byte is rolled back by the prefill and decided first among {x_last, x_last + 260} (model.md §4.4).
  * With a constraint ({@link GenerationOptions#constraint()}) only the ids it allows are candidates; with a
  * repetition penalty ({@link RepetitionPenalty}) the logits are penalised before the candidates are chosen from.
  */
@@ -83,7 +83,7 @@ final class ByteUnits implements Units {
         if (repetition != null) {
             repetition.apply(logits);
         }
-        if (boundaryBias != 0) { // spec 4.5 gen_boundary_bias: shifts every "ends a patch" logit
+        if (boundaryBias != 0) { // model.md §4.5 gen_boundary_bias: shifts every "ends a patch" logit
             for (int i = BolmoConfig.PLAIN_VOCAB; i < BolmoConfig.FUSED_VOCAB; i++) {
                 logits[i] += (float) boundaryBias;
             }

@@ -3,7 +3,7 @@ package io.bolmo.generate;
 import java.util.function.IntFunction;
 
 /**
- * The decoding loop every generator shares (spec 8.1 step 4): before every step check cancellation and the unit
+ * The decoding loop every generator shares (model.md §8.1 step 4): before every step check cancellation and the unit
  * limit, feed the unit chosen last, choose the next one with the {@link Sampler}, stop on EOS, and pass the unit's
  * bytes to the {@link TextStream}, which stops on a stop sequence; stop too once the units report a complete
  * constrained output. What a unit is (a fused byte id or a subword

@@ -6,7 +6,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One generation from its prompt to its {@link GenerationResult}, on any {@link Engine}, whoever feeds it: the
- * prefill (cancellable between its chunks), the forced decision on a rolled-back last prompt unit (Bolmo, spec 8.1
+ * prefill (cancellable between its chunks), the forced decision on a rolled-back last prompt unit (Bolmo, model.md §8.1
  * step 3) and its {@link DecodeLoop}. {@link BolmoGenerator} and {@link OlmoGenerator} feed it alone
  * ({@link #runAlone}); {@link BolmoScheduler} feeds its {@link #sequence()} as a row of a shared batch. Owns its
  * sequence: close it.

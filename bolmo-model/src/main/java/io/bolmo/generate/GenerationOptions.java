@@ -4,7 +4,7 @@ import io.bolmo.generate.constraint.ByteConstraint;
 import java.util.List;
 
 /**
- * How one generation samples and when it stops (spec 8.1, 4.5). Immutable; build with {@link #builder()}.
+ * How one generation samples and when it stops (model.md §8.1, §4.5). Immutable; build with {@link #builder()}.
  *
  * @param maxNewBytes   most new bytes (Bolmo) or tokens (subword model) to generate; the forced decision on the
  *                      last prompt byte is not counted

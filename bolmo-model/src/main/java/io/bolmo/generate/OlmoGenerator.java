@@ -7,7 +7,7 @@ import io.bolmo.tokenize.SubwordVocabulary;
 /**
  * Generation with the subword source model (plain KV-cache decoding, one token per step) on the same terms as
  * {@link BolmoGenerator}: the same {@link Generation}, {@link Sampler}, stop sequences, limits and cancellation, so
- * the two can be compared (spec 8.2, 8.4). Units are tokens ({@link TokenUnits}). Thread-safe: every call has its
+ * the two can be compared (model.md §8.2, §8.4). Units are tokens ({@link TokenUnits}). Thread-safe: every call has its
  * own sequence.
  */
 public final class OlmoGenerator implements Generator {

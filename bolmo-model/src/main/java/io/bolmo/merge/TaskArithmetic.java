@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * "Zero-cost upgrades" by task arithmetic (spec 11, {@code instructify.py}): every Bolmo tensor whose name and shape
- * match the source model's gets {@code θ_B + α (θ_post − θ_base)} (in practice the global blocks and the final
+ * "Zero-cost upgrades" by task arithmetic (model.md §11, {@code instructify.py}): every Bolmo tensor whose name and
+ * shape match the source model's gets {@code θ_B + α (θ_post − θ_base)} (in practice the global blocks and the final
  * norm); everything else (local encoder/decoder, boundary predictor, the byte-level LM head) is copied unchanged.
  * With {@code embeddings}, the retained subword table gets the first {@code subword_vocab_size} rows of the
  * embedding delta. Each skipped or mismatched tensor is reported.

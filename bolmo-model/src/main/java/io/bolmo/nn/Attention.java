@@ -11,7 +11,7 @@ import io.bolmo.config.OlmoConfig;
 import java.util.List;
 
 /**
- * Olmo 2/3 self-attention (spec 5.2; golden README 5.5): QK-norm over the full projected width (before the head
+ * Olmo 2/3 self-attention (model.md §5.2): QK-norm over the full projected width (before the head
  * split), RoPE, causal softmax attention, full or sliding-window. Key j is visible from query p when
  * {@code j ≤ p} and, for sliding layers, {@code j > p − window}. x {@code [B, P, d]} → {@code [B, P, d]}.
  */

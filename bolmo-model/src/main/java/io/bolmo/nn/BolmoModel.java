@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDScope;
 import io.bolmo.config.BolmoConfig;
 
 /**
- * Bolmo (spec 1): bytes → {@link LocalEncoder} → {@link BoundaryPredictor} → {@link PatchPooling} →
+ * Bolmo (model.md §1): bytes → {@link LocalEncoder} → {@link BoundaryPredictor} → {@link PatchPooling} →
  * {@link GlobalTransformer} over patches → {@link Depooling} → {@link LocalDecoder} → {@link LmHead} over the fused
  * 520(+padding)-way byte/boundary space.
  *
  * <p>The whole-sequence pass is here; byte-by-byte decoding (package {@code generate}) and training (package
- * {@code train}) use the components directly. Parameters keep their Hugging Face names (spec 9.3).
+ * {@code train}) use the components directly. Parameters keep their Hugging Face names (model.md §9.3).
  */
 public final class BolmoModel implements AutoCloseable {
 
@@ -40,7 +40,7 @@ public final class BolmoModel implements AutoCloseable {
     }
 
     /**
-     * Builds the model over {@code weights}, which must hold exactly the tensors of spec 9.3 for this config. The
+     * Builds the model over {@code weights}, which must hold exactly the tensors of model.md §9.3 for this config. The
      * model owns the weights from now on; closing it frees them.
      */
     public static BolmoModel create(BolmoConfig config, Weights weights) {

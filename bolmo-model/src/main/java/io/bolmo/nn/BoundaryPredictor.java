@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * Boundary predictor with one byte of lookahead (spec 4.1-4.2; golden README 5.4):
+ * Boundary predictor with one byte of lookahead (model.md §4.1-4.2):
  * {@code c_t = cos(W_q h_t, W_k h_{t+1})}, {@code ℓ_t = log(1 − min(c_t, 1 − 1e−3)) − log 2}, ℓ_0 = 0 (BOS always
  * ends patch 0), ℓ_{L−1} = −100000 (no lookahead for the last byte). The hard rule {@code sample:0} marks byte t
  * as the last byte of a patch when ℓ_t > log 0.5. h {@code [B, L, d]} → ℓ {@code [B, L]}.

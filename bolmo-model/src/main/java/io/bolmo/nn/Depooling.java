@@ -3,7 +3,7 @@ package io.bolmo.nn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * Depooling (spec 5.3; golden README 5.6): {@code u_t = in_projection(h_t) + RMSNorm_init(g_{k(t)})}, byte t reading
+ * Depooling (model.md §5.3): {@code u_t = in_projection(h_t) + RMSNorm_init(g_{k(t)})}, byte t reading
  * the latest completed patch. h {@code [B, L, d]}, g {@code [B, P, d]} → u {@code [B, L, d]}.
  */
 public final class Depooling {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The source model's transformer blocks ({@code model.layers.*}), with no token embedding and no LM head (spec
- * 5.2). In Bolmo it runs over patch vectors with RoPE over patch indices; in the subword model over token
+ * The source model's transformer blocks ({@code model.layers.*}), with no token embedding and no LM head
+ * (model.md §5.2). In Bolmo it runs over patch vectors with RoPE over patch indices; in the subword model over token
  * embeddings. z {@code [B, P, d]} → g {@code [B, P, d]}.
  */
 public final class GlobalTransformer {

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * LM head: RMSNorm ({@code model.norm}, {@code rms_norm_eps}) then {@code lm_head} without bias. For Bolmo the
- * output is the fused byte/boundary space (spec 5.5), for the subword model its vocabulary.
+ * output is the fused byte/boundary space (model.md §5.5), for the subword model its vocabulary.
  * {@code [..., d]} → {@code [..., V]}.
  */
 public final class LmHead {

@@ -3,7 +3,7 @@ package io.bolmo.nn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * One pre-norm local block (spec 3.1; golden README 5.2), shared by encoder and decoder:
+ * One pre-norm local block (model.md §3.1), shared by encoder and decoder:
  * {@code a = x + mLSTM(RMSNorm(x)); out = a + SwiGLU(RMSNorm(a))}. The two pre-norms use {@code rms_norm_eps},
  * not {@code local_rms_norm_eps}. Shapes {@code [B, S, d]} → same, or {@code [B, d]} for a step.
  */

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
- * Local decoder (spec 5.4): the local blocks over the depooled byte states, no norm of its own (the LM head's
+ * Local decoder (model.md §5.4): the local blocks over the depooled byte states, no norm of its own (the LM head's
  * norm follows). u {@code [B, L, d]} → {@code [B, L, d]}.
  */
 public final class LocalDecoder {

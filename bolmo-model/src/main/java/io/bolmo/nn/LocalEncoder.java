@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.SparseFormat;
 import java.util.List;
 
 /**
- * Local encoder (spec 2.2, 3; golden README 5.4): {@code e_t = E_byte[x_t] + E_sub[s_t]}, then the local blocks
+ * Local encoder (model.md §2.2, §3): {@code e_t = E_byte[x_t] + E_sub[s_t]}, then the local blocks
  * and a final RMSNorm ({@code local_rms_norm_eps}). ids, subword ids {@code [B, L]} → h {@code [B, L, d]}.
  */
 public final class LocalEncoder {

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /**
- * The xLSTM-large mLSTM layer exactly as Bolmo uses it (spec 3.2; golden README 5.3): single weight mode, no
+ * The xLSTM-large mLSTM layer exactly as Bolmo uses it (model.md §3.2): single weight mode, no
  * projection biases, soft-capped (15) input and forget gates, exponential input gate with a max stabiliser,
  * normaliser state, per-head LayerNorm and a sigmoid output gate.
  *

@@ -6,7 +6,7 @@ import io.bolmo.config.OlmoConfig;
 import java.util.List;
 
 /**
- * One Olmo 2/3 transformer block with the "reordered" post-norms (spec 5.2):
+ * One Olmo 2/3 transformer block with the "reordered" post-norms (model.md §5.2):
  * {@code h = x + RMSNorm(Attn(x)); out = h + RMSNorm(SwiGLU(h))}. {@code [B, P, d]} → same.
  */
 public final class OlmoBlock {

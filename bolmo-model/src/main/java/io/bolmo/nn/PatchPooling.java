@@ -3,7 +3,7 @@ package io.bolmo.nn;
 import ai.djl.ndarray.NDArray;
 
 /**
- * Pooling (spec 5.1; golden README 5.4): the patch vector is the encoder state of the <em>last</em> byte of the
+ * Pooling (model.md §5.1): the patch vector is the encoder state of the <em>last</em> byte of the
  * patch, then {@code out_projection} (Linear with bias). h {@code [B, L, d]} + patch ends → z {@code [B, P, d]}, P
  * the largest patch count in the batch (shorter rows repeat their last patch, which causal attention never lets
  * reach a real one).

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 
 /**
  * The patch structure of a batch, from the boundary mask β {@code [B, L]} (β_t = 1: byte t ends a patch): where
- * each patch ends (for pooling) and which patch each byte reads (for depooling, spec 5.3:
+ * each patch ends (for pooling) and which patch each byte reads (for depooling, model.md §5.3:
  * {@code k(t) = clip(cumsum(β)_t − 1, 0, P − 1)}, the latest <em>completed</em> patch).
  */
 public final class Patches {

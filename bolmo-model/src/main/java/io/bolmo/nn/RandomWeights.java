@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
  * for benchmarks and shape checks without a checkpoint. Values are drawn by the engine's own seeded random ops
  * (native, multi-threaded), so a Bolmo-1B-sized model (≈ 5.9 GB float32) is created in seconds.
  *
- * <p>Rules, by Hugging Face name (spec 9.3): norm weights 1; mLSTM input-gate bias −10 (spec 2.2, as the
+ * <p>Rules, by Hugging Face name (model.md §9.3): norm weights 1; mLSTM input-gate bias −10 (model.md §2.2, as the
  * reference initialises it); mLSTM forget-gate bias U(3, 6), so the recurrent state is kept for tens of bytes
- * rather than reset every step; other biases 0; boundary-predictor q/k projections the identity (spec 2.2, as
+ * rather than reset every step; other biases 0; boundary-predictor q/k projections the identity (model.md §2.2, as
  * H-Net); embeddings N(0, 1); every other matrix N(0, 1/in), which keeps activations at unit scale.
  *
  * <p>The engine's random generator is global: creating weights from two threads at once makes the values

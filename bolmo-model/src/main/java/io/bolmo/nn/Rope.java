@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Rotary position embedding, rotate-half form (golden README 5.5): {@code x' = x·cos + rot(x)·sin},
+ * Rotary position embedding, rotate-half form (model.md §5.2): {@code x' = x·cos + rot(x)·sin},
  * {@code rot([a, b]) = [−b, a]}. Inverse frequencies are computed in float32 as the reference does. For Bolmo the
  * positions are patch indices. x {@code [B, H, P, hd]} → same.
  */

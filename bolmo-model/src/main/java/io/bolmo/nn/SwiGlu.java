@@ -3,7 +3,7 @@ package io.bolmo.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
-/** SwiGLU feed-forward {@code down(SiLU(gate x) ⊙ up x)}, no biases (spec 3.1, 5.2). {@code [..., d]} → same. */
+/** SwiGLU feed-forward {@code down(SiLU(gate x) ⊙ up x)}, no biases (model.md §3.1, §5.2). {@code [..., d]} → same. */
 public final class SwiGlu {
 
     private final Linear gate;

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The named parameters of a model, keyed by their Hugging Face tensor names (spec 9.3).
+ * The named parameters of a model, keyed by their Hugging Face tensor names (model.md §9.3).
  *
  * <p>Components take their tensors by name while the model is built; the source (a checkpoint, a map, a random
  * initialiser) is asked for each one with the shape the component expects. Afterwards {@link #checkAllUsed()}

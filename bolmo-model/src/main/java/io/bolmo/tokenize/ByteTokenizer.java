@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Text to Bolmo byte ids and back (spec 2.1, golden README §3): {@code [1] + (utf8 + 4)}, where the subword
+ * Text to Bolmo byte ids and back (model.md §2.1): {@code [1] + (utf8 + 4)}, where the subword
  * tokenizer's EOS/BOS and PAD strings become ids 1 and 0 and every other added token stays literal bytes.
  */
 public final class ByteTokenizer {

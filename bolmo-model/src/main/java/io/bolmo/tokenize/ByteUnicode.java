@@ -3,7 +3,7 @@ package io.bolmo.tokenize;
 import java.util.Arrays;
 
 /**
- * GPT-2 byte&lt;-&gt;unicode alphabet (golden README §4, spec 2.1): byte-level BPE vocabularies spell every byte as one
+ * GPT-2 byte&lt;-&gt;unicode alphabet (model.md §2.2, §2.1): byte-level BPE vocabularies spell every byte as one
  * printable character, so token strings can be mapped back to bytes one character at a time.
  */
 public final class ByteUnicode {

@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * Greedy longest-match segmentation over a subword vocabulary's byte strings: the fallback when only a vocabulary
  * (no {@code tokenizer.json} with merges) is at hand, e.g. the golden tiny models. It is not the BPE segmentation,
- * so boundary targets (spec 4.3) made with it are approximate; added tokens are never matched.
+ * so boundary targets (model.md §4.3) made with it are approximate; added tokens are never matched.
  */
 public final class GreedySubwordEncoder implements SubwordEncoder {
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * {@link SubwordEncoder} over a Hugging Face {@code tokenizer.json} via DJL (offline), with no special tokens added
  * and no truncation or padding: the tokenization the source model was trained on. The one way this project opens a
  * Hugging Face tokenizer (training data, the subword model's prompts, evaluation, benchmarks): the training pipeline
- * adds EOS itself and cuts windows at token boundaries (spec 6.1, 12).
+ * adds EOS itself and cuts windows at token boundaries (model.md §6.1, §12).
  */
 public final class HfSubwordEncoder implements SubwordEncoder, AutoCloseable {
 

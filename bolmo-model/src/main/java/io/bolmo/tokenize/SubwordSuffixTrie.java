@@ -4,8 +4,8 @@ import io.bolmo.config.BolmoConfig;
 import java.util.Arrays;
 
 /**
- * Reverse trie over the vocabulary's byte-id sequences and the {@code expand_byte_ids} lookup (spec 2.2, golden
- * README §4): the expansion of position i is the longest vocabulary entry that is a suffix of the bytes up to i.
+ * Reverse trie over the vocabulary's byte-id sequences and the {@code expand_byte_ids} lookup (model.md
+ * §2.2): the expansion of position i is the longest vocabulary entry that is a suffix of the bytes up to i.
  *
  * <p>Edges live in one open-addressing table keyed by (node, symbol), so a 100k vocabulary costs a few MB and no
  * boxing.

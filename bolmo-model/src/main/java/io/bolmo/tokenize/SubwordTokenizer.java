@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The subword tokenizer of an evaluation (spec 4.3: it defines the boundary targets, and it is the teacher's
+ * The subword tokenizer of an evaluation (model.md §4.3: it defines the boundary targets, and it is the teacher's
  * input): a Hugging Face {@code tokenizer.json} runs its real BPE through DJL; a bare vocabulary JSON falls back to
  * {@link GreedySubwordEncoder}.
  *

@@ -8,19 +8,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The subword vocabulary whose entries feed the retained subword embeddings (spec 2.2, golden README §4): token
+ * The subword vocabulary whose entries feed the retained subword embeddings (model.md §2.2): token
  * string to id, and for every id the byte-id sequence the suffix trie is built from.
  *
- * <p>Byte sequences follow the golden §4 precedence: subword EOS and BOS become {@code [1]}, subword PAD {@code [0]},
- * a key spelled like a byte-level special ({@code <pad>}, {@code <bos>}, {@code <eos>}, {@code <bpe_token_end>}) that
- * special's id, anything else its GPT-2 alphabet bytes + 4.
+ * <p>Byte sequences follow the precedence of model.md §2.2: subword EOS and BOS become {@code [1]}, subword PAD {@code
+ * [0]}, a key spelled like a byte-level special ({@code <pad>}, {@code <bos>}, {@code <eos>}, {@code <bpe_token_end>})
+ * that special's id, anything else its GPT-2 alphabet bytes + 4.
  */
 public final class SubwordVocabulary {
 
     /** Used when no tokenizer config names the specials, matching the dolma2 and cl100k conventions. */
     public static final String DEFAULT_EOS = "<|endoftext|>";
     public static final String DEFAULT_PAD = "<|pad|>";
-    /** Byte-level special strings in id order (spec 2.1). */
+    /** Byte-level special strings in id order (model.md §2.1). */
     static final List<String> BYTE_SPECIALS = List.of("<pad>", "<bos>", "<eos>", "<bpe_token_end>");
 
     private final String source;
@@ -192,7 +192,7 @@ public final class SubwordVocabulary {
     }
 
     /**
-     * Added-token strings that do not encode as their literal bytes (golden §3): subword EOS and BOS to byte id 1,
+     * Added-token strings that do not encode as their literal bytes (model.md §2.1): subword EOS and BOS to byte id 1,
      * PAD to 0. Every other added token keeps its literal bytes.
      */
     public Map<String, Integer> textSpecials() {

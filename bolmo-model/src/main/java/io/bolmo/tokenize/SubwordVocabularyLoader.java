@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads and finds subword vocabularies (spec 2.2); every error names the file and the bad value. */
+/** Reads and finds subword vocabularies (model.md §2.2); every error names the file and the bad value. */
 final class SubwordVocabularyLoader {
 
     static final String TOKENIZER_JSON = "tokenizer.json";

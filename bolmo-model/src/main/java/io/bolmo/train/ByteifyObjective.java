@@ -27,7 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The forward passes and losses of byteifying (spec 6, 7), composed from the model's components and the loss
+ * The forward passes and losses of byteifying (model.md §6, §7), composed from the model's components and the loss
  * functions of {@code train.loss}:
  * <ul>
  *   <li>Stage 1: teacher-forced subword boundaries for pooling, depooling and labels; the decoder reads the
@@ -110,7 +110,7 @@ public final class ByteifyObjective {
                 BitsPerByte.bitsPerByte(logits, y), bytesPerPatch(labels, patches));
     }
 
-    /** Stage 2 on one batch: no teacher; pooling follows the predictor (spec 7). */
+    /** Stage 2 on one batch: no teacher; pooling follows the predictor (model.md §7). */
     public Losses stage2(NDManager m, TrainingBatch batch) {
         NDArray ids = ints(m, batch.inputIds());
         NDArray lens = ints(m, batch.patchLens());
@@ -151,7 +151,7 @@ public final class ByteifyObjective {
         return student.lmHead().forward(student.decoder().forward(u, null));
     }
 
-    /** Retained-subword ids of every byte (spec 2.2), or zeros for a model without that table. */
+    /** Retained-subword ids of every byte (model.md §2.2), or zeros for a model without that table. */
     NDArray subwordIds(NDManager m, int[][] ids) {
         int[][] sub = new int[ids.length][];
         for (int b = 0; b < ids.length; b++) {
@@ -188,7 +188,9 @@ public final class ByteifyObjective {
         return m.create(flat, new Shape(rows.length, cols));
     }
 
-    /** Whitespace-initial teacher tokens (spec 6.6 debiasing: Ġ, Ċ, ĉ), as a float 0/1 mask over the vocabulary. */
+    /**
+     * Whitespace-initial teacher tokens (model.md §6.6 debiasing: Ġ, Ċ, ĉ), as a float 0/1 mask over the vocabulary.
+     */
     public static NDArray teacherSpaceMask(NDManager m, SubwordVocabulary vocab, int teacherVocab) {
         float[] mask = new float[teacherVocab];
         for (int id = 0; id < Math.min(teacherVocab, vocab.size()); id++) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything one byteifying stage needs to start (spec 6, 7): where the weights come from, the data, the output
+ * Everything one byteifying stage needs to start (model.md §6, §7): where the weights come from, the data, the output
  * directory and the hyper-parameters a user usually changes. Values are checked on construction; {@link #checkFiles}
  * checks the file system separately, so a job can validate its parameters before the stage-1 output exists.
  *
@@ -30,8 +30,8 @@ import java.util.Objects;
  * @param local              local encoder/decoder shape of a new student (Stage 1 only)
  * @param heldOutEvery       hold out documents whose hash ≡ 0 mod this (0: train on everything)
  * @param compression        Stage 2: boundary targets on merged subword patches, raising bytes per patch gradually
- *                           (spec 4.5); {@link PatchCompression#NONE}: the subword boundaries
- * @param boundaryWeight     weight of L_bnd in the stage's loss; NaN: the recipe's 4 (spec 6.2, 7)
+ *                           (model.md §4.5); {@link PatchCompression#NONE}: the subword boundaries
+ * @param boundaryWeight     weight of L_bnd in the stage's loss; NaN: the recipe's 4 (model.md §6.2, §7)
  */
 public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Path> corpus, Path output, long steps,
         int batchSize, int seqLen, int maxPatches, double peakLr, double globalLrMultiplier, long seed,
@@ -43,7 +43,7 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
      */
     public record LocalShape(int encoderLayers, int decoderLayers, int heads, int intermediate) {
 
-        /** The released configs: 1 encoder layer, 4 decoder layers (spec 9.4). */
+        /** The released configs: 1 encoder layer, 4 decoder layers (model.md §9.4). */
         public static final LocalShape DEFAULT = new LocalShape(1, 4, 0, 0);
 
         public LocalShape {
@@ -105,7 +105,7 @@ public record ByteifyParameters(Stage stage, Path init, Path tokenizer, List<Pat
                 boundaryWeight);
     }
 
-    /** Stage 2 with the boundary targets on merged patches (spec 4.5). */
+    /** Stage 2 with the boundary targets on merged patches (model.md §4.5). */
     public ByteifyParameters withCompression(PatchCompression c) {
         return new ByteifyParameters(stage, init, tokenizer, corpus, output, steps, batchSize, seqLen, maxPatches,
                 peakLr, globalLrMultiplier, seed, local, heldOutEvery, c, boundaryWeight);

@@ -18,10 +18,11 @@ import io.bolmo.train.data.TrainingBatch;
 import java.nio.file.Path;
 
 /**
- * One byteifying stage (spec 6, 7) as a {@link StudentRun}: Stage 1 distils a new student from the subword teacher
- * in {@code init} (reloaded on every resume); Stage 2 trains the student end to end without a teacher, its boundary
- * targets optionally merged to longer patches ({@link PatchCompressor}, spec 4.5). Checkpoints record the stage and
- * the data shape, seed, step budget, compression and boundary weight; a resume with any of them changed is refused.
+ * One byteifying stage (model.md §6, §7) as a {@link StudentRun}: Stage 1 distils a new student from the subword
+ * teacher in {@code init} (reloaded on every resume); Stage 2 trains the student end to end without a teacher, its
+ * boundary targets optionally merged to longer patches ({@link PatchCompressor}, model.md §4.5). Checkpoints record the
+ * stage and the data shape, seed, step budget, compression and boundary weight; a resume with any of them changed is
+ * refused.
  */
 public final class ByteifyRun extends StudentRun {
 
@@ -99,7 +100,7 @@ public final class ByteifyRun extends StudentRun {
                 TOKENIZER_FILE);
     }
 
-    /** Stage 2 compression: the boundary targets of this step follow patches merged to its ratio (spec 4.5). */
+    /** Stage 2 compression: the boundary targets of this step follow patches merged to its ratio (model.md §4.5). */
     @Override
     protected TrainingBatch prepare(TrainingBatch batch) {
         return compressor.apply(batch, stepCount());

@@ -99,13 +99,13 @@ public final class ByteifyTrainer implements AutoCloseable {
     }
 
     /**
-     * The Stage 2 objective on {@code batch} without gradients or an update (held-out evaluation): the spec's per-byte
+     * The Stage 2 objective on {@code batch} without gradients or an update (held-out evaluation): the plain per-byte
      * sums over the positions that count (a batch loss mask included), for {@link HeldOutMetrics} to average.
      */
     public HeldOutMetrics.Batch evaluate(TrainingBatch batch) {
         NDManager manager = student.weights().manager();
         try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope(); NDManager m = manager.newSubManager()) {
-            // a full mask where there is none: the masked path normalises per counted byte (the spec's mean)
+            // a full mask where there is none: the masked path normalises per counted byte (the plain mean)
             TrainingBatch b = batch.lossMask() != null ? batch : withLossMask(batch, ones(batch.inputIds()));
             int n = countedPositions(b);
             if (n == 0) {

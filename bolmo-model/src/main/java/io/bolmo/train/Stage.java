@@ -1,6 +1,6 @@
 package io.bolmo.train;
 
-/** The two stages of byteifying (spec 6, 7). */
+/** The two stages of byteifying (model.md §6, §7). */
 public enum Stage {
     /** Global model frozen; subword-to-byte distillation with teacher forcing. */
     STAGE1,

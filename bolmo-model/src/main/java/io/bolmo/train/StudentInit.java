@@ -12,8 +12,8 @@ import io.bolmo.nn.Weights;
 import java.util.List;
 
 /**
- * Stage 1 initialisation of a Bolmo student from its subword teacher (spec 2.2, {@code fix_init}). Named for what it
- * initialises: the teacher itself is trained in {@code io.bolmo.train.teacher}.
+ * Stage 1 initialisation of a Bolmo student from its subword teacher (model.md §2.2, {@code fix_init}). Named for what
+ * it initialises: the teacher itself is trained in {@code io.bolmo.train.teacher}.
  * <ul>
  *   <li>global blocks: the teacher's blocks (frozen in Stage 1);</li>
  *   <li>retained subword table E_sub: the first {@code subword_vocab_size} rows of the teacher embedding;</li>
@@ -21,7 +21,7 @@ import java.util.List;
  *   <li>boundary predictor W_q, W_k: identity; every mLSTM input-gate bias: −10;</li>
  *   <li>everything else: PyTorch's default {@code reset_parameters()} (Linear U(±1/√in), norms 1);</li>
  *   <li>encoder {@code out_projection}: rescaled so that patch vectors of random bytes have the teacher
- *       embedding's per-dimension mean and std (the spec leaves per-dimension vs scalar open; we use
+ *       embedding's per-dimension mean and std (model.md §2.2: the reference's aggregation is not pinned down; we use
  *       per-dimension, like E_byte).</li>
  * </ul>
  */
@@ -49,7 +49,8 @@ public final class StudentInit {
     public static BolmoModel student(BolmoConfig config, OlmoModel teacher, long seed, NDManager manager) {
         if (teacher.config().hiddenSize() != config.hiddenSize()) {
             throw new IllegalArgumentException("teacher hidden_size " + teacher.config().hiddenSize()
-                    + " differs from the student's " + config.hiddenSize() + ": local dims equal global dims (spec 1)");
+                    + " differs from the student's " + config.hiddenSize() + ": local dims equal global dims"
+                    + " (docs/model.md §1)");
         }
         if (teacher.config().vocabSize() < config.subwordVocabSize()) {
             throw new IllegalArgumentException("subword_vocab_size " + config.subwordVocabSize()
@@ -123,7 +124,7 @@ public final class StudentInit {
         }
     }
 
-    /** Names of the parameters Stage 1 trains: everything but the global blocks (spec 6.1). */
+    /** Names of the parameters Stage 1 trains: everything but the global blocks (model.md §6.1). */
     public static boolean stage1Trainable(String name) {
         return !name.startsWith("model.layers.");
     }

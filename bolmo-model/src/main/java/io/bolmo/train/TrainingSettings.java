@@ -5,7 +5,7 @@ import io.bolmo.train.loss.StageWeights;
 
 /**
  * Hyper-parameters of one training stage. {@link #stage1(long)} and {@link #stage2(long)} give the released
- * recipe's values (spec 6.1, 6.2, 7) for the 1B model; every value can be changed.
+ * recipe's values (model.md §6.1, §6.2, §7) for the 1B model; every value can be changed.
  *
  * @param peakLr             peak learning rate of {@code LinearWithWarmup}
  * @param globalLrMultiplier Stage 2: learning rate of the global blocks relative to {@code peakLr}

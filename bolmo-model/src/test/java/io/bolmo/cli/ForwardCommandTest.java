@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code bolmo forward} writes the golden arrays (golden README §8) at the golden tolerances (§9). */
+/** {@code bolmo forward} writes the golden arrays (model.md §13.2) at the golden tolerances (§13.3). */
 class ForwardCommandTest {
 
     @TempDir

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.bolmo.train.loss.BoundaryMetrics;
 import org.junit.jupiter.api.Test;
 
-/** Boundary targets β* and precision/recall/F1 on a hand-made case (spec 4.3). */
+/** Boundary targets β* and precision/recall/F1 on a hand-made case (model.md §4.3). */
 class BoundaryTallyTest {
 
     @Test

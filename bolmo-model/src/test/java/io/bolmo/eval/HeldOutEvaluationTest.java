@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Bits per byte of both models against independent computations from the raw logits (spec 5.5). */
+/** Bits per byte of both models against independent computations from the raw logits (model.md §5.5). */
 class HeldOutEvaluationTest {
 
     static final String DOC = "The cat sat on the mat. Über 3 Häuser — naïve café!";

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** CUTE-style items are deterministic and well-formed; ranking picks the most likely candidate (spec 10.2). */
+/** CUTE-style items are deterministic and well-formed; ranking picks the most likely candidate (model.md §10.2). */
 class TaskGeneratorTest {
 
     static final List<String> WORDS = WordList.of(List.of(

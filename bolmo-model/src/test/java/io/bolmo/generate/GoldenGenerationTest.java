@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Greedy generation against the reference {@code generate()} (golden README §6). */
+/** Greedy generation against the reference {@code generate()} (model.md §8.1, §13.4). */
 class GoldenGenerationTest extends GoldenManagerTest {
 
     static Stream<Arguments> cases() {

@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Decoding one unit at a time computes what the whole-sequence forward computes on the same units (spec 8.1): over
+ * Decoding one unit at a time computes what the whole-sequence forward computes on the same units (model.md §8.1): over
  * 220+ steps, so the global KV cache crosses many sliding-window edges (window 4).
  */
 class StepwiseParityTest {
@@ -110,7 +110,9 @@ class StepwiseParityTest {
         }
     }
 
-    /** The prompt's boundaries as the prefill computes them: the predictor over the whole prompt (golden §6 step 1). */
+    /**
+     * The prompt's boundaries as the prefill computes them: the predictor over the whole prompt (model.md §8.1 step 2).
+     */
     private static boolean[] promptBoundaries(NDManager manager, BolmoModel model, SubwordSuffixTrie trie, int[] prompt) {
         int[] sub = Arrays.stream(trie.expand(prompt)).map(s -> Math.max(0, s)).toArray();
         Shape shape = new Shape(1, prompt.length);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The full forward pass against the reference outputs, at the tolerances of golden README §9. */
+/** The full forward pass against the reference outputs, at the tolerances of model.md §13.3. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GoldenParityTest {
 

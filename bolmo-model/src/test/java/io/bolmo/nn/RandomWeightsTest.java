@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.bolmo.config.ModelPresets;
 import org.junit.jupiter.api.Test;
 
-/** Random weights: deterministic per seed and name, with the init rules of spec 2.2 where they matter. */
+/** Random weights: deterministic per seed and name, with the init rules of model.md §2.2 where they matter. */
 class RandomWeightsTest {
 
     @Test

@@ -52,7 +52,7 @@ class ByteTokenizerTest {
 
     @Test
     void agreesWithTheHuggingFaceSubwordTokenizer() {
-        // The reference builds byte ids by concatenating the byte sequences of the subword tokens (golden §3).
+        // The reference builds byte ids by concatenating the byte sequences of the subword tokens (model.md §2.1).
         try (HfSubwordEncoder hf = HfSubwordEncoder.open(TestResources.CL100K)) {
             for (String text : List.of("The quick brown fox.", "naïve café — 日本語 🙂", "a<|endoftext|>b",
                     "<|im_start|>user\nHi!<|im_end|>\n<|pad|>", "  spaces\t\ttabs\n\n")) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Golden README §3/§4 parity: every text of both tiny models. */
+/** Golden parity of model.md §2.1/§2.2: every text of both tiny models. */
 class GoldenTokenizationTest {
 
     private static final SubwordVocabulary VOCAB = TestResources.goldenVocab();

@@ -19,8 +19,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Bolmo over a prompt a chunk of bytes at a time, every state carried across chunk borders, so memory grows
- * linearly with the prompt (spec 8.1 step 1, chunked; issue 15): the local encoder continues its mLSTM states;
- * byte t's boundary needs h_{t+1} (spec 4.1), so the last byte of a chunk waits for the next chunk's first;
+ * linearly with the prompt (model.md §8.1 step 1, chunked; issue 15): the local encoder continues its mLSTM states;
+ * byte t's boundary needs h_{t+1} (model.md §4.1), so the last byte of a chunk waits for the next chunk's first;
  * the patches a chunk completes go through the global model against the KV caches (queries of the new patches
  * only, no [P, P] matrix for the whole prompt); depooling and the local decoder continue in the same way. The
  * arithmetic is that of the whole-sequence pass ({@link BolmoModel#forward}) regrouped, equal to float32

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Bolmo sequences on DJL that advance together, one byte each per {@link #step} (spec 8.1 step 4, batched): the local
- * encoder, depooling, local decoder and LM head run once over all B rows, their mLSTM states stacked as
+ * Bolmo sequences on DJL that advance together, one byte each per {@link #step} (model.md §8.1 step 4, batched): the
+ * local encoder, depooling, local decoder and LM head run once over all B rows, their mLSTM states stacked as
  * {@code [B, ...]}; the global model runs only on the N rows whose fed byte ends a patch, each at its own patch
  * position against its own KV cache ({@link io.bolmo.nn.GlobalTransformer#step}). Unlike the reference's lockstep
  * batching no row ever waits for another to reach a boundary.

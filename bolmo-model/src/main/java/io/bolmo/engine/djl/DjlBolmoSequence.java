@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The decoding state of one Bolmo sequence on DJL (spec 8.1-8.2): the global KV cache (in patches) and the current
+ * The decoding state of one Bolmo sequence on DJL (model.md §8.1-8.2): the global KV cache (in patches) and the current
  * global vector {@code last_value}; after the prefill also the recurrent state of every encoder and decoder mLSTM
  * layer, until the sequence joins a {@link DjlBolmoBatch}, which stacks it with the other rows'
  * ({@link #takeLocalStates}). All of it lives on this sequence's manager.
@@ -32,7 +32,7 @@ final class DjlBolmoSequence implements Engine.Sequence {
         this.caches = model.global().newCaches(manager);
     }
 
-    /** The prompt through {@link ChunkedPass}, the last id rolled back when there are two or more (spec 4.4). */
+    /** The prompt through {@link ChunkedPass}, the last id rolled back when there are two or more (model.md §4.4). */
     void prefill(BolmoModel model, int[] ids, int[] rows, int chunk, BooleanSupplier cancelled) {
         int kept = ids.length == 1 ? 1 : ids.length - 1;
         ChunkedPass pass = new ChunkedPass(model, manager, caches, false);

@@ -14,7 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * The decoding state of one subword-model sequence on DJL (plain KV-cache decoding, the baseline of spec 8.2): the
+ * The decoding state of one subword-model sequence on DJL (plain KV-cache decoding, the baseline of model.md §8.2): the
  * KV cache of every layer and the next position, on this sequence's manager.
  */
 final class DjlOlmoSequence implements Engine.Sequence {

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  */
 final class RandomTensors implements Tensors {
 
-    /** The reference's initialisation of the mLSTM input-gate bias (spec 2.2), what {@link io.bolmo.nn.RandomWeights}
+    /** The reference's initialisation of the mLSTM input-gate bias (model.md §2.2), what {@link io.bolmo.nn.RandomWeights}
      * draws too. */
     static final float REFERENCE_INPUT_GATE_BIAS = -10f;
 

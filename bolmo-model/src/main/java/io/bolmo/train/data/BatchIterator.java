@@ -5,8 +5,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Packs the split's documents, in {@link EpochOrder}, into windows of L bytes / P patches and yields batches of B
- * windows (spec 6.1 Data; golden-losses data set C). Documents are concatenated inside a window, each closed by its
- * EOS (as the reference's fixed-length instances); a window ends before the first unit that no longer fits, and the
+ * windows (model.md §6.1 Data; golden-losses data set C). Documents are concatenated inside a window, each closed by
+ * its EOS (as the reference's fixed-length instances); a window ends before the first unit that no longer fits, and the
  * document continues in the next window after a fresh BOS ↔ subword-EOS patch. A unit is one token, except that a
  * document's last token and its EOS are one unit, so skip_boundary_before_eos always merges inside one window.
  * Windows flow across epoch boundaries; only a finite pass ({@code epochs > 0}) ends with a partial batch.

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The {@code bpe} kind of spec 4.5 ({@code compute_bpe_merges}): byte-pair encoding run over one window's
+ * The {@code bpe} kind of model.md §4.5 ({@code compute_bpe_merges}): byte-pair encoding run over one window's
  * <em>subword-id</em> sequence. It repeatedly merges every occurrence (left to right, non-overlapping) of the most
  * frequent adjacent symbol pair into a new symbol; a tie between equally frequent pairs is broken by a random choice
  * seeded from the row ({@link PatchRow#seed}), so the order is deterministic. Each merged occurrence removes one

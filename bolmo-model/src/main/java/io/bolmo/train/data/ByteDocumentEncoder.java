@@ -5,8 +5,8 @@ import io.bolmo.tokenize.SubwordEncoder;
 import io.bolmo.tokenize.SubwordVocabulary;
 
 /**
- * Document text → {@link ByteExample} (spec 2.1, 4.3, 6.1): subword ids from the teacher tokenizer, each mapped to
- * its byte ids through {@link SubwordVocabulary#byteIds}, so the byte stream equals UTF-8 + 4 and a literal special
+ * Document text → {@link ByteExample} (model.md §2.1, §4.3, §6.1): subword ids from the teacher tokenizer, each mapped
+ * to its byte ids through {@link SubwordVocabulary#byteIds}, so the byte stream equals UTF-8 + 4 and a literal special
  * token in the text stays whatever the subword tokenizer made of it.
  */
 public final class ByteDocumentEncoder implements DocumentEncoder {

@@ -1,8 +1,8 @@
 package io.bolmo.train.data;
 
 /**
- * One document in byte form (spec 2.1, 4.3, 6.1; golden-losses data set C): {@code byteIds = [BOS] + bytes(tok_0)
- * + … + bytes(tok_{n−1}) + [EOS]}, {@code patchLens = [1, len(tok_0), …, len(tok_{n−1}), 1]} and
+ * One document in byte form (model.md §2.1, §4.3, §6.1; golden-losses data set C): {@code byteIds = [BOS] +
+ * bytes(tok_0) + … + bytes(tok_{n−1}) + [EOS]}, {@code patchLens = [1, len(tok_0), …, len(tok_{n−1}), 1]} and
  * {@code teacherIds = [subwordEos, tok_0, …, tok_{n−1}, subwordEos]}: patch k ↔ teacher input k, i.e. patch 0 (BOS)
  * ↔ the prepended subword EOS and patch k ≥ 1 ↔ subword token k−1, the document's EOS being the last token.
  *

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A read-only corpus of text documents (spec 6.1 Data) from {@code .txt}, {@code .jsonl} and their {@code .gz}:
+ * A read-only corpus of text documents (model.md §6.1 Data) from {@code .txt}, {@code .jsonl} and their {@code .gz}:
  * one scan builds an index (file, offset, length, line, content hash per document); texts are re-read on demand, so
  * memory holds the index plus at most one decompressed {@code .gz} file. Document ids follow the file order
  * (directories expanded recursively, sorted by path) and the order inside each file. Blank documents are skipped.

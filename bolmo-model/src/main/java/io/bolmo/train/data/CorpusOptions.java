@@ -3,7 +3,7 @@ package io.bolmo.train.data;
 import java.util.Objects;
 
 /**
- * How corpus files are read (spec 6.1 Data).
+ * How corpus files are read (model.md §6.1 Data).
  *
  * @param textMode  document granularity of {@code .txt} files
  * @param jsonField the string field holding the text in {@code .jsonl} lines, or {@link #WHOLE_OBJECT}

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Where the next window starts (spec 6.1 Data, resumable training): token {@code token} of the document at
+ * Where the next window starts (model.md §6.1 Data, resumable training): token {@code token} of the document at
  * position {@code document} of epoch {@code epoch}'s order under {@code seed}; {@code batches} counts batches
  * already yielded. Windows always start at a token boundary, so this determines every later batch exactly.
  * Serialises to a map of longs (a Spring Batch ExecutionContext) or a small JSON object.

@@ -1,7 +1,7 @@
 package io.bolmo.train.data;
 
 /**
- * The structure of a set of documents that the data order needs (spec 6.1 Data): documents numbered in file order,
+ * The structure of a set of documents that the data order needs (model.md §6.1 Data): documents numbered in file order,
  * the files' ranges, and each document's content hash (the held-out split). A {@link Corpus} and
  * {@link PreparedShards} of it have the same index, so {@link EpochOrder} and the split agree on both.
  */

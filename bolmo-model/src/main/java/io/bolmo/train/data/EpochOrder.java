@@ -3,7 +3,7 @@ package io.bolmo.train.data;
 import java.util.Random;
 
 /**
- * The document order of one epoch (spec 6.1 Data): the split's document ids, files shuffled and then documents
+ * The document order of one epoch (model.md §6.1 Data): the split's document ids, files shuffled and then documents
  * shuffled inside each file with {@link Random} seeded from (seed, epoch[, file]). Shuffling file-major keeps reads
  * local (one {@code .gz} decompressed at a time); {@code java.util.Random} is specified bit-exactly, so the order is
  * the same on every JVM.

@@ -3,7 +3,7 @@ package io.bolmo.train.data;
 import java.util.Arrays;
 
 /**
- * An ordered list of subword-patch boundaries of one window row to remove (spec 4.5: "merges are applied in order
+ * An ordered list of subword-patch boundaries of one window row to remove (model.md §4.5: "merges are applied in order
  * until bytes/patches ≥ the current ratio"): entry i is the patch k whose boundary with patch k + 1 the i-th merge
  * removes (indices of the unmerged row, so they stay valid whatever was merged before). {@link BpeMerges} and
  * {@link SpaceMerges} make the order; {@link #apply} is the one way it is used.

@@ -3,7 +3,7 @@ package io.bolmo.train.data;
 import java.util.Locale;
 
 /**
- * The Stage 2 option that raises bytes per patch gradually (spec 4.5 "gradual boundary compression"): the boundary
+ * The Stage 2 option that raises bytes per patch gradually (model.md §4.5 "gradual boundary compression"): the boundary
  * targets β* follow subword patches merged until each window's bytes / patches reaches the current ratio, which
  * ramps linearly from {@code startRatio} to {@code targetRatio} over {@code rampSteps} optimizer steps and then
  * stays at the target. Merges come from a {@link MergeOrder} of the given {@link Kind}.

@@ -1,11 +1,11 @@
 package io.bolmo.train.data;
 
 /**
- * Applies a {@link PatchCompression} to training batches (spec 4.5, Stage 2): for every window row, the merge order
- * of its kind ({@link BpeMerges}, {@link SpaceMerges}) is applied until the row's bytes / patches reaches the ratio of
- * the current step. The bytes stay as they are; the patch lengths, from which {@code ByteLabels} derives the boundary
- * targets β*, follow the merged patches. Stateless apart from its settings: the same batch at the same step always
- * gives the same patches, so a resumed run sees exactly what an uninterrupted one saw.
+ * Applies a {@link PatchCompression} to training batches (model.md §4.5, Stage 2): for every window row, the merge
+ * order of its kind ({@link BpeMerges}, {@link SpaceMerges}) is applied until the row's bytes / patches reaches the
+ * ratio of the current step. The bytes stay as they are; the patch lengths, from which {@code ByteLabels} derives the
+ * boundary targets β*, follow the merged patches. Stateless apart from its settings: the same batch at the same step
+ * always gives the same patches, so a resumed run sees exactly what an uninterrupted one saw.
  */
 public final class PatchCompressor {
 

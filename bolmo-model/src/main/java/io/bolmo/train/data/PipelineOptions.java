@@ -3,7 +3,7 @@ package io.bolmo.train.data;
 import java.util.Objects;
 
 /**
- * Window, batch, order and split settings (spec 6.1 Data: L = 24 576 bytes, P = 4096 patches, 2 windows per
+ * Window, batch, order and split settings (model.md §6.1 Data: L = 24 576 bytes, P = 4096 patches, 2 windows per
  * micro-batch in the reference).
  *
  * @param seqLen       L, bytes per window (BOS included)

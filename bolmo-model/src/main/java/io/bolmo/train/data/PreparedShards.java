@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * chats, the loss mask), in shards of consecutive documents, together with the corpus' {@link DocumentIndex} (files,
  * content hashes, lines). A run reading them builds exactly the batches it builds from the corpus, whatever its
  * seed, window size or held-out split, only without tokenizing. The retained-subword ids of the expanded embeddings
- * (spec 2.2) are a function of the bytes and are derived per batch as always.
+ * (model.md §2.2) are a function of the bytes and are derived per batch as always.
  *
  * <p>Layout of the directory: per shard k, {@code shard-0000k.safetensors} (I32 {@code byte_ids},
  * {@code patch_lens}, {@code teacher_ids}, {@code loss_mask} for chats; all documents concatenated) and

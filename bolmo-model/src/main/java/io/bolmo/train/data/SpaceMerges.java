@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * The {@code space} kind of spec 4.5: a random interpolation between the subword boundaries and whitespace-delimited
- * boundaries ({@code strict_end_before_space}: a patch ends only right before a whitespace byte). The boundaries that
- * subword tokenization has and the whitespace segmentation does not, those whose next patch does not start with a
- * space, tab, newline or carriage return, are removed in a random order seeded from the row ({@link PatchRow#seed});
- * the whole order leads to one patch per whitespace-delimited word (with its leading whitespace).
+ * The {@code space} kind of model.md §4.5: a random interpolation between the subword boundaries and
+ * whitespace-delimited boundaries ({@code strict_end_before_space}: a patch ends only right before a whitespace byte).
+ * The boundaries that subword tokenization has and the whitespace segmentation does not, those whose next patch does
+ * not start with a space, tab, newline or carriage return, are removed in a random order seeded from the row ({@link
+ * PatchRow#seed}); the whole order leads to one patch per whitespace-delimited word (with its leading whitespace).
  */
 public final class SpaceMerges {
 

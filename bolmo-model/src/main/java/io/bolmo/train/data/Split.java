@@ -1,7 +1,7 @@
 package io.bolmo.train.data;
 
 /**
- * Held-out split by content hash (spec 6.1 Data): a document is held out iff {@code hash mod every == 0}
+ * Held-out split by content hash (model.md §6.1 Data): a document is held out iff {@code hash mod every == 0}
  * (unsigned), so about 1 in {@code every} documents; {@code every = 0} holds nothing out.
  */
 public enum Split {

@@ -1,7 +1,7 @@
 package io.bolmo.train.data;
 
 /**
- * B packed windows as host int arrays (spec 6.1, golden-losses data set C layout), ready for
+ * B packed windows as host int arrays (model.md §6.1, golden-losses data set C layout), ready for
  * {@code ByteLabels.of(inputIds, patchLens)} and the teacher.
  *
  * @param inputIds   byte ids [B, L]: BOS first, documents each closed by EOS = 1, right padding 0

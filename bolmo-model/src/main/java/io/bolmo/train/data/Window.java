@@ -4,7 +4,7 @@ import io.bolmo.config.BolmoConfig;
 import java.util.Arrays;
 
 /**
- * One training window being filled (spec 6.1 Data, golden-losses data set C): starts with the BOS patch ↔ subword
+ * One training window being filled (model.md §6.1 Data, golden-losses data set C): starts with the BOS patch ↔ subword
  * EOS, takes whole patches of {@link ByteExample}s while they fit in L bytes and P patches, and leaves the rest
  * right-padded (bytes 0, zero-length patches, teacher PAD).
  */

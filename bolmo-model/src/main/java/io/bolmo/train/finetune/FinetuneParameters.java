@@ -14,7 +14,7 @@ import java.util.Objects;
 
 /**
  * Everything a fine-tune needs: the Bolmo model to start from, the data and its format, the output directory and
- * the hyper-parameters. The objective is Stage 2's (spec 7: CE on the fused byte labels + 4 × boundary BCE against
+ * the hyper-parameters. The objective is Stage 2's (model.md §7: CE on the fused byte labels + 4 × boundary BCE against
  * the subword tokenizer's boundaries), on every byte of plain text or on the assistant turns of chats. Values are
  * checked on construction, files by {@link #checkFiles}.
  *

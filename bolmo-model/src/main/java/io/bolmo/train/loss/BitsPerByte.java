@@ -9,7 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Byte-level likelihood with the boundary flag marginalised (spec 5.5, README likelihood evaluation):
+ * Byte-level likelihood with the boundary flag marginalised (model.md §5.5, README likelihood evaluation):
  * P(byte) = P(byte, no-boundary) + P(byte, boundary), so bits per byte do not depend on where patches end.
  */
 public final class BitsPerByte {

@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * L_bnd, the boundary BCE in log space (spec 6.4; reference {@code binary_cross_entropy_with_logprobs}).
+ * L_bnd, the boundary BCE in log space (model.md §6.4; reference {@code binary_cross_entropy_with_logprobs}).
  *
  * <p>bce_t = −(β*_t ℓ̄_t + (1−β*_t) log1mexp(ℓ̄_t)), ℓ̄_t = min(ℓ_t, −1e−3): the clip keeps log(1 − p) finite at
  * the BOS position (ℓ_0 = 0) and bounds the loss of a "certain" boundary.
  *
- * <p>reference: Σ_mask bce / N_bytes with N_bytes = #labels of the (global) batch; spec: mean over the masked
+ * <p>reference: Σ_mask bce / N_bytes with N_bytes = #labels of the (global) batch; plain reading: mean over the masked
  * positions. Both agree when the batch is the whole global batch, since the mask count equals N_bytes.
  */
 public final class BoundaryLoss {

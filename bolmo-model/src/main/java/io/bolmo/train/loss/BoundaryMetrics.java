@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Boundary-prediction metrics for training logs (spec 4.2, 4.3): the predictor's hard decisions against the
+ * Boundary-prediction metrics for training logs (model.md §4.2, §4.3): the predictor's hard decisions against the
  * targets β* over the valid positions (the boundary-loss mask). Host-side; no gradient.
  *
  * <p>The golden precision/recall sit just below the exact ratios (0.44999996 for 9/20, 0.99999988 for 9/9), as if

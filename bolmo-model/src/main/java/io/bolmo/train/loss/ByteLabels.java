@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Byte-level training labels (spec 4.3 boundary targets, 5.5 fused labels): patch ids, boundary targets β*, the
+ * Byte-level training labels (model.md §4.3 boundary targets, 5.5 fused labels): patch ids, boundary targets β*, the
  * plain next-byte labels with their mask, and the fused labels for Stage 1 (teacher forcing) and Stage 2
  * (predicted boundaries). Integer arrays are int32 [B, L]; {@link #boundaryTargets} is float32 [B, L].
  *
@@ -24,7 +24,7 @@ public record ByteLabels(
         NDArray patchIds, NDArray plainLabels, NDArray byteMask, NDArray boundaryTargets, int nBytes, int nPatches) {
 
     public static final int IGNORE_INDEX = -100;
-    /** ℓ_t &gt; log 0.5 ⇔ p_t &gt; 0.5 ({@code boundary_threshold = "sample:0"}, spec 4.2). */
+    /** ℓ_t &gt; log 0.5 ⇔ p_t &gt; 0.5 ({@code boundary_threshold = "sample:0"}, model.md §4.2). */
     public static final double LOG_HALF = Math.log(0.5);
 
     /**
@@ -148,7 +148,7 @@ public record ByteLabels(
      * Fused labels y_t = x_{t+1} + 260·[β_{t+1} ∧ m_{t+1}] (int32 [B, L], −100 stays −100).
      *
      * <p>reference: the flag needs m_{t+1}, so the label of the last valid byte of a row never carries +260;
-     * spec 5.5: y_t = x_{t+1} + 260·β_{t+1}.
+     * plain reading (model.md §5.5): y_t = x_{t+1} + 260·β_{t+1}.
      */
     public NDArray fusedLabels(NDArray boundaryMask) {
         int[][] beta = HostInts.rows(boundaryMask);

@@ -12,14 +12,14 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * L_distill, the ALM-style binarised KL between the student's and the teacher's probability of each subword token
- * (spec 6.6; reference {@code _compute_alm_style_loss} with {@code div_fn=kl}).
+ * (model.md §6.6; reference {@code _compute_alm_style_loss} with {@code div_fn=kl}).
  *
  * <p>Slot p (0 ≤ p &lt; P−1) is patch p+1 = subword token p. The student's token log-prob ŷ_p sums the fused-label
  * log-probs of the bytes of the patch; the teacher's y_p is its log-prob of that token. Both are treated as Bernoulli
  * probabilities, tempered by τ: a = y/τ − ε, b = ŷ/τ − ε, KL_p = eᵃ(a − b) + (1 − eᵃ)(log1mexp a − log1mexp b).
  *
  * <p>reference: Σ_valid KL_p · L / ((P−1)·N_bytes) (the per-patch mean over B·(P−1) slots, then divided by
- * N_bytes/(B·L)); spec: mean of KL_p over valid patches.
+ * N_bytes/(B·L)); plain reading: mean of KL_p over valid patches (model.md §6.2).
  *
  * @param temperature {@code binarization_temp} τ (released: 5)
  * @param epsilon     ε keeping a, b &lt; 0 (released: 1e−6)
@@ -39,7 +39,7 @@ public record DistillationLoss(float temperature, float epsilon, boolean debias)
      * @param studentMainPath log p_θ(y_t | x_≤t) for t &lt; L−1 [B, L−1]
      * @param teacherMainPath log p_T(token_{p+1} | ·) [B, T−1]
      * @param patchMask       [patch_lens[p+1] ≠ 0] int32 [B, P−1]
-     * @param klSum           Σ mask·KL (the spec's mean is klSum / Σ patchMask)
+     * @param klSum           Σ mask·KL (the plain mean is klSum / Σ patchMask)
      * @param rawMean         Σ mask·KL / (B·(P−1)), the value before {@code _finalize_loss}
      * @param loss            rawMean · B·L / N_bytes, the finalised L_distill
      */

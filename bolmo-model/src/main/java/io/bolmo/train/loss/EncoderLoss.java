@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * L_enc, matching the student's patch states to the teacher's hidden states after the same frozen global blocks
- * (spec 6.5; reference {@code _compute_local_encoder_loss} with {@code rep_compare_fn="l2"}):
+ * (model.md §6.5; reference {@code _compute_local_encoder_loss} with {@code rep_compare_fn="l2"}):
  * dist_j^{(i)} = ‖S^{(i)}_j − H^{(i)}_{a_j}‖₂ / √d, summed with layer weights w_i (released: [0, 0, 0, 4]).
  *
  * <p>reference: Σ_i w_i Σ_{valid j} dist_j^{(i)} / N_patches, where the valid patches include the BOS patch but
- * N_patches counts subword tokens only; spec: Σ_i w_i · mean over patches of dist^{(i)}.
+ * N_patches counts subword tokens only; plain reading: Σ_i w_i · mean over patches of dist^{(i)} (model.md §6.2).
  *
  * <p>The no-lookahead term (patch vectors z vs teacher embeddings, weight 0) is one more (student, teacher, weight)
  * triple if a caller wants it.

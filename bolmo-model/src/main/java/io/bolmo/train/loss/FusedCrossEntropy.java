@@ -7,12 +7,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * L_CE over the fused output space (spec 5.5, 6.7): ce_t = −log softmax(logits_t)[y_t] with the softmax over all
+ * L_CE over the fused output space (model.md §5.5, §6.7): ce_t = −log softmax(logits_t)[y_t] with the softmax over all
  * V (640) logits, padding ids 520–639 included, and y = −100 ignored.
  *
  * <p>reference: mean over valid bytes × (B·L)/N_bytes (the model calls the CE with reduction {@code mean}, then
- * {@code _finalize_loss} divides by N_bytes/(B·L)); spec: Σ ce / N_bytes. Use {@link Result#sum()} / N_bytes for
- * the spec value.
+ * {@code _finalize_loss} divides by N_bytes/(B·L)); plain reading: Σ ce / N_bytes (model.md §6.2). Use
+ * {@link Result#sum()} / N_bytes for that value.
  */
 public final class FusedCrossEntropy {
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
 /**
- * Differentiable log-space helpers shared by the losses (spec 6.4, 6.6). DJL has no {@code log1p}, {@code expm1}
+ * Differentiable log-space helpers shared by the losses (model.md §6.4, §6.6). DJL has no {@code log1p}, {@code expm1}
  * or {@code logsumexp}, so they are built from ops that keep float32 precision and autograd.
  */
 public final class LogSpace {

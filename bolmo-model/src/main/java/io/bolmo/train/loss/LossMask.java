@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDArray;
  * on the whole sequence first, so a trained span's last label keeps its flag.
  *
  * <p>Normalisation (no reference exists for a masked objective): Σ over the counted positions / their count, the
- * spec's per-byte mean, for CE and BCE alike.
+ * plain per-byte mean (model.md §7), for CE and BCE alike.
  *
  * @param positions int32 0/1 [B, L]: the positions that count
  * @param count     their number

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * π, the alignment of student patches to teacher positions used by L_enc (spec 6.5): student patch j ends at its
+ * π, the alignment of student patches to teacher positions used by L_enc (model.md §6.5): student patch j ends at its
  * j-th boundary s_j and is matched to the teacher position a_j = patch_ids[s_j] of the subword token containing that
  * byte. With skip_boundary_before_eos the last token and EOS form one student patch, which ends in the EOS byte and
  * so aligns with the teacher's EOS position. All arrays are int32 [B, P_s].

@@ -4,7 +4,7 @@ import io.bolmo.nn.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
- * The weighted training objective of a stage (spec 6.2, 7; reference {@code model.py:2405–2437}) over already
+ * The weighted training objective of a stage (model.md §6.2, §7; reference {@code model.py:2405–2437}) over already
  * finalised per-loss scalars. Null losses are allowed only where their weight is 0 (Stage 2 has no teacher).
  */
 public final class StageLoss {

@@ -1,7 +1,7 @@
 package io.bolmo.train.loss;
 
 /**
- * Loss weights of the two training stages (spec 6.2, 7): Stage 1 = L_enc + L_CE + L_distill + 4·L_bnd,
+ * Loss weights of the two training stages (model.md §6.2, §7): Stage 1 = L_enc + L_CE + L_distill + 4·L_bnd,
  * Stage 2 = L_CE + 4·L_bnd. A zero weight drops the loss (it is then not even required).
  */
 public record StageWeights(float encoder, float ce, float distill, float boundary) {

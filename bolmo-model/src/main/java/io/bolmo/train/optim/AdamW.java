@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * AdamW with exactly the semantics of {@code torch.optim.AdamW} (what olmo-core's {@code AdamWConfig} builds; spec
- * 6.1, 7), over named parameters, with parameter groups and frozen parameters chosen by fnmatch patterns.
+ * AdamW with exactly the semantics of {@code torch.optim.AdamW} (what olmo-core's {@code AdamWConfig} builds; model.md
+ * §6.1, §7), over named parameters, with parameter groups and frozen parameters chosen by fnmatch patterns.
  *
  * <p>Ours exists because DJL's optimizers keep their moments in private maps keyed by per-run parameter ids and
  * cannot save or restore them; this one keeps its state by parameter name and writes it to one file

@@ -1,7 +1,7 @@
 package io.bolmo.train.optim;
 
 /**
- * Bolmo's optimizer settings (spec 6.1 Stage 1, 7 Stage 2) in Hugging Face parameter names: AdamW, eps 1e-8,
+ * Bolmo's optimizer settings (model.md §6.1 Stage 1, §7 Stage 2) in Hugging Face parameter names: AdamW, eps 1e-8,
  * weight decay 0.1 except on the two embeddings (olmo-core's {@code local_encoder.embedding.weight} and
  * {@code local_encoder.expanded_embeddings.weight}), clip 0.5, {@code LinearWithWarmup(0.1, 0)}.
  */
@@ -27,7 +27,7 @@ public final class BolmoOptimizers {
     /**
      * Stage 2: betas (0.9, 0.95), everything trainable; the global blocks run at {@code globalLrMultiplier} times
      * the schedule's rate (0.5 in Bolmo: 2.6e-5 vs 5.2e-5 at 1B). The released freeze of
-     * {@code boundary_predictor.*} matches nothing in the current layout (spec 7), so nothing is frozen here.
+     * {@code boundary_predictor.*} matches nothing in the current layout (model.md §7), so nothing is frozen here.
      */
     public static AdamW.Builder stage2(double globalLrMultiplier) {
         return common().betas(0.9, 0.95).group("global", globalLrMultiplier, WEIGHT_DECAY, GLOBAL_BLOCKS);

@@ -1,7 +1,7 @@
 package io.bolmo.train.optim;
 
 /**
- * The learning-rate schedules of olmo-core used by Bolmo (spec 6.1, 7): {@code LinearWithWarmup} and constant.
+ * The learning-rate schedules of olmo-core used by Bolmo (model.md §6.1, §7): {@code LinearWithWarmup} and constant.
  *
  * <p>A schedule is a pure function of the step, so a restarted job gets the same rate from the restored step
  * count alone. {@code step} follows olmo-core's {@code trainer.global_step}, which is incremented before the

@@ -1,6 +1,6 @@
 /**
  * AdamW whose state can be saved and restored by parameter name, olmo-core's learning-rate schedules and
- * global-norm gradient clipping: the optimizer side of Bolmo's two training stages (spec 6.1, 7).
+ * global-norm gradient clipping: the optimizer side of Bolmo's two training stages (model.md §6.1, §7).
  *
  * <p>One training step, in this order (olmo-core's {@code optim_step}):
  * <pre>{@code

@@ -17,7 +17,8 @@ import java.util.Set;
  * A copy of a subword {@code tokenizer.json} in which the chat template's markers are no longer added tokens, so a
  * teacher's chat fine-tune reads {@code <|im_start|>} and {@code <|im_end|>} as ordinary text pieces, as a byteified
  * model does (its encoder sees their bytes and patches them like any text). Every id keeps its number, so the tuned
- * teacher still merges tensor for tensor into a Bolmo of the base teacher (spec 11); the markers' own rows go unused.
+ * teacher still merges tensor for tensor into a Bolmo of the base teacher (model.md §11); the markers' own rows go
+ * unused.
  */
 public final class PlainChatMarkers {
 

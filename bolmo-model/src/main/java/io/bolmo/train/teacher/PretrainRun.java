@@ -27,8 +27,9 @@ import java.util.Optional;
  * Teacher pretraining ({@link SubwordLmTrainer}) as a {@link CheckpointedRun}, so the {@code pretrain} job and
  * {@code bolmo pretrain-teacher} step, checkpoint ({@code output/checkpoints/step-NNNNNN}, atomic, {@code state.json}
  * last) and resume it exactly like a byteifying stage. Started from an existing teacher ({@code init}) on chat data
- * it is the teacher's instruction fine-tune, whose delta task arithmetic moves into a Bolmo (spec 11). A checkpoint's
- * settings ({@code settings.json}: data shape, steps, LR, seed, format, ...) must equal the run's to resume.
+ * it is the teacher's instruction fine-tune, whose delta task arithmetic moves into a Bolmo (model.md §11). A
+ * checkpoint's settings ({@code settings.json}: data shape, steps, LR, seed, format, ...) must equal the run's to
+ * resume.
  */
 public final class PretrainRun extends CheckpointedRun {
 

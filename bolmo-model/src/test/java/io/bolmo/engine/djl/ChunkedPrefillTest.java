@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 3 and 64 (the mLSTM's own chunk); prompts from a lone BOS to 292 bytes. (Each chunk costs some hundred
  * DJL calls, so the tiny chunks run on the shorter prompts.) Same boundary decisions and patch counts
  * exactly; logits, ℓ and encoder states within float32 summation order: {@value #LOGITS} on logits (the golden
- * parity tolerance, golden README §9; 1.1e-4 measured), {@value #LOG_PROBS} on ℓ, {@value #HIDDEN} on h. The
+ * parity tolerance, model.md §13.3; 1.1e-4 measured), {@value #LOG_PROBS} on ℓ, {@value #HIDDEN} on h. The
  * decoding that follows a chunked prefill stays within {@value #LOGITS} of the one after a single-chunk prefill for
  * {@value #STEPS} steps, so the carried mLSTM states, KV caches and last_value are right.
  */
@@ -146,7 +146,7 @@ class ChunkedPrefillTest {
         }
     }
 
-    /** The prefill as one whole-prompt pass, as it was computed before chunking (spec 8.1 step 1). */
+    /** The prefill as one whole-prompt pass, as it was computed before chunking (model.md §8.1 step 1). */
     private static Unchunked unchunkedPrefill(NDManager parent, BolmoModel model, int[] ids, int[] rows) {
         int kept = ids.length == 1 ? 1 : ids.length - 1;
         try (NDManager m = parent.newSubManager()) {

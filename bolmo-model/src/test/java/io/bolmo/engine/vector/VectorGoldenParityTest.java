@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Java engine in f32 against the reference outputs, at the tolerances of golden README §9 (those of
+ * The Java engine in f32 against the reference outputs, at the tolerances of model.md §13.3 (those of
  * {@code GoldenParityTest}): the whole-sequence pass, the per-step generation logits within the per-step artifact
  * bound, and greedy decoding reproducing the 33 golden step ids. Prefill chunks of 16 bytes, so the long cases cross
  * many chunk edges (the boundary lookahead and the decoder's lag of one byte).

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Stage 2 compression (spec 4.5): BPE and space merge orders, the ratio ramp, and the boundary targets they give. */
+/**
+ * Stage 2 compression (model.md §4.5): BPE and space merge orders, the ratio ramp, and the boundary targets they give.
+ */
 class PatchCompressionTest {
 
     static HfSubwordEncoder hf;

@@ -17,7 +17,7 @@ class FusedCrossEntropyTest extends GoldenLossesCase {
         assertThat(r.count()).isEqualTo(27);
         assertScalar(r.rawMean(), golden.scalar("ce", "ce_mean"));
         assertScalar(r.loss(), golden.scalar("ce", "loss_final"));
-        // the spec's Σ/N_bytes is the reference mean here; the reference additionally scales by (B·L)/N_bytes
+        // the plain Σ/N_bytes is the reference mean here; the reference additionally scales by (B·L)/N_bytes
         assertScalar(r.sum().div(27f), golden.scalar("ce", "ce_mean"));
     }
 

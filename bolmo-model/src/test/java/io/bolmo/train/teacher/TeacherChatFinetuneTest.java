@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The teacher's instruction fine-tune (spec 11 needs one to merge): chat conversations trained on the assistant tokens
- * only, starting from an existing teacher's weights.
+ * The teacher's instruction fine-tune (model.md §11 needs one to merge): chat conversations trained on the assistant
+ * tokens only, starting from an existing teacher's weights.
  */
 class TeacherChatFinetuneTest {
 

@@ -6,7 +6,7 @@ import io.bolmo.engine.vector.tensor.Parallel;
 import io.bolmo.engine.vector.tensor.Vectors;
 
 /**
- * Olmo 2/3 self-attention (spec 5.2): QK-norm over the full projected width, RoPE, causal softmax attention, full
+ * Olmo 2/3 self-attention (model.md §5.2): QK-norm over the full projected width, RoPE, causal softmax attention, full
  * or sliding-window (key j visible from query p when {@code j ≤ p} and, sliding, {@code j > p − window}).
  *
  * <p>n rows, row i at {@code positions[i]} against {@code caches[i]}: decoding passes one row per sequence, prefill

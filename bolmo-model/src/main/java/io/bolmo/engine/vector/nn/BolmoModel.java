@@ -6,9 +6,9 @@ import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * Bolmo as the Java engine computes it (spec 1): bytes → {@link LocalEncoder} → {@link BoundaryPredictor} →
+ * Bolmo as the Java engine computes it (model.md §1): bytes → {@link LocalEncoder} → {@link BoundaryPredictor} →
  * {@link PatchPooling} → {@link GlobalTransformer} over patches → {@link Depooling} → {@link LocalDecoder} →
- * {@link LmHead} over the fused byte/boundary space. Weights are taken by their Hugging Face names (spec 9.3).
+ * {@link LmHead} over the fused byte/boundary space. Weights are taken by their Hugging Face names (model.md §9.3).
  *
  * <p>Two ways through it: {@link #run} feeds the bytes of one sequence in chunks of bounded size (prefill and the
  * whole-sequence pass that scoring uses), and {@link #step} advances many sequences by one byte each (continuous
@@ -61,7 +61,7 @@ public final class BolmoModel {
      * its second-to-last and the decoder follows one byte behind the encoder.
      *
      * <p>The last byte's lookahead: {@code lookahead = true} encodes {@code ids[n]} on a copy of the encoder states
-     * (the prompt's rolled-back byte, spec 4.4: it is fed again when decoding starts); {@code false} gives it ℓ =
+     * (the prompt's rolled-back byte, model.md §4.4: it is fed again when decoding starts); {@code false} gives it ℓ =
      * −100000 (never a boundary), as the whole-sequence forward does. Byte 0 (BOS) always ends patch 0.
      *
      * @param allLogits logits of every byte (scoring) or only of the last (prefill)

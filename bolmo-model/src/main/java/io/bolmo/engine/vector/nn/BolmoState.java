@@ -1,8 +1,8 @@
 package io.bolmo.engine.vector.nn;
 
 /**
- * The decoding state of one Bolmo sequence (spec 8.2): the recurrent state of every encoder and decoder mLSTM layer,
- * the global KV caches (in patches), {@code last_value} = RMSNorm_init(g) of the latest completed patch, and the
+ * The decoding state of one Bolmo sequence (model.md §8.2): the recurrent state of every encoder and decoder mLSTM
+ * layer, the global KV caches (in patches), {@code last_value} = RMSNorm_init(g) of the latest completed patch, and the
  * number of patches so far (the RoPE position of the next one). Plain Java arrays: nothing to close.
  */
 public final class BolmoState {

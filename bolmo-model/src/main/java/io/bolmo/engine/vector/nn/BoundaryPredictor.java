@@ -3,7 +3,7 @@ package io.bolmo.engine.vector.nn;
 import io.bolmo.engine.vector.tensor.Vectors;
 
 /**
- * Boundary predictor with one byte of lookahead (spec 4.1-4.2): {@code c_t = cos(W_q h_t, W_k h_{t+1})},
+ * Boundary predictor with one byte of lookahead (model.md §4.1-4.2): {@code c_t = cos(W_q h_t, W_k h_{t+1})},
  * {@code ℓ_t = log(1 − min(c_t, 1 − 1e−3)) − log 2}; byte t ends a patch when ℓ_t > log ½ ({@code sample:0}).
  * ℓ_0 = 0 (BOS always ends patch 0) and a byte without lookahead gets ℓ = −100000 (never a boundary).
  */

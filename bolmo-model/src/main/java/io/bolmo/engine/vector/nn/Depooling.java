@@ -1,7 +1,7 @@
 package io.bolmo.engine.vector.nn;
 
 /**
- * Depooling (spec 5.3): {@code u_t = in_projection(h_t) + RMSNorm_init(g_{k(t)})}, byte t reading the latest
+ * Depooling (model.md §5.3): {@code u_t = in_projection(h_t) + RMSNorm_init(g_{k(t)})}, byte t reading the latest
  * completed patch; {@code RMSNorm_init(g)} is kept per sequence as {@code last_value}.
  */
 final class Depooling {

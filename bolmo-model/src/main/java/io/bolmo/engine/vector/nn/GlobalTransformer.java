@@ -3,7 +3,7 @@ package io.bolmo.engine.vector.nn;
 import io.bolmo.config.OlmoConfig;
 
 /**
- * The source model's transformer blocks ({@code model.layers.*}, spec 5.2): over patches in Bolmo, over token
+ * The source model's transformer blocks ({@code model.layers.*}, model.md §5.2): over patches in Bolmo, over token
  * embeddings in the subword model. n rows, row i at {@code positions[i]} with its caches {@code caches[i][layer]}
  * (n sequences when decoding, n consecutive positions of one sequence in prefill). {@code [n, d]} → {@code [n, d]}.
  */

@@ -2,7 +2,7 @@ package io.bolmo.engine.vector.nn;
 
 /**
  * LM head: RMSNorm ({@code model.norm}, {@code rms_norm_eps}) then {@code lm_head} without bias; for Bolmo the fused
- * byte/boundary space (spec 5.5), for the subword model its vocabulary. {@code [n, d]} → {@code [n, V]}.
+ * byte/boundary space (model.md §5.5), for the subword model its vocabulary. {@code [n, d]} → {@code [n, V]}.
  */
 final class LmHead {
 

@@ -3,7 +3,7 @@ package io.bolmo.engine.vector.nn;
 import io.bolmo.engine.vector.tensor.Vectors;
 
 /**
- * One pre-norm local block (spec 3.1), shared by encoder and decoder:
+ * One pre-norm local block (model.md §3.1), shared by encoder and decoder:
  * {@code a = x + mLSTM(RMSNorm(x)); out = a + SwiGLU(RMSNorm(a))}, both norms with {@code rms_norm_eps}.
  * {@code [n, d]} with one state per row ({@link MLstmLayer#forward}) → {@code [n, d]}.
  */

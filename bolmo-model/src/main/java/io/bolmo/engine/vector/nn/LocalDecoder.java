@@ -1,6 +1,6 @@
 package io.bolmo.engine.vector.nn;
 
-/** Local decoder (spec 5.4): the local blocks over the depooled byte states. u {@code [n, d]} → {@code [n, d]}. */
+/** Local decoder (model.md §5.4): the local blocks over the depooled byte states. u {@code [n, d]} → {@code [n, d]}. */
 final class LocalDecoder {
 
     private final LocalStack blocks;

@@ -3,7 +3,7 @@ package io.bolmo.engine.vector.nn;
 import io.bolmo.engine.vector.tensor.Matrix;
 
 /**
- * Local encoder (spec 2.2, 3): {@code e_t = E_byte[x_t] + E_sub[s_t]}, the local blocks, a final RMSNorm
+ * Local encoder (model.md §2.2, §3): {@code e_t = E_byte[x_t] + E_sub[s_t]}, the local blocks, a final RMSNorm
  * ({@code local_rms_norm_eps}). ids and subword rows {@code [n]} → h {@code [n, d]}.
  */
 public final class LocalEncoder {

@@ -4,7 +4,7 @@ import io.bolmo.engine.vector.tensor.Parallel;
 import io.bolmo.engine.vector.tensor.Vectors;
 
 /**
- * The xLSTM-large mLSTM layer as Bolmo uses it (spec 3.2): projections q, k {@code [d/2, d]}, v, output gate, out
+ * The xLSTM-large mLSTM layer as Bolmo uses it (model.md §3.2): projections q, k {@code [d/2, d]}, v, output gate, out
  * {@code [d, d]}, soft-capped (15) input and forget gates {@code [NH, d]} with biases, per-head LayerNorm.
  *
  * <p>One code path for decoding and prefill: {@link #forward} takes n rows and a state per row. Decoding passes n

@@ -1,7 +1,7 @@
 package io.bolmo.engine.vector.nn;
 
 /**
- * Recurrent state of one mLSTM layer for one sequence (spec 3.2): C {@code [NH, DHQK, DHV]}, n {@code [NH, DHQK]},
+ * Recurrent state of one mLSTM layer for one sequence (model.md §3.2): C {@code [NH, DHQK, DHV]}, n {@code [NH, DHQK]},
  * m {@code [NH]}, all zero at the start. Updated in place by {@link MLstmLayer#forward}.
  */
 public final class MLstmState {

@@ -5,7 +5,7 @@ import io.bolmo.config.OlmoConfig;
 import io.bolmo.engine.vector.tensor.Vectors;
 
 /**
- * One Olmo 2/3 transformer block with the reordered post-norms (spec 5.2):
+ * One Olmo 2/3 transformer block with the reordered post-norms (model.md §5.2):
  * {@code h = x + RMSNorm(Attn(x)); out = h + RMSNorm(SwiGLU(h))}. {@code [n, d]} → {@code [n, d]}.
  */
 final class OlmoBlock {

@@ -1,7 +1,7 @@
 package io.bolmo.engine.vector.nn;
 
 /**
- * Pooling (spec 5.1): a patch is the encoder state of its <em>last</em> byte, projected by {@code out_projection}
+ * Pooling (model.md §5.1): a patch is the encoder state of its <em>last</em> byte, projected by {@code out_projection}
  * (Linear with bias). h of the patch-ending bytes {@code [p, d]} → z {@code [p, d]}.
  */
 final class PatchPooling {

@@ -1,6 +1,6 @@
 package io.bolmo.engine.vector.nn;
 
-/** SwiGLU feed-forward {@code down(SiLU(gate x) ⊙ up x)}, no biases (spec 3.1, 5.2). {@code [n, d]} → same. */
+/** SwiGLU feed-forward {@code down(SiLU(gate x) ⊙ up x)}, no biases (model.md §3.1, §5.2). {@code [n, d]} → same. */
 final class SwiGlu {
 
     private final Linear gate;

@@ -4,7 +4,7 @@ import io.bolmo.engine.vector.tensor.Matrix;
 import io.bolmo.engine.vector.tensor.Parallel;
 
 /**
- * Where the components take their weights from while a model is built, by Hugging Face tensor name (spec 9.3), and
+ * Where the components take their weights from while a model is built, by Hugging Face tensor name (model.md §9.3), and
  * the threads their products run on. Large matrices come in the model's weight format; small tensors (norm scales,
  * biases, the mLSTM gates) stay float32: they cost nothing to read and the gates feed an exponential.
  */
