@@ -50,8 +50,7 @@ final class TinyByteify {
                     HfCheckpointWriter.to(root.resolve("teacher")).config(tc.toJson())
                             .weights(teacher.weights().all()).copy(tokenizer).write();
                 }
-                String sample = new String(TinyByteify.class.getResourceAsStream("/io/bolmo/cli/bench-sample.txt")
-                        .readAllBytes(), StandardCharsets.UTF_8);
+                String sample = io.bolmo.bench.BenchResources.sampleText();
                 Files.writeString(root.resolve("corpus.txt"), sample.replace("\n\n", "\n"));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot build the test teacher", e);

@@ -45,7 +45,7 @@ public final class TrainBench {
 
         public Options {
             if (dim % 64 != 0 || dim < 64 || layers < 1 || steps < 1 || warmup < 0 || batchSize < 1 || seqLen < 16) {
-                throw new IllegalArgumentException("--dim must be a positive multiple of 64, --layers/--steps/"
+                throw new IllegalArgumentException("--dim must be a multiple of 64 (>= 64), --layers/--steps/"
                         + "--batch-size >= 1, --warmup >= 0, --seq-len >= 16; got dim " + dim + ", layers " + layers
                         + ", steps " + steps + ", warmup " + warmup + ", batch " + batchSize + ", seq-len " + seqLen);
             }

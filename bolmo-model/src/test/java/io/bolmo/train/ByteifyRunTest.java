@@ -45,8 +45,7 @@ class ByteifyRunTest {
                     .write();
         }
         corpus = dir.resolve("corpus.txt");
-        String sample = new String(getClass().getResourceAsStream("/io/bolmo/cli/bench-sample.txt").readAllBytes(),
-                StandardCharsets.UTF_8);
+        String sample = io.bolmo.bench.BenchResources.sampleText();
         Files.writeString(corpus, sample.replace("\n\n", "\n"));
     }
 

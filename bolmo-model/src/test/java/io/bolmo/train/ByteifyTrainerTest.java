@@ -44,8 +44,7 @@ class ByteifyTrainerTest {
     @Test
     void stage1LearnsTokenBoundariesAndStage2ContinuesFromIt() throws Exception {
         Path corpusFile = dir.resolve("corpus.txt");
-        String sample = new String(getClass().getResourceAsStream("/io/bolmo/cli/bench-sample.txt").readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
+        String sample = io.bolmo.bench.BenchResources.sampleText();
         Files.writeString(corpusFile, sample.replace("\n\n", "\n"));
         SubwordVocabulary vocab = SubwordVocabulary.load(tokenizer());
         SubwordSuffixTrie trie = SubwordSuffixTrie.build(vocab);

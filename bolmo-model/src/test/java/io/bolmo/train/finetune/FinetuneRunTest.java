@@ -34,8 +34,7 @@ class FinetuneRunTest {
     static void fixture() throws Exception {
         model = TinyBolmo.write(dir.resolve("model"));
         Path corpus = dir.resolve("corpus.txt");
-        String sample = new String(FinetuneRunTest.class.getResourceAsStream("/io/bolmo/cli/bench-sample.txt")
-                .readAllBytes(), StandardCharsets.UTF_8);
+        String sample = io.bolmo.bench.BenchResources.sampleText();
         Files.writeString(corpus, sample.replace("\n\n", "\n"));
         chats = dir.resolve("chats.jsonl");
         try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {

@@ -92,10 +92,7 @@ abstract class ServiceTestBase {
                         .copy(tokenizer).write();
             }
             Path corpus = DATA.resolve("corpus.txt");
-            try (InputStream in = resource("/io/bolmo/cli/bench-sample.txt")) {
-                Files.writeString(corpus, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-                        .replace("\n\n", "\n"));
-            }
+            Files.writeString(corpus, io.bolmo.bench.BenchResources.sampleText().replace("\n\n", "\n"));
             try (Corpus c = Corpus.open(corpus, CorpusOptions.DEFAULT)) {
                 ChatSetGenerator.write(DATA.resolve("chats.jsonl"),
                         ChatSetGenerator.generate(c, ChatSetGenerator.Options.defaults(60, 1)));
