@@ -16,7 +16,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Debian's chromium and chromium-driver (installed by {@code .ci/run}), headless, with a throw-away profile: one per
- * test. The test is skipped, saying what to install, where they are missing. An explicit driver executable keeps
+ * test. The test is skipped, saying what to install, where they are missing. Scroll bars are hidden, so a page's
+ * width is what it lays out (the phone-width tests measure it). An explicit driver executable keeps
  * Selenium Manager from trying to download one (nothing downloads at run time).
  */
 public final class HeadlessChromium implements AutoCloseable {
@@ -42,7 +43,7 @@ public final class HeadlessChromium implements AutoCloseable {
             ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                     .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                             "--disable-component-update", "--disable-sync", "--no-first-run",
-                            "--disable-dev-shm-usage", "--user-data-dir=" + profile);
+                            "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
             return new HeadlessChromium(new ChromeDriver(service, options), profile);

@@ -1,14 +1,12 @@
 package io.bolmo.examples.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.bolmo.generate.ByteBoundaries;
 import io.bolmo.generate.FinishReason;
 import io.bolmo.generate.GenerationResult;
 import io.bolmo.spring.ai.BolmoChatModel;
 import io.bolmo.tokenize.ChatMessage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import io.bolmo.testing.browser.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +26,9 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * The chat page in a real headless browser (Debian's chromium and chromium-driver, installed by .ci/run) against the
@@ -44,8 +39,6 @@ import org.springframework.util.FileSystemUtils;
 @Import(RecordingModelConfiguration.class)
 class ChatPageBrowserTests extends ServiceTestBase {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Where the screenshots go: the example's docs, shown by its README (the build runs in the module). */
     private static final Path SCREENSHOTS = Path.of("docs");
 
@@ -55,23 +48,13 @@ class ChatPageBrowserTests extends ServiceTestBase {
     @Autowired
     BolmoChatModel chatModel;
 
+    private HeadlessChromium browser;
     private WebDriver driver;
-    private Path profile;
 
     @BeforeEach
-    void startBrowser() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "skipped: /usr/bin/chromium or /usr/bin/chromedriver is missing "
-                        + "(apt-get install -y chromium chromium-driver; CI installs them)");
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run",
-                        "--disable-dev-shm-usage", "--hide-scrollbars", "--user-data-dir=" + profile);
-        // an explicit driver executable keeps Selenium Manager from trying to download one
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
+    void startBrowser() {
+        browser = HeadlessChromium.start();
+        driver = browser.driver();
         driver.manage().window().setSize(new Dimension(1000, 1100));
         engine.stepDelayMillis = 0;
     }
@@ -79,11 +62,8 @@ class ChatPageBrowserTests extends ServiceTestBase {
     @AfterEach
     void stopBrowser() {
         engine.stepDelayMillis = 0;
-        if (driver != null) {
-            driver.quit();
-        }
-        if (profile != null) {
-            FileSystemUtils.deleteRecursively(profile.toFile());
+        if (browser != null) {
+            browser.close();
         }
     }
 
