@@ -221,7 +221,10 @@ class ChatPageBrowserTests extends ServiceTestBase {
         say("What about the Council?");
         Files.createDirectories(SCREENSHOTS);
         save(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES), "chat-page.png");
-        save(driver.findElement(By.id("patches")).getScreenshotAs(OutputType.BYTES), "patch-view.png");
+        WebElement patches = driver.findElement(By.id("patches"));
+        // an element's screenshot is cut at the viewport: bring the whole view into it first
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView(true)", patches);
+        save(patches.getScreenshotAs(OutputType.BYTES), "patch-view.png");
     }
 
     /** Every setting reaches the model; a bad one is refused with a message that names it and the allowed range. */
