@@ -3,20 +3,15 @@ package io.bolmo.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.engine.Engine;
 import io.bolmo.engine.Scores;
 import io.bolmo.engine.djl.DjlBolmoEngine;
-import io.bolmo.nn.BolmoModel;
-import io.bolmo.testing.Golden;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +19,7 @@ import org.junit.jupiter.api.Test;
  * nothing in what is generated, their bytes are the text's, their flags are the fused ids the engine was fed (so the
  * engine's own patch count follows from them) and the prompt's are the predictor's.
  */
-class BoundaryReportTest extends GoldenManagerTest {
-
-    private BolmoModel model;
-    private NDManager scope;
-
-    @BeforeAll
-    void load() {
-        scope = manager.newSubManager();
-        model = Golden.loadModel(scope, "tiny-olmo3");
-    }
-
-    @AfterAll
-    void unload() {
-        model.close();
-        scope.close();
-    }
+class BoundaryReportTest extends GoldenModelTest {
 
     /** Everything a listener hears. */
     static final class Recorder implements GenerationListener {

@@ -10,16 +10,12 @@ import io.bolmo.engine.djl.DjlOlmoEngine;
 import io.bolmo.generate.constraint.ByteConstraint;
 import io.bolmo.generate.constraint.SchemaCheck;
 import io.bolmo.generate.constraint.Schemas;
-import io.bolmo.nn.BolmoModel;
 import io.bolmo.nn.OlmoModel;
-import io.bolmo.testing.Golden;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,26 +24,11 @@ import org.junit.jupiter.api.Test;
  * schema; regular expressions always match; a complete output ends the generation at once; every row of a batch
  * keeps its own constraint state, so batched outputs equal the same requests decoded alone.
  */
-class ConstrainedGenerationTest extends GoldenManagerTest {
+class ConstrainedGenerationTest extends GoldenModelTest {
 
     /** Model steps are what these tests cost; the many-seed sweep over every schema is JsonSchemaConstraintTest's. */
     private static final List<String> SCHEMAS = List.of("person", "arrayOfObjects", "enums", "unicodeStrings",
             "unions", "recursive");
-
-    private BolmoModel model;
-    private NDManager scope;
-
-    @BeforeAll
-    void load() {
-        scope = manager.newSubManager();
-        model = Golden.loadModel(scope, "tiny-olmo3");
-    }
-
-    @AfterAll
-    void unload() {
-        model.close();
-        scope.close();
-    }
 
     /** Text and every step's fused id of one generation. */
     private record Run(GenerationResult result, List<Integer> ids) {}

@@ -3,43 +3,23 @@ package io.bolmo.generate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.engine.djl.DjlBolmoEngine;
 import io.bolmo.eval.Repetition;
 import io.bolmo.generate.constraint.ByteConstraint;
-import io.bolmo.nn.BolmoModel;
-import io.bolmo.testing.Golden;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The byte-level repetition penalty: its rule on hand-made outputs, and on the golden random-weight Bolmo (whose
  * greedy output loops) greedy, sampled, batched and under a constraint.
  */
-class RepetitionPenaltyTest extends GoldenManagerTest {
-
-    private BolmoModel model;
-    private NDManager scope;
-
-    @BeforeAll
-    void load() {
-        scope = manager.newSubManager();
-        model = Golden.loadModel(scope, "tiny-olmo3");
-    }
-
-    @AfterAll
-    void unload() {
-        model.close();
-        scope.close();
-    }
+class RepetitionPenaltyTest extends GoldenModelTest {
 
     private static RepetitionPenalty after(String output, double penalty, int minBytes) {
         RepetitionPenalty r = new RepetitionPenalty(penalty, minBytes);
