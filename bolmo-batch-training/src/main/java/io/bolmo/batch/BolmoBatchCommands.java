@@ -135,6 +135,14 @@ public class BolmoBatchCommands implements ApplicationRunner, ExitCodeGenerator 
             return;
         }
         BatchStatus s = last.getStatus();
+        if (s == BatchStatus.COMPLETED) {
+            // restarting is idempotent: a JVM killed after its job completed (and before it exited) looks like a
+            // failure to whoever launched it, and the restart that follows has nothing left to do
+            LOG.info("execution {} of {} already completed: nothing to restart", last.getId(),
+                    last.getJobInstance().getJobName());
+            exitCode = 0;
+            return;
+        }
         if (s == BatchStatus.STARTED || s == BatchStatus.STARTING || s == BatchStatus.STOPPING) {
             if (!recover) {
                 fail("execution " + last.getId() + " is " + s + ": if its JVM was killed, restart with --recover");

@@ -96,4 +96,17 @@ class OutputOwnershipTest extends JobRepositoryTestBase {
         }
         assertThat(RunDirectory.isLocked(out)).isFalse();
     }
+
+    /**
+     * Restarting is idempotent: a launcher that killed a JVM just after its job completed sees a failure and
+     * restarts, and that restart has nothing left to do (exit 0, no new execution).
+     */
+    @Test
+    void restartingACompletedExecutionHasNothingToDo() throws Exception {
+        JobExecution done = operator.start(byteify, TinyByteify.parameters(TinyByteify.args(WORK.resolve("done"))));
+        assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        commands.run(new DefaultApplicationArguments("restart", String.valueOf(done.getId()), "--recover"));
+        assertThat(commands.getExitCode()).isZero();
+        assertThat(repository.getLastJobExecution(done.getJobInstance()).getId()).isEqualTo(done.getId());
+    }
 }

@@ -266,12 +266,17 @@ class ChatPageBrowserTests extends ServiceTestBase {
         driver.findElement(By.cssSelector("#settings summary")).click();
         driver.findElement(By.id("show-prompt")).click();
         say("Madam President, the Commission");
-        // a long unbroken word must wrap too
+        assertNoHorizontalScroll();
+        save(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES), "chat-page-phone.png");
+        // a long unbroken word must wrap too (after the screenshot, which shows the page as a user sees it)
         js("document.querySelector('#log .answer').textContent += 'x'.repeat(300)");
+        assertNoHorizontalScroll();
+    }
+
+    private void assertNoHorizontalScroll() {
         assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue())
                 .as("page width at 390 px").isLessThanOrEqualTo(((Number) js(
                         "return document.documentElement.clientWidth")).intValue());
-        save(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES), "chat-page-phone.png");
     }
 
     /** Written next to the final name, then moved, so a half-written PNG is never left in docs/. */
