@@ -10,14 +10,16 @@ import java.nio.file.Path;
  * the CPU, prefills a prompt of the given KiB (Europarl-like English, a generation of 0 bytes: the prefill and
  * nothing else) and prints the process's resident set after the load, its peak (VmHWM) after the prefill and the
  * Java heap committed then (the rest of the peak is native: libtorch's tensors and allocator).
- * Uses only the public API, so the same file measures any version of the library.
+ * Uses only the public API of {@code Bolmo}; the third argument names the engine (djl or java, as
+ * {@code Bolmo.Options.withEngine} takes it).
  */
 public final class PrefillMemory {
 
     public static void main(String[] args) throws Exception {
         Path model = Path.of(args[0]);
         int kib = Integer.parseInt(args[1]);
-        try (Bolmo bolmo = Bolmo.load(model, Bolmo.Options.defaults().withDevice("cpu"))) {
+        String engine = args.length > 2 ? args[2] : "djl";
+        try (Bolmo bolmo = Bolmo.load(model, Bolmo.Options.defaults().withDevice("cpu").withEngine(engine))) {
             bolmo.generate("warm-up", GenerationOptions.greedy(0), GenerationListener.NONE);
             long loaded = status("VmRSS");
             long loadPeak = status("VmHWM");
