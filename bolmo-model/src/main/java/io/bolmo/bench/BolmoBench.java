@@ -16,6 +16,8 @@ import io.bolmo.tokenize.SubwordSuffixTrie;
  */
 public final class BolmoBench {
 
+    private static final int WARM_UP_BYTES = 16;
+
     /** What was measured; times in seconds ({@code forwardSeconds} NaN when not run). */
     public record Result(int promptBytes, double forwardSeconds, double prefillSeconds, long prefillPatches,
             int decodedBytes, double decodeSeconds, int patches, String text, ProcessMemory afterDecode) {
@@ -42,8 +44,10 @@ public final class BolmoBench {
         BolmoGenerator generator = new BolmoGenerator(engine, trie);
         int[] ids = tokenizer.encode(prompt);
         int[] rows = SubwordSuffixTrie.embeddingRows(trie, ids);
+        // 16 bytes: enough batch-1 steps that the decode kernels run compiled (4 left the first timed bytes of a
+        // 1B q8_0 decode in the JIT's hands: 21 B/s over 64 timed bytes against 26 B/s over 160)
         generator.generate(tokenizer.encode(prompt.substring(0, Math.min(32, prompt.length()))),
-                GenerationOptions.builder().maxNewBytes(4).stopAtEos(false).build(), GenerationListener.NONE);
+                GenerationOptions.builder().maxNewBytes(WARM_UP_BYTES).stopAtEos(false).build(), GenerationListener.NONE);
         double forwardSeconds = Double.NaN;
         if (forward) {
             long t0 = System.nanoTime();

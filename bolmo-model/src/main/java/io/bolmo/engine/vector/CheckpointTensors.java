@@ -137,7 +137,7 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         }
         TensorInfo data = info(name + Q8_DATA, SafetensorsDtype.I8, rows, cols);
         TensorInfo scales = info(name + Q8_SCALES, SafetensorsDtype.F32, rows, cols / Q8Matrix.BLOCK);
-        return new Q8Matrix(rows, cols, map(data), map(scales));
+        return new Q8Matrix(rows, cols, read(data), map(scales));
     }
 
     private TensorInfo info(String name, SafetensorsDtype dtype, long... shape) {
@@ -176,14 +176,22 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
     }
 
     private Bytes map(TensorInfo t) {
-        FileChannel ch = channels.computeIfAbsent(t.file(), f -> {
+        return Bytes.map(channel(t), t.offset(), t.length());
+    }
+
+    /** Read into the heap rather than mapped: what q8_0 data needs ({@link Q8Matrix}). */
+    private Bytes read(TensorInfo t) {
+        return Bytes.read(channel(t), t.offset(), t.length());
+    }
+
+    private FileChannel channel(TensorInfo t) {
+        return channels.computeIfAbsent(t.file(), f -> {
             try {
                 return FileChannel.open(f, StandardOpenOption.READ);
             } catch (IOException e) {
                 throw new CheckpointException("cannot open " + f + ": " + e.getMessage(), e);
             }
         });
-        return Bytes.map(ch, t.offset(), t.length());
     }
 
     /** Element {@code i} of a float tensor as float32. */

@@ -17,6 +17,9 @@ import java.nio.channels.WritableByteChannel;
  * converted or quantized at load). JDK 19 replaced those loads by {@code MemorySegment} ones, which Java 17
  * bytecode cannot name; there every tensor is a heap array and a mapped tensor is copied into one once, at load
  * ({@link Loads#BUFFERS}).
+ *
+ * <p>A heap tensor always keeps its array, also on JDK 17: int8 weights are loaded from it directly, because narrow
+ * byte-vector loads from a ByteBuffer run at half the speed there ({@link Loads#bytes}).
  */
 public final class Bytes {
 
@@ -25,7 +28,7 @@ public final class Bytes {
     private static final VarHandle FLOATS = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     final ByteBuffer buffer; // with Loads.BUFFERS
-    final byte[] array;      // without
+    final byte[] array;      // every heap tensor; null when mapped
     private final int length;
     private final boolean mapped;
 
@@ -48,7 +51,36 @@ public final class Bytes {
     /** Wraps a heap array (not copied). */
     public static Bytes heap(byte[] array) {
         ByteBuffer b = Loads.BUFFERS ? ByteBuffer.wrap(array).order(ByteOrder.LITTLE_ENDIAN) : null;
-        return new Bytes(b, Loads.BUFFERS ? null : array, array.length, false);
+        return new Bytes(b, array, array.length, false);
+    }
+
+    /**
+     * {@code length} bytes of {@code channel} from {@code offset}, read into a heap array (no mapping, so the file's
+     * pages are not counted again in the process's memory).
+     */
+    public static Bytes read(FileChannel channel, long offset, long length) {
+        Bytes b = allocate(length);
+        ByteBuffer into = ByteBuffer.wrap(b.array);
+        try {
+            while (into.hasRemaining()) {
+                if (channel.read(into, offset + into.position()) < 0) {
+                    throw new IOException("end of file after " + into.position() + " of " + length + " bytes");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + length + " bytes at " + offset, e);
+        }
+        return b;
+    }
+
+    /** These bytes in a heap array: itself when they are, else a copy of the mapping. */
+    public Bytes onHeap() {
+        if (array != null) {
+            return this;
+        }
+        Bytes copy = allocate(length);
+        get(0, copy.array, 0, length);
+        return copy;
     }
 
     /**
@@ -91,7 +123,7 @@ public final class Bytes {
     }
 
     public byte get(int offset) {
-        return buffer != null ? buffer.get(offset) : array[offset];
+        return array != null ? array[offset] : buffer.get(offset);
     }
 
     public int getInt(int offset) {

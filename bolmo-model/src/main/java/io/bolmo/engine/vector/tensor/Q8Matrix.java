@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Q8_0 weights: each row in blocks of {@value #BLOCK} int8 values q with one float32 scale s per block, weight =
  * q · s, where s = max|w| / 127 over the block and q = round(w / s) (llama.cpp's Q8_0 with a float32 scale).
- * Data {@code [rows, cols]} int8 and scales {@code [rows, cols / 32]} float32, both row-major little-endian.
+ * Data {@code [rows, cols]} int8 (kept on the heap) and scales {@code [rows, cols / 32]} float32, both row-major
+ * little-endian.
  *
  * <p>The kernel widens each int8 vector to floats once, multiplies it with every input row, and folds the block's
  * scale in with one fused multiply-add per block and input (not one reduction per block): widening, not memory,
@@ -44,7 +45,7 @@ public final class Q8Matrix extends Matrix {
                     + " data and " + 4L * rows * blocks + " scale bytes, got " + data.length() + " and "
                     + scales.length());
         }
-        this.data = data;
+        this.data = data.onHeap(); // the kernels load int8 vectors from the array (Loads.bytes)
         this.scales = scales;
     }
 
@@ -116,16 +117,31 @@ public final class Q8Matrix extends Matrix {
     protected float dot1(int r, float[] x, int xo) {
         int base = r * cols;
         int sbase = 4 * r * blocks;
-        FloatVector acc = FloatVector.zero(F);
-        for (int blk = 0; blk < blocks; blk++) {
-            int k = blk * BLOCK;
-            FloatVector p = widen(Loads.bytes(data, base + k)).mul(FloatVector.fromArray(F, x, xo + k));
-            for (int v = LANES; v < BLOCK; v += LANES) {
-                p = widen(Loads.bytes(data, base + k + v)).fma(FloatVector.fromArray(F, x, xo + k + v), p);
-            }
-            acc = p.fma(FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk)), acc);
+        // two blocks per pass into two accumulators: one dependent chain per block was 20-40 % slower
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        int blk = 0;
+        for (; blk + 1 < blocks; blk += 2) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+            acc1 = block(base, blk + 1, x, xo).fma(scale(sbase, blk + 1), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (blk < blocks) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The lane-wise products of block {@code blk} of the row at {@code base} with the input, before its scale. */
+    private FloatVector block(int base, int blk, float[] x, int xo) {
+        int k = blk * BLOCK;
+        FloatVector p = widen(Loads.bytes(data, base + k)).mul(FloatVector.fromArray(F, x, xo + k));
+        for (int v = LANES; v < BLOCK; v += LANES) {
+            p = widen(Loads.bytes(data, base + k + v)).fma(FloatVector.fromArray(F, x, xo + k + v), p);
+        }
+        return p;
+    }
+
+    private FloatVector scale(int sbase, int blk) {
+        return FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk));
     }
 
     @Override
@@ -148,7 +164,7 @@ public final class Q8Matrix extends Matrix {
                 p2 = w.fma(FloatVector.fromArray(F, x, x2 + k + v), p2);
                 p3 = w.fma(FloatVector.fromArray(F, x, x3 + k + v), p3);
             }
-            FloatVector s = FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk));
+            FloatVector s = scale(sbase, blk);
             a0 = p0.fma(s, a0);
             a1 = p1.fma(s, a1);
             a2 = p2.fma(s, a2);
