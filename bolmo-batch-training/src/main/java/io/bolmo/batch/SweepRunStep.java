@@ -59,6 +59,10 @@ final class SweepRunStep extends AbstractStep {
 
     @Override
     protected void doExecute(StepExecution step) throws Exception {
+        if (step.isTerminateOnly() || stopAsked(step.getJobExecutionId())) {
+            step.setTerminateOnly(); // the sweep was stopped before this partition began: no new run, step STOPPED
+            return;
+        }
         ExecutionContext c = step.getExecutionContext();
         Job job = jobs.get(c.getString(JOB));
         Map<String, String> values = new Gson().fromJson(c.getString(PARAMETERS),
@@ -76,14 +80,16 @@ final class SweepRunStep extends AbstractStep {
             operator.recover(last);
         }
         JobExecution run;
-        try {
-            run = operator.start(job, parameters);
-        } catch (JobInstanceAlreadyCompleteException e) {
-            run = getJobRepository().getLastJobExecution(instance);
-        }
-        while (run.getStatus().isRunning()) { // a job operator on an asynchronous executor (the training service)
-            Thread.sleep(500);
-            run = getJobRepository().getJobExecution(run.getId());
+        try (StopRelay relay = new StopRelay(step.getJobExecutionId(), job.getName(), parameters)) {
+            try {
+                run = operator.start(job, parameters);
+            } catch (JobInstanceAlreadyCompleteException e) {
+                run = getJobRepository().getLastJobExecution(instance);
+            }
+            while (run.getStatus().isRunning()) { // a job operator on an asynchronous executor (the training service)
+                Thread.sleep(500);
+                run = getJobRepository().getJobExecution(run.getId());
+            }
         }
         c.putLong(EXECUTION, run.getId());
         run.getStepExecutions().stream().max(Comparator.comparing(StepExecution::getId))
@@ -96,6 +102,64 @@ final class SweepRunStep extends AbstractStep {
         }
         if (run.getStatus() == BatchStatus.STOPPED) {
             step.setStatus(BatchStatus.STOPPED);
+        }
+    }
+
+    /**
+     * Whether the sweep was asked to stop. Batch 6's {@code JobOperator.stop} marks the execution STOPPING and, as
+     * it also sets an end time, the repository records it STOPPED at once, while its steps still run: either
+     * status, seen from a running partition, is a stop request.
+     */
+    private boolean stopAsked(long sweepExecution) {
+        JobExecution sweep = getJobRepository().getJobExecution(sweepExecution);
+        return sweep != null && (sweep.getStatus() == BatchStatus.STOPPING || sweep.getStatus() == BatchStatus.STOPPED);
+    }
+
+    /**
+     * Passes a stop of the sweep on to the run in progress. Stopping the sweep marks only the sweep's execution
+     * stopped; the run is a job execution of its own, which would otherwise train to its end first. A thread,
+     * because with a synchronous job operator {@code start} returns only when the run has ended; it reads the
+     * repository, so a stop asked from another JVM (a remote worker's manager, {@code bolmo-batch stop}) counts too.
+     */
+    private final class StopRelay implements AutoCloseable {
+
+        private final Thread watcher;
+
+        StopRelay(long sweepExecution, String jobName, JobParameters parameters) {
+            watcher = new Thread(() -> relay(sweepExecution, jobName, parameters), "sweep-stop-relay");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+
+        private void relay(long sweepExecution, String jobName, JobParameters parameters) {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(250);
+                    if (!stopAsked(sweepExecution)) {
+                        continue;
+                    }
+                    JobExecution run = getJobRepository().getLastJobExecution(jobName, parameters);
+                    if (run != null && run.getStatus().isRunning() && run.getStatus() != BatchStatus.STOPPING) {
+                        LOG.info("sweep execution {} is stopping: stopping its run (execution {})", sweepExecution,
+                                run.getId());
+                        operator.stop(run);
+                    }
+                    if (run != null && run.getStatus().isRunning()) {
+                        continue; // the run may not have been created yet, or is still ending its chunk
+                    }
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.warn("cannot pass the stop of sweep execution {} on to its run", sweepExecution, e);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            watcher.interrupt();
+            watcher.join(5_000);
         }
     }
 }

@@ -260,7 +260,9 @@ public class TrainingService implements ApplicationRunner {
 
     /**
      * The job's status, except that a job already marked STOPPED (or FAILED) whose step still runs in this JVM (its
-     * chunk ends after the current optimizer step) reads STOPPING until the step has ended.
+     * chunk ends after the current optimizer step) reads STOPPING until the step has ended. Batch 6 records a stopped
+     * execution STOPPED at once; a sweep's partitions (and the run each passes the stop to) end after that, so a
+     * STOPPED execution with a step still running reads STOPPING too.
      */
     private BatchStatus status(JobExecution e) {
         if (!e.isRunning()) {
@@ -269,6 +271,9 @@ public class TrainingService implements ApplicationRunner {
                     if (Long.valueOf(st.getId()).equals(t.runningStepExecution())) {
                         return BatchStatus.STOPPING;
                     }
+                }
+                if (e.getStatus() == BatchStatus.STOPPED && st.getStatus().isRunning()) {
+                    return BatchStatus.STOPPING;
                 }
             }
         }
