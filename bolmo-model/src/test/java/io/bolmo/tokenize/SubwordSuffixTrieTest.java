@@ -84,7 +84,7 @@ class SubwordSuffixTrieTest {
     }
 
     @Test
-    void buildsAHundredThousandEntryVocabularyQuickly() {
+    void buildsAHundredThousandEntryVocabularyAndFindsItsLastToken() {
         Random rnd = new Random(1);
         LinkedHashMap<String, Integer> m = new LinkedHashMap<>();
         for (int b = 0; b < 256; b++) {
@@ -99,11 +99,9 @@ class SubwordSuffixTrieTest {
             }
             m.putIfAbsent(sb.toString(), m.size());
         }
-        long t0 = System.nanoTime();
+        // the build's speed is not asserted here (no timed unit tests); it is part of loading any model
         SubwordVocabulary v = SubwordVocabulary.of("synthetic", m, List.of(), -1, -1, -1);
         SubwordSuffixTrie t = SubwordSuffixTrie.build(v);
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(ms).as("build time in ms").isLessThan(2000);
         String last = v.token(100_277);
         int[] seq = v.byteIds(100_277);
         assertThat(t.expandAt(seq, seq.length - 1)).as(last).isEqualTo(100_277);
