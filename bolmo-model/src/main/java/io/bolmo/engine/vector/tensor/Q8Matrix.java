@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorOperators;
  */
 public final class Q8Matrix extends Matrix {
 
-    public static final int BLOCK = 32;
+    public static final int BLOCK = Matrices.BLOCK;
 
     static {
         if (LANES > BLOCK) {
@@ -47,11 +47,6 @@ public final class Q8Matrix extends Matrix {
         }
         this.data = data.onHeap(); // the kernels load int8 vectors from the array (Loads.bytes)
         this.scales = scales;
-    }
-
-    /** Whether a matrix with {@code cols} columns can be stored as Q8_0. */
-    public static boolean fits(int cols) {
-        return cols % BLOCK == 0;
     }
 
     /** One row into its blocks: {@code data[dataOffset …]}, {@code scales[scaleOffset …]} (byte offsets). */

@@ -1,0 +1,207 @@
+package io.bolmo.engine.vector.tensor;
+
+import io.bolmo.engine.WeightFormat;
+
+import static io.bolmo.engine.vector.tensor.Loads.F;
+import static io.bolmo.engine.vector.tensor.Loads.LANES;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_0 weights: each row in blocks of {@value #BLOCK} 4-bit values q ∈ [−8, 7] with one float32 scale d per block,
+ * weight = q · d (llama.cpp's Q4_0 with a float32 scale). As llama.cpp, d = m / −8 where m is the block's value of
+ * largest magnitude with its sign, so m itself becomes −8 and all 16 levels are used; q = clamp(round(w / d), −8, 7),
+ * which is within |d| / 2 of w except for a value of magnitude |m| and sign opposite to m's (clamped to 7: within
+ * |d|). Data {@code [rows, cols / 2]} unsigned bytes (kept on the heap) and scales {@code [rows, cols / 32]}
+ * float32, both row-major little-endian.
+ *
+ * <p>Nibbles as in llama.cpp: byte j (0 … 15) of a block holds q + 8 of weight j in its low nibble and of weight
+ * j + 16 in its high nibble. One load of 16 bytes thus gives two runs of 16 consecutive weights (mask, and shift by
+ * 4), each widened to floats as q8_0 widens its int8 values: with 16 float lanes one load is one whole block, with 8
+ * lanes two loads of 8 bytes are. The block's scale is folded in with one fused multiply-add per block and input,
+ * as in {@link Q8Matrix}.
+ */
+public final class Q4Matrix extends Matrix {
+
+    public static final int BLOCK = Matrices.BLOCK;
+    /** Bytes per block: two weights each. */
+    private static final int HALF = BLOCK / 2;
+
+    static {
+        if (HALF % LANES != 0) {
+            throw new ExceptionInInitializerError("q4_0 kernels need a float lane count dividing " + HALF
+                    + ", this CPU's preferred vectors have " + LANES);
+        }
+    }
+
+    private final Bytes data;
+    private final Bytes scales;
+    private final int blocks; // per row
+
+    public Q4Matrix(int rows, int cols, Bytes data, Bytes scales) {
+        super(rows, cols);
+        if (cols % BLOCK != 0) {
+            throw new IllegalArgumentException("q4_0 needs a column count divisible by " + BLOCK + ", got " + cols);
+        }
+        this.blocks = cols / BLOCK;
+        if (data.length() != (long) rows * cols / 2 || scales.length() != 4L * rows * blocks) {
+            throw new IllegalArgumentException("q4_0 [" + rows + ", " + cols + "] needs " + (long) rows * cols / 2
+                    + " data and " + 4L * rows * blocks + " scale bytes, got " + data.length() + " and "
+                    + scales.length());
+        }
+        this.data = data.onHeap(); // the kernels load byte vectors from the array (Loads.bytes)
+        this.scales = scales;
+    }
+
+    /** One row into its blocks: {@code data[dataOffset …]}, {@code scales[scaleOffset …]} (byte offsets). */
+    static void quantizeRow(float[] row, int cols, Bytes data, int dataOffset, Bytes scales, int scaleOffset) {
+        for (int blk = 0; blk < cols / BLOCK; blk++) {
+            int k = blk * BLOCK;
+            float m = 0;
+            for (int i = 0; i < BLOCK; i++) {
+                if (Math.abs(row[k + i]) > Math.abs(m)) {
+                    m = row[k + i];
+                }
+            }
+            float scale = m / -8f;
+            float inverse = scale == 0 ? 0 : 1f / scale;
+            for (int j = 0; j < HALF; j++) {
+                int lo = nibble(row[k + j] * inverse);
+                int hi = nibble(row[k + HALF + j] * inverse);
+                data.put(dataOffset + blk * HALF + j, (byte) (lo | hi << 4));
+            }
+            scales.putFloat(scaleOffset + 4 * blk, scale);
+        }
+    }
+
+    /** w / d rounded into [−8, 7], stored as q + 8. */
+    private static int nibble(float scaled) {
+        return Math.max(-8, Math.min(7, Math.round(scaled))) + 8;
+    }
+
+    /** The packed nibbles, {@code [rows, cols / 2]}. */
+    public Bytes data() {
+        return data;
+    }
+
+    /** The float32 scales, {@code [rows, cols / 32]}. */
+    public Bytes scales() {
+        return scales;
+    }
+
+    @Override
+    public WeightFormat format() {
+        return WeightFormat.Q4_0;
+    }
+
+    @Override
+    public long byteSize() {
+        return (long) data.length() + scales.length();
+    }
+
+    @Override
+    public void row(int r, float[] out, int offset) {
+        dequantizeRow(r, out, offset);
+    }
+
+    @Override
+    protected void dequantizeRow(int r, float[] out, int offset) {
+        int base = r * (cols / 2);
+        int sbase = 4 * r * blocks;
+        for (int blk = 0; blk < blocks; blk++) {
+            FloatVector s = scale(sbase, blk);
+            int k = offset + blk * BLOCK;
+            for (int v = 0; v < HALF; v += LANES) {
+                ByteVector b = Loads.bytes(data, base + blk * HALF + v);
+                low(b).mul(s).intoArray(out, k + v);
+                high(b).mul(s).intoArray(out, k + HALF + v);
+            }
+        }
+    }
+
+    /** Weights j … j+LANES−1 of the block (the low nibbles), as floats in [−8, 7]. */
+    private static FloatVector low(ByteVector b) {
+        return widen(b.and((byte) 0x0F));
+    }
+
+    /** Weights j+16 … j+16+LANES−1 of the block (the high nibbles; the byte shift is unsigned). */
+    private static FloatVector high(ByteVector b) {
+        return widen(b.lanewise(VectorOperators.LSHR, 4));
+    }
+
+    private static FloatVector widen(ByteVector nibbles) {
+        return (FloatVector) nibbles.sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    @Override
+    protected float dot1(int r, float[] x, int xo) {
+        int base = r * (cols / 2);
+        int sbase = 4 * r * blocks;
+        // two blocks per pass into two accumulators, as Q8Matrix.dot1
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        int blk = 0;
+        for (; blk + 1 < blocks; blk += 2) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+            acc1 = block(base, blk + 1, x, xo).fma(scale(sbase, blk + 1), acc1);
+        }
+        if (blk < blocks) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The lane-wise products of block {@code blk} of the row at {@code base} with the input, before its scale. */
+    private FloatVector block(int base, int blk, float[] x, int xo) {
+        int d = base + blk * HALF;
+        int k = xo + blk * BLOCK;
+        ByteVector b = Loads.bytes(data, d);
+        FloatVector p = low(b).mul(FloatVector.fromArray(F, x, k));
+        p = high(b).fma(FloatVector.fromArray(F, x, k + HALF), p);
+        for (int v = LANES; v < HALF; v += LANES) {
+            b = Loads.bytes(data, d + v);
+            p = low(b).fma(FloatVector.fromArray(F, x, k + v), p);
+            p = high(b).fma(FloatVector.fromArray(F, x, k + HALF + v), p);
+        }
+        return p;
+    }
+
+    private FloatVector scale(int sbase, int blk) {
+        return FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk));
+    }
+
+    @Override
+    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+        int base = r * (cols / 2);
+        int sbase = 4 * r * blocks;
+        int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+        for (int blk = 0; blk < blocks; blk++) {
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
+            for (int v = 0; v < HALF; v += LANES) {
+                ByteVector b = Loads.bytes(data, base + blk * HALF + v);
+                int k = blk * BLOCK + v;
+                FloatVector w = low(b);
+                p0 = w.fma(FloatVector.fromArray(F, x, x0 + k), p0);
+                p1 = w.fma(FloatVector.fromArray(F, x, x1 + k), p1);
+                p2 = w.fma(FloatVector.fromArray(F, x, x2 + k), p2);
+                p3 = w.fma(FloatVector.fromArray(F, x, x3 + k), p3);
+                w = high(b);
+                p0 = w.fma(FloatVector.fromArray(F, x, x0 + k + HALF), p0);
+                p1 = w.fma(FloatVector.fromArray(F, x, x1 + k + HALF), p1);
+                p2 = w.fma(FloatVector.fromArray(F, x, x2 + k + HALF), p2);
+                p3 = w.fma(FloatVector.fromArray(F, x, x3 + k + HALF), p3);
+            }
+            FloatVector s = scale(sbase, blk);
+            a0 = p0.fma(s, a0);
+            a1 = p1.fma(s, a1);
+            a2 = p2.fma(s, a2);
+            a3 = p3.fma(s, a3);
+        }
+        y[b0 * rows + r] = a0.reduceLanes(VectorOperators.ADD);
+        y[b1 * rows + r] = a1.reduceLanes(VectorOperators.ADD);
+        y[b2 * rows + r] = a2.reduceLanes(VectorOperators.ADD);
+        y[b3 * rows + r] = a3.reduceLanes(VectorOperators.ADD);
+    }
+}
