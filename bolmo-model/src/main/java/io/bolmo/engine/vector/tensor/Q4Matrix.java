@@ -65,7 +65,7 @@ public final class Q4Matrix extends Matrix {
                     m = row[k + i];
                 }
             }
-            float scale = m / -8f;
+            float scale = m == 0 ? 0 : m / -8f; // not −0: a zero block reads back as +0
             float inverse = scale == 0 ? 0 : 1f / scale;
             for (int j = 0; j < HALF; j++) {
                 int lo = nibble(row[k + j] * inverse);
