@@ -145,11 +145,12 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
             throw new CheckpointException("tensor '" + name + (q8 ? Q8_DATA : Q4_DATA) + "' has " + cols + " columns,"
                     + " which blocks of " + Matrices.BLOCK + " cannot hold");
         }
+        // scales read into the heap too: floats load faster from an array than from a buffer (Bytes#getFloat)
         TensorInfo scales = info(name + (q8 ? Q8_SCALES : Q4_SCALES), SafetensorsDtype.F32, rows, cols / Matrices.BLOCK);
         if (q8) {
-            return new Q8Matrix(rows, cols, read(info(name + Q8_DATA, SafetensorsDtype.I8, rows, cols)), map(scales));
+            return new Q8Matrix(rows, cols, read(info(name + Q8_DATA, SafetensorsDtype.I8, rows, cols)), read(scales));
         }
-        return new Q4Matrix(rows, cols, read(info(name + Q4_DATA, SafetensorsDtype.U8, rows, cols / 2)), map(scales));
+        return new Q4Matrix(rows, cols, read(info(name + Q4_DATA, SafetensorsDtype.U8, rows, cols / 2)), read(scales));
     }
 
     private TensorInfo info(String name, SafetensorsDtype dtype, long... shape) {

@@ -3,10 +3,11 @@ package io.bolmo.engine.vector.tensor;
 import io.bolmo.engine.WeightFormat;
 
 import static io.bolmo.engine.vector.tensor.Loads.F;
+import static io.bolmo.engine.vector.tensor.Loads.I;
 import static io.bolmo.engine.vector.tensor.Loads.LANES;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -18,9 +19,8 @@ import jdk.incubator.vector.VectorOperators;
  * float32, both row-major little-endian.
  *
  * <p>Nibbles as in llama.cpp: byte j (0 … 15) of a block holds q + 8 of weight j in its low nibble and of weight
- * j + 16 in its high nibble. One load of 16 bytes thus gives two runs of 16 consecutive weights (mask, and shift by
- * 4), each widened to floats as q8_0 widens its int8 values: with 16 float lanes one load is one whole block, with 8
- * lanes two loads of 8 bytes are. The block's scale is folded in with one fused multiply-add per block and input,
+ * j + 16 in its high nibble. One load of 16 bytes widened to 16 int lanes thus gives two runs of 16 consecutive
+ * weights ({@link #nibbles}): with 16 float lanes one load is one whole block, with 8 lanes two loads of 8 bytes are. The block's scale is folded in with one fused multiply-add per block and input,
  * as in {@link Q8Matrix}.
  */
 public final class Q4Matrix extends Matrix {
@@ -114,25 +114,34 @@ public final class Q4Matrix extends Matrix {
             FloatVector s = scale(sbase, blk);
             int k = offset + blk * BLOCK;
             for (int v = 0; v < HALF; v += LANES) {
-                ByteVector b = Loads.bytes(data, base + blk * HALF + v);
+                IntVector b = nibbles(base + blk * HALF + v);
                 low(b).mul(s).intoArray(out, k + v);
                 high(b).mul(s).intoArray(out, k + HALF + v);
             }
         }
     }
 
-    /** Weights j … j+LANES−1 of the block (the low nibbles), as floats in [−8, 7]. */
-    private static FloatVector low(ByteVector b) {
-        return widen(b.and((byte) 0x0F));
+    /**
+     * {@link #LANES} bytes of the block from byte {@code offset}, one per 32-bit lane. Flipping the top bit of each
+     * nibble turns q + 8 into q in two's complement, so the sign-extended byte is 16·q_high + (q_low mod 16): an
+     * arithmetic shift gives q_high and a shift up and back gives q_low, with no subtraction (one AVX-512 core, a
+     * [8192, 2048] product: 0.64 ms, against 0.65 masking and subtracting 8 in int lanes and 0.73 masking the bytes
+     * before widening them; x86 has no byte shifts).
+     */
+    private IntVector nibbles(int offset) {
+        return (IntVector) Loads.bytes(data, offset).lanewise(VectorOperators.XOR, (byte) 0x88)
+                .convertShape(VectorOperators.B2I, I, 0);
     }
 
-    /** Weights j+16 … j+16+LANES−1 of the block (the high nibbles; the byte shift is unsigned). */
-    private static FloatVector high(ByteVector b) {
-        return widen(b.lanewise(VectorOperators.LSHR, 4));
+    /** Weights j … j+LANES−1 of the block (the low nibbles) as floats. */
+    private static FloatVector low(IntVector n) {
+        return (FloatVector) n.lanewise(VectorOperators.LSHL, 28).lanewise(VectorOperators.ASHR, 28)
+                .convert(VectorOperators.I2F, 0);
     }
 
-    private static FloatVector widen(ByteVector nibbles) {
-        return (FloatVector) nibbles.sub((byte) 8).convertShape(VectorOperators.B2F, F, 0);
+    /** Weights j+16 … j+16+LANES−1 of the block (the high nibbles) as floats. */
+    private static FloatVector high(IntVector n) {
+        return (FloatVector) n.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
     }
 
     @Override
@@ -156,15 +165,16 @@ public final class Q4Matrix extends Matrix {
     private FloatVector block(int base, int blk, float[] x, int xo) {
         int d = base + blk * HALF;
         int k = xo + blk * BLOCK;
-        ByteVector b = Loads.bytes(data, d);
-        FloatVector p = low(b).mul(FloatVector.fromArray(F, x, k));
-        p = high(b).fma(FloatVector.fromArray(F, x, k + HALF), p);
-        for (int v = LANES; v < HALF; v += LANES) {
-            b = Loads.bytes(data, d + v);
-            p = low(b).fma(FloatVector.fromArray(F, x, k + v), p);
-            p = high(b).fma(FloatVector.fromArray(F, x, k + HALF + v), p);
+        FloatVector p = FloatVector.zero(F);
+        for (int v = 0; v < HALF; v += LANES) {
+            p = pair(nibbles(d + v), x, k + v, p);
         }
         return p;
+    }
+
+    /** {@code p} plus the products of the weights in {@code n} with the inputs at {@code k} and {@code k + 16}. */
+    private static FloatVector pair(IntVector n, float[] x, int k, FloatVector p) {
+        return high(n).fma(FloatVector.fromArray(F, x, k + HALF), low(n).fma(FloatVector.fromArray(F, x, k), p));
     }
 
     private FloatVector scale(int sbase, int blk) {
@@ -180,7 +190,7 @@ public final class Q4Matrix extends Matrix {
         for (int blk = 0; blk < blocks; blk++) {
             FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
             for (int v = 0; v < HALF; v += LANES) {
-                ByteVector b = Loads.bytes(data, base + blk * HALF + v);
+                IntVector b = nibbles(base + blk * HALF + v);
                 int k = blk * BLOCK + v;
                 FloatVector w = low(b);
                 p0 = w.fma(FloatVector.fromArray(F, x, x0 + k), p0);
