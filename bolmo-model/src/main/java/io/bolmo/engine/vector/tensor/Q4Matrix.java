@@ -161,7 +161,11 @@ public final class Q4Matrix extends Matrix {
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
-    /** The lane-wise products of block {@code blk} of the row at {@code base} with the input, before its scale. */
+    /**
+     * The lane-wise products of block {@code blk} of the row at {@code base} with the input, before its scale. Kept
+     * small: written with a second load by hand, or with the nibbles carried around the loop, C2 stopped inlining
+     * the Vector API calls and boxed the vectors (4-10x slower with 8 lanes).
+     */
     private FloatVector block(int base, int blk, float[] x, int xo) {
         int d = base + blk * HALF;
         int k = xo + blk * BLOCK;
@@ -186,28 +190,20 @@ public final class Q4Matrix extends Matrix {
         int base = r * (cols / 2);
         int sbase = 4 * r * blocks;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
-        for (int blk = 0; blk < blocks; blk++) {
-            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
-            for (int v = 0; v < HALF; v += LANES) {
-                IntVector b = nibbles(base + blk * HALF + v);
-                int k = blk * BLOCK + v;
-                FloatVector w = low(b);
-                p0 = w.fma(FloatVector.fromArray(F, x, x0 + k), p0);
-                p1 = w.fma(FloatVector.fromArray(F, x, x1 + k), p1);
-                p2 = w.fma(FloatVector.fromArray(F, x, x2 + k), p2);
-                p3 = w.fma(FloatVector.fromArray(F, x, x3 + k), p3);
-                w = high(b);
-                p0 = w.fma(FloatVector.fromArray(F, x, x0 + k + HALF), p0);
-                p1 = w.fma(FloatVector.fromArray(F, x, x1 + k + HALF), p1);
-                p2 = w.fma(FloatVector.fromArray(F, x, x2 + k + HALF), p2);
-                p3 = w.fma(FloatVector.fromArray(F, x, x3 + k + HALF), p3);
-            }
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+        // one load of LANES bytes per pass, its block's scale folded in at once: with 8 lanes a block's two halves
+        // each fold it (one multiply-add more per block), but no loop inside a block carries the four products
+        // (that form ran at half the speed with 16 lanes, and 10x slower with 8 when unrolled by hand)
+        for (int j = 0; j < cols / 2; j += LANES) {
+            int blk = j / HALF;
+            int k = blk * BLOCK + j % HALF;
+            IntVector n = nibbles(base + j);
             FloatVector s = scale(sbase, blk);
-            a0 = p0.fma(s, a0);
-            a1 = p1.fma(s, a1);
-            a2 = p2.fma(s, a2);
-            a3 = p3.fma(s, a3);
+            a0 = pair(n, x, x0 + k, z).fma(s, a0);
+            a1 = pair(n, x, x1 + k, z).fma(s, a1);
+            a2 = pair(n, x, x2 + k, z).fma(s, a2);
+            a3 = pair(n, x, x3 + k, z).fma(s, a3);
         }
         y[b0 * rows + r] = a0.reduceLanes(VectorOperators.ADD);
         y[b1 * rows + r] = a1.reduceLanes(VectorOperators.ADD);
