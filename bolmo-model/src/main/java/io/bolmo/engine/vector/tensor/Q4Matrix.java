@@ -15,44 +15,29 @@ import jdk.incubator.vector.VectorOperators;
  * weight = q · d (llama.cpp's Q4_0 with a float32 scale). As llama.cpp, d = m / −8 where m is the block's value of
  * largest magnitude with its sign, so m itself becomes −8 and all 16 levels are used; q = clamp(round(w / d), −8, 7),
  * which is within |d| / 2 of w except for a value of magnitude |m| and sign opposite to m's (clamped to 7: within
- * |d|). Data {@code [rows, cols / 2]} unsigned bytes (kept on the heap) and scales {@code [rows, cols / 32]}
- * float32, both row-major little-endian.
+ * |d|). Data {@code [rows, cols / 2]} unsigned bytes and scales {@code [rows, cols / 32]} float32
+ * ({@link BlockMatrix}).
  *
  * <p>Nibbles as in llama.cpp: byte j (0 … 15) of a block holds q + 8 of weight j in its low nibble and of weight
  * j + 16 in its high nibble. One load of 16 bytes widened to 16 int lanes thus gives two runs of 16 consecutive
- * weights ({@link #nibbles}): with 16 float lanes one load is one whole block, with 8 lanes two loads of 8 bytes are. The block's scale is folded in with one fused multiply-add per block and input,
- * as in {@link Q8Matrix}.
+ * weights ({@link #nibbles}): with 16 float lanes one load is one whole block, with 8 lanes two loads of 8 bytes
+ * are. The block's scale is folded in with one fused multiply-add per block and input, as in {@link Q8Matrix}.
  */
-public final class Q4Matrix extends Matrix {
+public final class Q4Matrix extends BlockMatrix {
 
     public static final int BLOCK = Matrices.BLOCK;
     /** Bytes per block: two weights each. */
     private static final int HALF = BLOCK / 2;
 
     static {
-        if (HALF % LANES != 0) {
-            throw new ExceptionInInitializerError("q4_0 kernels need a float lane count dividing " + HALF
-                    + ", this CPU's preferred vectors have " + LANES);
+        if (LANES != 8 && LANES != 16) { // a block is 16 bytes; narrower byte vectors than 8 lanes do not exist
+            throw new ExceptionInInitializerError("q4_0 kernels need 8 or 16 float lanes, this CPU's preferred"
+                    + " vectors have " + LANES);
         }
     }
 
-    private final Bytes data;
-    private final Bytes scales;
-    private final int blocks; // per row
-
     public Q4Matrix(int rows, int cols, Bytes data, Bytes scales) {
-        super(rows, cols);
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException("q4_0 needs a column count divisible by " + BLOCK + ", got " + cols);
-        }
-        this.blocks = cols / BLOCK;
-        if (data.length() != (long) rows * cols / 2 || scales.length() != 4L * rows * blocks) {
-            throw new IllegalArgumentException("q4_0 [" + rows + ", " + cols + "] needs " + (long) rows * cols / 2
-                    + " data and " + 4L * rows * blocks + " scale bytes, got " + data.length() + " and "
-                    + scales.length());
-        }
-        this.data = data.onHeap(); // the kernels load byte vectors from the array (Loads.bytes)
-        this.scales = scales;
+        super(rows, cols, data, scales, cols / 2);
     }
 
     /** One row into its blocks: {@code data[dataOffset …]}, {@code scales[scaleOffset …]} (byte offsets). */
@@ -81,29 +66,9 @@ public final class Q4Matrix extends Matrix {
         return Math.max(-8, Math.min(7, Math.round(scaled))) + 8;
     }
 
-    /** The packed nibbles, {@code [rows, cols / 2]}. */
-    public Bytes data() {
-        return data;
-    }
-
-    /** The float32 scales, {@code [rows, cols / 32]}. */
-    public Bytes scales() {
-        return scales;
-    }
-
     @Override
     public WeightFormat format() {
         return WeightFormat.Q4_0;
-    }
-
-    @Override
-    public long byteSize() {
-        return (long) data.length() + scales.length();
-    }
-
-    @Override
-    public void row(int r, float[] out, int offset) {
-        dequantizeRow(r, out, offset);
     }
 
     @Override
@@ -124,9 +89,9 @@ public final class Q4Matrix extends Matrix {
     /**
      * {@link #LANES} bytes of the block from byte {@code offset}, one per 32-bit lane. Flipping the top bit of each
      * nibble turns q + 8 into q in two's complement, so the sign-extended byte is 16·q_high + (q_low mod 16): an
-     * arithmetic shift gives q_high and a shift up and back gives q_low, with no subtraction (one AVX-512 core, a
-     * [8192, 2048] product: 0.64 ms, against 0.65 masking and subtracting 8 in int lanes and 0.73 masking the bytes
-     * before widening them; x86 has no byte shifts).
+     * arithmetic shift gives q_high and a shift up and back gives q_low, with no subtraction (a standalone probe,
+     * one AVX-512 core, a [8192, 2048] product: 0.64 ms, against 0.65 masking and subtracting 8 in int lanes and
+     * 0.73 masking the bytes before widening them; x86 has no byte shifts).
      */
     private IntVector nibbles(int offset) {
         return (IntVector) Loads.bytes(data, offset).lanewise(VectorOperators.XOR, (byte) 0x88)
@@ -181,10 +146,6 @@ public final class Q4Matrix extends Matrix {
         return high(n).fma(FloatVector.fromArray(F, x, k + HALF), low(n).fma(FloatVector.fromArray(F, x, k), p));
     }
 
-    private FloatVector scale(int sbase, int blk) {
-        return FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk));
-    }
-
     @Override
     protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
         int base = r * (cols / 2);
@@ -194,7 +155,7 @@ public final class Q4Matrix extends Matrix {
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
         // one load of LANES bytes per pass, its block's scale folded in at once: with 8 lanes a block's two halves
         // each fold it (one multiply-add more per block), but no loop inside a block carries the four products
-        // (that form ran at half the speed with 16 lanes, and 10x slower with 8 when unrolled by hand)
+        // (that form took 1.6x the time with 16 lanes, and 10x with 8 when unrolled by hand)
         for (int j = 0; j < cols / 2; j += LANES) {
             int blk = j / HALF;
             int k = blk * BLOCK + j % HALF;
