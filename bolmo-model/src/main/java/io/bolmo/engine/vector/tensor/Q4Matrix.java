@@ -113,7 +113,8 @@ public final class Q4Matrix extends BlockMatrix {
     protected float dot1(int r, float[] x, int xo) {
         int base = r * (cols / 2);
         int sbase = 4 * r * blocks;
-        // two blocks per pass into two accumulators, as Q8Matrix.dot1
+        // two blocks per pass into two accumulators, as Q8Matrix.dot1 (not shared through BlockMatrix: a virtual
+        // block() returning a vector to a shared loop is one C2 may not inline, and boxed vectors cost 4-10x here)
         FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
         int blk = 0;
         for (; blk + 1 < blocks; blk += 2) {
