@@ -55,7 +55,7 @@ public final class Bolmo implements AutoCloseable {
             return withLoad(load.withDevice(DeviceSpec.parse(d)));
         }
 
-        /** {@code f32}, {@code bf16} or {@code q8_0} ({@link WeightFormat#parse}). */
+        /** {@code f32}, {@code bf16}, {@code q8_0} or {@code q4_0} ({@link WeightFormat#parse}). */
         public Options withDtype(String f) {
             return withLoad(load.withDtype(WeightFormat.parse(f)));
         }

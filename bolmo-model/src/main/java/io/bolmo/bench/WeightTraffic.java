@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Weight bytes a decoding step must read, for the memory-bandwidth bound, as the engine holds them (4 bytes a
- * weight in f32, 2 in bf16, 1.125 in q8_0). By Hugging Face name: embedding tables are excluded (a step reads one
+ * weight in f32, 2 in bf16, 1.125 in q8_0, 0.625 in q4_0). By Hugging Face name: embedding tables are excluded (a step reads one
  * row of each); the boundary predictor is excluded (it runs in prefill only: decoding generates the boundary flag);
  * the global blocks ({@code model.layers.*}) and the pooling projection ({@code out_projection}) run once per patch;
  * everything else (encoder and decoder blocks, depooling, LM head) every byte. A subword model reads its blocks

@@ -45,7 +45,7 @@ final class BenchCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--dtype", paramLabel = "FORMAT", defaultValue = "f32",
-            description = "Weight format: f32, bf16 or q8_0 (default: ${DEFAULT-VALUE}).")
+            description = "Weight format: f32, bf16, q8_0 or q4_0 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "auto",

@@ -21,8 +21,8 @@ final class EngineOptions {
     String device;
 
     @Option(names = "--dtype", paramLabel = "F", defaultValue = "f32",
-            description = "Weight format: f32, bf16 or q8_0; bf16 and q8_0 need the Java engine (default:"
-                    + " ${DEFAULT-VALUE}).")
+            description = "Weight format: f32, bf16, q8_0 or q4_0; all but f32 need the Java engine"
+                    + " (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--engine", paramLabel = "E", defaultValue = "auto",

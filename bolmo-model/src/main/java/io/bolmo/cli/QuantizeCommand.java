@@ -14,9 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code bolmo quantize}: a checkpoint directory with its matrices in q8_0 ({@link QuantizedCheckpoint}). */
+/** {@code bolmo quantize}: a checkpoint directory with its matrices in q8_0 or q4_0 ({@link QuantizedCheckpoint}). */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
-        description = "Write a copy of a Bolmo or Olmo directory whose matrices are q8_0 blocks, for the Java engine.")
+        description = "Write a copy of a Bolmo or Olmo directory whose matrices are q8_0 or q4_0 blocks, for the Java"
+                + " engine.")
 final class QuantizeCommand implements Callable<Integer> {
 
     @Spec
@@ -26,7 +27,7 @@ final class QuantizeCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--dtype", paramLabel = "FORMAT", defaultValue = "q8_0",
-            description = "The stored format; allowed: q8_0 (default: ${DEFAULT-VALUE}).")
+            description = "The stored format; allowed: q8_0, q4_0 (default: ${DEFAULT-VALUE}).")
     String dtype;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Where to write the quantized copy.")
@@ -38,9 +39,15 @@ final class QuantizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        WeightFormat format = WeightFormat.Q8_0;
-        if (!format.id().equals(dtype.trim().toLowerCase(Locale.ROOT))) {
-            throw new ParameterException(spec.commandLine(), "--dtype = '" + dtype + "' is invalid; allowed: q8_0");
+        WeightFormat format;
+        try {
+            format = WeightFormat.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            format = null;
+        }
+        if (format == null || !format.blocked()) {
+            throw new ParameterException(spec.commandLine(), "--dtype = '" + dtype + "' is invalid; allowed: "
+                    + QuantizedCheckpoint.ALLOWED);
         }
         if (!Files.isDirectory(model)) {
             throw new ParameterException(spec.commandLine(), "--model = '" + model + "' is not a directory");
@@ -54,8 +61,8 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         QuantizedCheckpoint.Report r = QuantizedCheckpoint.write(model, out, format, threads);
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "quantized %d matrices to q8_0 (%d tensors written): %.1f MB -> %.1f MB%n",
-                r.quantized(), r.tensors(), r.sourceBytes() / 1e6, r.targetBytes() / 1e6);
+        w.printf(Locale.ROOT, "quantized %d matrices to %s (%d tensors written): %.1f MB -> %.1f MB%n",
+                r.quantized(), format, r.tensors(), r.sourceBytes() / 1e6, r.targetBytes() / 1e6);
         w.println("wrote " + out);
         w.flush();
         return 0;

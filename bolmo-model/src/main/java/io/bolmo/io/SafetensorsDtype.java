@@ -9,6 +9,7 @@ public enum SafetensorsDtype {
     BF16(DataType.BFLOAT16),
     F16(DataType.FLOAT16),
     I8(DataType.INT8),
+    U8(DataType.UINT8),
     I32(DataType.INT32),
     I64(DataType.INT64);
 
@@ -44,6 +45,6 @@ public enum SafetensorsDtype {
             }
         }
         throw new CheckpointException(file + ": tensor '" + tensor + "' has dtype " + dtype
-                + ", which is not supported (supported: F32, BF16, F16, I8, I32, I64)");
+                + ", which is not supported (supported: F32, BF16, F16, I8, U8, I32, I64)");
     }
 }

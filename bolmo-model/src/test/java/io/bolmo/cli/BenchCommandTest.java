@@ -76,7 +76,7 @@ class BenchCommandTest {
     void badValuesAreNamed() {
         Cli r = Cli.run("bench", "--dtype", "int4");
         assertThat(r.exitCode()).isEqualTo(BolmoCli.USAGE);
-        assertThat(r.err()).contains("--dtype = 'int4' is invalid; allowed: f32, bf16, q8_0");
+        assertThat(r.err()).contains("--dtype = 'int4' is invalid; allowed: f32, bf16, q8_0, q4_0");
         r = Cli.run("bench", "--engine", "djl", "--dtype", "q8_0");
         assertThat(r.exitCode()).isEqualTo(BolmoCli.USAGE);
         assertThat(r.err()).contains("allowed: f32 (DJL runs f32 only)");

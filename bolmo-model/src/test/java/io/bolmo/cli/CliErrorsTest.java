@@ -38,7 +38,7 @@ class CliErrorsTest {
         assertUsage(Cli.run("generate", "--model", MODEL, "--prompt", "x", "--engine", "onnx"),
                 "--engine = 'onnx' is invalid; allowed: auto, java, djl");
         assertUsage(Cli.run("chat", "--model", MODEL, "--dtype", "int4"),
-                "--dtype = 'int4' is invalid; allowed: f32, bf16, q8_0");
+                "--dtype = 'int4' is invalid; allowed: f32, bf16, q8_0, q4_0");
         assertUsage(Cli.run("forward", "--model", MODEL, "--text", "x", "--out", tmp.resolve("x").toString(),
                 "--engine", "djl", "--dtype", "bf16"), "--dtype = bf16 is not supported on engine djl");
         assertUsage(Cli.run("eval", "--bolmo", MODEL, "--corpus", MODEL, "--threads", "-1"), "--threads = -1");

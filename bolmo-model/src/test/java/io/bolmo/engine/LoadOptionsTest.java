@@ -26,6 +26,8 @@ class LoadOptionsTest {
         assertThat(WeightFormat.parse("float32")).isEqualTo(WeightFormat.F32); // the starter's old default
         assertThat(WeightFormat.parse("bfloat16")).isEqualTo(WeightFormat.BF16);
         assertThat(WeightFormat.parse("q8_0")).isEqualTo(WeightFormat.Q8_0);
+        assertThat(WeightFormat.parse("Q4_0")).isEqualTo(WeightFormat.Q4_0);
+        assertThat(WeightFormat.parse("q4")).isEqualTo(WeightFormat.Q4_0);
         assertThat(EngineKind.parse("djl")).isEqualTo(EngineKind.DJL);
         assertThat(o.toString()).isEqualTo("device gpu:2, dtype bf16, engine java, 4 threads");
     }
@@ -36,7 +38,7 @@ class LoadOptionsTest {
                 .hasMessage("device = 'tpu' is invalid; allowed: auto, cpu, gpu, gpu:N");
         assertThatThrownBy(() -> DeviceSpec.parse("gpu:-1")).hasMessageContaining("device = 'gpu:-1' is invalid");
         assertThatThrownBy(() -> WeightFormat.parse("int4")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("dtype = 'int4' is invalid; allowed: f32, bf16, q8_0");
+                .hasMessage("dtype = 'int4' is invalid; allowed: f32, bf16, q8_0, q4_0");
         assertThatThrownBy(() -> EngineKind.parse("onnx")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("engine = 'onnx' is invalid; allowed: auto, java, djl");
         assertThatThrownBy(() -> LoadOptions.parse("cpu", "f32", "djl", -2))

@@ -8,6 +8,7 @@ import io.bolmo.engine.vector.tensor.F32Matrix;
 import io.bolmo.engine.vector.tensor.Matrices;
 import io.bolmo.engine.vector.tensor.Matrix;
 import io.bolmo.engine.vector.tensor.Parallel;
+import io.bolmo.engine.vector.tensor.Q4Matrix;
 import io.bolmo.engine.vector.tensor.Q8Matrix;
 import io.bolmo.io.CheckpointException;
 import io.bolmo.io.HfCheckpoint;
@@ -30,15 +31,18 @@ import java.util.TreeSet;
  * memory-mapped and read in place (F32 as f32, BF16 as bf16: no conversion, no copy); any other is converted or
  * quantized row by row into the heap, the rows split across the threads. A {@code bolmo quantize} directory holds
  * each quantized matrix as {@code <name>.q8_0} (I8 {@code [rows, cols]}) and {@code <name>.q8_0_scales} (F32
- * {@code [rows, cols / 32]}), which load as they are.
+ * {@code [rows, cols / 32]}), or as {@code <name>.q4_0} (U8 {@code [rows, cols / 2]}) and {@code <name>.q4_0_scales}
+ * (F32 {@code [rows, cols / 32]}), which load as they are in their own format (and are converted for another).
  *
- * <p>q8_0 needs a column count divisible by 32; a matrix without one (the small model's local MLP input of 176)
- * stays f32, and {@link #notes()} says so.
+ * <p>q8_0 and q4_0 need a column count divisible by 32; a matrix without one (the small model's local MLP input of
+ * 176) stays f32, and {@link #notes()} says so.
  */
 final class CheckpointTensors implements Tensors, AutoCloseable {
 
     static final String Q8_DATA = TensorRecorder.Q8_DATA;
     static final String Q8_SCALES = TensorRecorder.Q8_SCALES;
+    static final String Q4_DATA = TensorRecorder.Q4_DATA;
+    static final String Q4_SCALES = TensorRecorder.Q4_SCALES;
 
     private final HfCheckpoint checkpoint;
     private final WeightFormat format;
@@ -57,15 +61,16 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
     @Override
     public Matrix matrix(String name, int rows, int cols) {
         Matrix m;
-        if (checkpoint.names().contains(name + Q8_DATA)) {
-            Q8Matrix q = quantized(name, rows, cols);
-            m = format == WeightFormat.Q8_0 ? q : Matrices.create(format, rows, cols, (r, out) -> q.row(r, out, 0), threads);
+        Matrix blocks = quantized(name, rows, cols);
+        if (blocks != null) {
+            m = blocks.format() == format ? blocks
+                    : Matrices.create(format, rows, cols, (r, out) -> blocks.row(r, out, 0), threads);
         } else {
             TensorInfo t = stored(name, rows, cols);
             WeightFormat f = format;
-            if (f == WeightFormat.Q8_0 && !Q8Matrix.fits(cols)) {
-                notes.add(name + " [" + rows + ", " + cols + "] stays f32: q8_0 needs columns divisible by "
-                        + Q8Matrix.BLOCK);
+            if (!Matrices.fits(f, cols)) {
+                notes.add(name + " [" + rows + ", " + cols + "] stays f32: " + f + " needs columns divisible by "
+                        + Matrices.BLOCK);
                 f = WeightFormat.F32;
             }
             m = inFormat(t, f, rows, cols);
@@ -130,14 +135,22 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         }, threads);
     }
 
-    private Q8Matrix quantized(String name, int rows, int cols) {
-        if (cols % Q8Matrix.BLOCK != 0) {
-            throw new CheckpointException("tensor '" + name + Q8_DATA + "' has " + cols + " columns, which q8_0"
-                    + " blocks of " + Q8Matrix.BLOCK + " cannot hold");
+    /** The q8_0 or q4_0 blocks of {@code name} in a {@code bolmo quantize} directory, as stored; null if none. */
+    private Matrix quantized(String name, int rows, int cols) {
+        boolean q8 = checkpoint.names().contains(name + Q8_DATA);
+        if (!q8 && !checkpoint.names().contains(name + Q4_DATA)) {
+            return null;
         }
-        TensorInfo data = info(name + Q8_DATA, SafetensorsDtype.I8, rows, cols);
-        TensorInfo scales = info(name + Q8_SCALES, SafetensorsDtype.F32, rows, cols / Q8Matrix.BLOCK);
-        return new Q8Matrix(rows, cols, read(data), map(scales));
+        if (cols % Matrices.BLOCK != 0) {
+            throw new CheckpointException("tensor '" + name + (q8 ? Q8_DATA : Q4_DATA) + "' has " + cols + " columns,"
+                    + " which blocks of " + Matrices.BLOCK + " cannot hold");
+        }
+        // scales read into the heap too: floats load faster from an array than from a buffer (Bytes#getFloat)
+        TensorInfo scales = info(name + (q8 ? Q8_SCALES : Q4_SCALES), SafetensorsDtype.F32, rows, cols / Matrices.BLOCK);
+        if (q8) {
+            return new Q8Matrix(rows, cols, read(info(name + Q8_DATA, SafetensorsDtype.I8, rows, cols)), read(scales));
+        }
+        return new Q4Matrix(rows, cols, read(info(name + Q4_DATA, SafetensorsDtype.U8, rows, cols / 2)), read(scales));
     }
 
     private TensorInfo info(String name, SafetensorsDtype dtype, long... shape) {
@@ -159,7 +172,8 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
                     + shapeText(shape));
         }
         if (t.dtype() == SafetensorsDtype.I32 || t.dtype() == SafetensorsDtype.I64
-                || (t.dtype() == SafetensorsDtype.I8 && !name.endsWith(Q8_DATA))) {
+                || (t.dtype() == SafetensorsDtype.I8 && !name.endsWith(Q8_DATA))
+                || (t.dtype() == SafetensorsDtype.U8 && !name.endsWith(Q4_DATA))) {
             throw new CheckpointException("tensor '" + name + "' has dtype " + t.dtype() + "; weights must be F32,"
                     + " BF16 or F16");
         }
@@ -179,7 +193,7 @@ final class CheckpointTensors implements Tensors, AutoCloseable {
         return Bytes.map(channel(t), t.offset(), t.length());
     }
 
-    /** Read into the heap rather than mapped: what q8_0 data needs ({@link Q8Matrix}). */
+    /** Read into the heap rather than mapped: what q8_0 and q4_0 data need ({@link Q8Matrix}, {@link Q4Matrix}). */
     private Bytes read(TensorInfo t) {
         return Bytes.read(channel(t), t.offset(), t.length());
     }

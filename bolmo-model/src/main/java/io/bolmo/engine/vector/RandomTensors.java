@@ -5,7 +5,6 @@ import io.bolmo.engine.vector.nn.Tensors;
 import io.bolmo.engine.vector.tensor.Matrices;
 import io.bolmo.engine.vector.tensor.Matrix;
 import io.bolmo.engine.vector.tensor.Parallel;
-import io.bolmo.engine.vector.tensor.Q8Matrix;
 import java.util.SplittableRandom;
 
 /**
@@ -37,7 +36,7 @@ final class RandomTensors implements Tensors {
 
     @Override
     public Matrix matrix(String name, int rows, int cols) {
-        WeightFormat f = format == WeightFormat.Q8_0 && !Q8Matrix.fits(cols) ? WeightFormat.F32 : format;
+        WeightFormat f = Matrices.fits(format, cols) ? format : WeightFormat.F32;
         return create(f, name, rows, cols);
     }
 

@@ -5,6 +5,7 @@ import io.bolmo.engine.vector.tensor.Bf16Matrix;
 import io.bolmo.engine.vector.tensor.F32Matrix;
 import io.bolmo.engine.vector.tensor.Matrix;
 import io.bolmo.engine.vector.tensor.Parallel;
+import io.bolmo.engine.vector.tensor.Q4Matrix;
 import io.bolmo.engine.vector.tensor.Q8Matrix;
 import io.bolmo.io.AtomicFiles;
 import io.bolmo.io.HfCheckpoint;
@@ -24,13 +25,17 @@ import java.util.List;
  * Passes every tensor request on to another {@link Tensors} and keeps what it handed out, in order, so that a model
  * built once can be written back as a Hugging Face directory exactly as the engine holds it: f32 and bf16 matrices
  * as F32 and BF16, q8_0 ones as {@code <name>.q8_0} (I8 {@code [rows, cols]}) plus {@code <name>.q8_0_scales} (F32
- * {@code [rows, cols / 32]}), 1-D tensors as F32. Loading that directory in the same format reads every byte as
- * written (mapped, or the q8_0 blocks as they are), so it computes exactly what the recorded model computes.
+ * {@code [rows, cols / 32]}), q4_0 ones as {@code <name>.q4_0} (U8 {@code [rows, cols / 2]}, two weights a byte)
+ * plus {@code <name>.q4_0_scales} (F32 {@code [rows, cols / 32]}), 1-D tensors as F32. Loading that directory in the
+ * same format reads every byte as written (mapped, or the blocks as they are), so it computes exactly what the
+ * recorded model computes.
  */
 final class TensorRecorder implements Tensors {
 
     static final String Q8_DATA = ".q8_0";
     static final String Q8_SCALES = ".q8_0_scales";
+    static final String Q4_DATA = ".q4_0";
+    static final String Q4_SCALES = ".q4_0_scales";
 
     private final Tensors inner;
     private final List<SafetensorsWriter.RawTensor> tensors = new ArrayList<>();
@@ -68,12 +73,12 @@ final class TensorRecorder implements Tensors {
         return inner.threads();
     }
 
-    /** Matrices recorded in q8_0. */
+    /** Matrices recorded in a block format (q8_0, q4_0). */
     int quantized() {
         return quantized;
     }
 
-    /** Tensors recorded (a q8_0 matrix counts twice: blocks and scales). */
+    /** Tensors recorded (a block matrix counts twice: blocks and scales). */
     int count() {
         return tensors.size();
     }
@@ -85,6 +90,12 @@ final class TensorRecorder implements Tensors {
             tensors.add(new SafetensorsWriter.RawTensor(name + Q8_DATA, SafetensorsDtype.I8, shape, q.data()::writeTo));
             tensors.add(new SafetensorsWriter.RawTensor(name + Q8_SCALES, SafetensorsDtype.F32,
                     new long[] {m.rows(), m.cols() / Q8Matrix.BLOCK}, q.scales()::writeTo));
+        } else if (m instanceof Q4Matrix q) {
+            quantized++;
+            tensors.add(new SafetensorsWriter.RawTensor(name + Q4_DATA, SafetensorsDtype.U8,
+                    new long[] {m.rows(), m.cols() / 2}, q.data()::writeTo));
+            tensors.add(new SafetensorsWriter.RawTensor(name + Q4_SCALES, SafetensorsDtype.F32,
+                    new long[] {m.rows(), m.cols() / Q4Matrix.BLOCK}, q.scales()::writeTo));
         } else if (m instanceof Bf16Matrix b) {
             tensors.add(new SafetensorsWriter.RawTensor(name, SafetensorsDtype.BF16, shape, b.data()::writeTo));
         } else {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Bolmo on the Java engine ({@link BolmoModel} over Vector API kernels, weights in f32, bf16 or q8_0). Prefill and
+ * Bolmo on the Java engine ({@link BolmoModel} over Vector API kernels, weights in f32, bf16, q8_0 or q4_0). Prefill and
  * scoring feed {@link #prefillChunk()} bytes at a time; a {@link Batch} advances its rows one byte each per step,
  * rows held back not computed at all.
  */

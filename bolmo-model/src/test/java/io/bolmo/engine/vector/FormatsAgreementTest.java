@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /**
  * On Bolmo-1B shapes (d 2048, 16 local heads, local FFN 2816, global FFN 8192, 640-way head) with random weights,
  * over 1,000 positions: bf16 and q8_0 make the same boundary decisions as float32 at ≥ 99 % of the bytes, and on
- * float32's patches predict the same next byte at ≥ 99 % (bf16) and ≥ 97.5 % (q8_0, short of the issue's 99 %).
+ * float32's patches predict the same next byte at ≥ 99 % (bf16) and ≥ 97.5 % (q8_0, short of the issue's 99 %);
+ * q4_0 far less often (below).
  *
  * <p>The patches are held at float32's because a random Bolmo is close to indifferent everywhere: half of its
  * boundary decisions sit near the threshold and its next-byte margins are a few hundredths of a nat, so one flipped
@@ -30,7 +31,8 @@ class FormatsAgreementTest {
         BolmoConfig config = new BolmoConfig(full.global(), full.vocabSize(), 1, 1, full.numLocalHeads(),
                 full.localIntermediateSize(), full.localRmsNormEps(), ModelPresets.CL100K_8192_VOCAB, true, 1,
                 "sample:0", null);
-        var results = FormatAgreement.measure(config, java.util.List.of(WeightFormat.BF16, WeightFormat.Q8_0), 1000,
+        var results = FormatAgreement.measure(config, java.util.List.of(WeightFormat.BF16, WeightFormat.Q8_0, WeightFormat.Q4_0),
+                1000,
                 42, 2, 0f);
         FormatAgreement.Result bf16 = results.get(WeightFormat.BF16);
         FormatAgreement.Result q8 = results.get(WeightFormat.Q8_0);
@@ -38,5 +40,11 @@ class FormatsAgreementTest {
         assertThat(q8.boundaries()).isGreaterThanOrEqualTo(0.99);
         assertThat(bf16.nextByteOnReferencePatches()).isGreaterThanOrEqualTo(0.99);
         assertThat(q8.nextByteOnReferencePatches()).isGreaterThanOrEqualTo(0.975);
+        FormatAgreement.Result q4 = results.get(WeightFormat.Q4_0);
+        // q4_0 moves each weight by up to a sixteenth of its block's range: on this near-indifferent random model
+        // measured 0.946 of the boundaries and 0.674 of the next bytes (a broken kernel agrees at 0.5 and 1/256);
+        // its quality is measured on the trained small model (SmallModelFormatsTest: +1.9 % bits per byte)
+        assertThat(q4.boundaries()).isGreaterThanOrEqualTo(0.92);
+        assertThat(q4.nextByteOnReferencePatches()).isGreaterThanOrEqualTo(0.6);
     }
 }

@@ -14,7 +14,8 @@ import io.bolmo.tokenize.SubwordSuffixTrie;
 import io.bolmo.tokenize.SubwordVocabulary;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java engine keeps no memory of finished generations: over 10,000 decoded bytes in many calls the live Java
@@ -23,13 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class VectorMemoryTest {
 
-    @Test
-    void tenThousandBytesOverManyCallsLeaveNothingBehind() {
+    @ParameterizedTest
+    @ValueSource(strings = {"q8_0", "q4_0"})
+    void tenThousandBytesOverManyCallsLeaveNothingBehind(String dtype) {
         int[] prompt = Golden.ints(Golden.texts("tiny-olmo3").get(1), "input_ids");
         SubwordSuffixTrie trie = SubwordSuffixTrie.build(SubwordVocabulary.load(Golden.root().resolve("subword_vocab.json")));
         try (HfCheckpoint c = HfCheckpoint.open(Golden.modelDir("tiny-olmo3"));
                 VectorBolmoEngine engine = VectorEngines.bolmo(c, c.bolmoConfig(), LoadOptions.defaults()
-                        .withDtype(WeightFormat.Q8_0).withThreads(2))) {
+                        .withDtype(WeightFormat.parse(dtype)).withThreads(2))) {
             BolmoGenerator generator = new BolmoGenerator(engine, trie);
             generator.generate(prompt, GenerationOptions.greedy(500), GenerationListener.NONE);
             long heap = liveHeap();

@@ -39,7 +39,8 @@ public class BolmoChatProperties {
 
     /**
      * Weight format: f32 (float32), bf16 (bfloat16; half the memory, bits per byte within 0.01 of f32 on the shipped
-     * model) or q8_0 (8-bit blocks; a quarter of the memory). bf16 and q8_0 need the Java engine.
+     * model), q8_0 (8-bit blocks; a quarter of the memory) or q4_0 (4-bit blocks; an eighth, for Bolmo-7B on 16 GB
+     * machines). bf16, q8_0 and q4_0 need the Java engine.
      */
     private String dtype = "f32";
 

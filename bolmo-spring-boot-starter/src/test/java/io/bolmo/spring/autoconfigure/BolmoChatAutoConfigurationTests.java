@@ -255,7 +255,7 @@ class BolmoChatAutoConfigurationTests {
     void otherBadSettingsNameTheirProperty() {
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.dtype=int4").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.dtype")
-                .hasMessageContaining("int4").hasMessageContaining("f32, bf16, q8_0"));
+                .hasMessageContaining("int4").hasMessageContaining("f32, bf16, q8_0, q4_0"));
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.engine=onnx").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.engine")
                 .hasMessageContaining("onnx").hasMessageContaining("auto, java, djl"));

@@ -12,16 +12,15 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Q8_0 weights: each row in blocks of {@value #BLOCK} int8 values q with one float32 scale s per block, weight =
  * q · s, where s = max|w| / 127 over the block and q = round(w / s) (llama.cpp's Q8_0 with a float32 scale).
- * Data {@code [rows, cols]} int8 (kept on the heap) and scales {@code [rows, cols / 32]} float32, both row-major
- * little-endian.
+ * Data {@code [rows, cols]} int8 and scales {@code [rows, cols / 32]} float32 ({@link BlockMatrix}).
  *
  * <p>The kernel widens each int8 vector to floats once, multiplies it with every input row, and folds the block's
  * scale in with one fused multiply-add per block and input (not one reduction per block): widening, not memory,
  * is what bounds 8-bit weights on a few cores (docs/perf-notes.md).
  */
-public final class Q8Matrix extends Matrix {
+public final class Q8Matrix extends BlockMatrix {
 
-    public static final int BLOCK = 32;
+    public static final int BLOCK = Matrices.BLOCK;
 
     static {
         if (LANES > BLOCK) {
@@ -30,28 +29,8 @@ public final class Q8Matrix extends Matrix {
         }
     }
 
-    private final Bytes data;
-    private final Bytes scales;
-    private final int blocks; // per row
-
     public Q8Matrix(int rows, int cols, Bytes data, Bytes scales) {
-        super(rows, cols);
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException("q8_0 needs a column count divisible by " + BLOCK + ", got " + cols);
-        }
-        this.blocks = cols / BLOCK;
-        if (data.length() != (long) rows * cols || scales.length() != 4L * rows * blocks) {
-            throw new IllegalArgumentException("q8_0 [" + rows + ", " + cols + "] needs " + (long) rows * cols
-                    + " data and " + 4L * rows * blocks + " scale bytes, got " + data.length() + " and "
-                    + scales.length());
-        }
-        this.data = data.onHeap(); // the kernels load int8 vectors from the array (Loads.bytes)
-        this.scales = scales;
-    }
-
-    /** Whether a matrix with {@code cols} columns can be stored as Q8_0. */
-    public static boolean fits(int cols) {
-        return cols % BLOCK == 0;
+        super(rows, cols, data, scales, cols);
     }
 
     /** One row into its blocks: {@code data[dataOffset …]}, {@code scales[scaleOffset …]} (byte offsets). */
@@ -70,29 +49,9 @@ public final class Q8Matrix extends Matrix {
         }
     }
 
-    /** The int8 values, {@code [rows, cols]}. */
-    public Bytes data() {
-        return data;
-    }
-
-    /** The float32 scales, {@code [rows, cols / 32]}. */
-    public Bytes scales() {
-        return scales;
-    }
-
     @Override
     public WeightFormat format() {
         return WeightFormat.Q8_0;
-    }
-
-    @Override
-    public long byteSize() {
-        return (long) data.length() + scales.length();
-    }
-
-    @Override
-    public void row(int r, float[] out, int offset) {
-        dequantizeRow(r, out, offset);
     }
 
     @Override
@@ -138,10 +97,6 @@ public final class Q8Matrix extends Matrix {
             p = widen(Loads.bytes(data, base + k + v)).fma(FloatVector.fromArray(F, x, xo + k + v), p);
         }
         return p;
-    }
-
-    private FloatVector scale(int sbase, int blk) {
-        return FloatVector.broadcast(F, scales.getFloat(sbase + 4 * blk));
     }
 
     @Override

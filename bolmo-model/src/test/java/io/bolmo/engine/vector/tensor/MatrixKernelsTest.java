@@ -31,7 +31,7 @@ class MatrixKernelsTest {
 
     @ParameterizedTest(name = "{0} [{1}, {2}]")
     @CsvSource({"f32, 37, 67", "f32, 130, 256", "bf16, 37, 67", "bf16, 130, 256", "bf16, 9, 200",
-            "q8_0, 37, 64", "q8_0, 130, 256", "q8_0, 5, 96"})
+            "q8_0, 37, 64", "q8_0, 130, 256", "q8_0, 5, 96", "q4_0, 37, 64", "q4_0, 130, 256", "q4_0, 5, 96"})
     void productsMatchTheStoredWeights(String format, int rows, int cols) {
         Random random = new Random(rows * 31L + cols);
         float[] w = new float[rows * cols];
@@ -98,6 +98,58 @@ class MatrixKernelsTest {
         }
     }
 
+    /**
+     * q4_0 round trip (llama.cpp's convention): d = m / −8 for the block's value m of largest magnitude, which comes
+     * back exactly; every value within |d| / 2 (float rounding aside) except one of magnitude |m| and the opposite
+     * sign, which is clamped to 7·d (within |d|). Blocks with such a pair, a zero block and constant blocks included.
+     */
+    @Test
+    void q4RoundTripStaysWithinHalfAStep() {
+        int rows = 6;
+        int cols = 96;
+        Random random = new Random(4);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian() * (1 + i % 7);
+        }
+        java.util.Arrays.fill(w, 2 * cols, 2 * cols + 32, 0f); // a zero block
+        java.util.Arrays.fill(w, 3 * cols, 3 * cols + 32, -0.5f); // a constant block
+        w[4 * cols + 3] = 100f; // the largest magnitude, positive …
+        w[4 * cols + 20] = -100f; // … and its opposite: clamped
+        Matrix m = Matrices.create(WeightFormat.Q4_0, rows, cols, (r, out) -> System.arraycopy(w, r * cols, out, 0,
+                cols), one);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            m.row(r, row, 0);
+            for (int blk = 0; blk < cols / 32; blk++) {
+                float max = 0;
+                for (int i = 0; i < 32; i++) {
+                    max = Math.max(max, Math.abs(w[r * cols + blk * 32 + i]));
+                }
+                float d = max / 8;
+                for (int i = 0; i < 32; i++) {
+                    int k = blk * 32 + i;
+                    float x = w[r * cols + k];
+                    float bound = Math.abs(x) > 7.5f * d ? d : d / 2;
+                    assertThat(Math.abs(row[k] - x)).as("row %d column %d: %s", r, k, x)
+                            .isLessThanOrEqualTo(bound * 1.0001f);
+                    if (Math.abs(x) == max) {
+                        assertThat(Math.abs(row[k])).isIn(max, 7 * d); // −8·d exactly, or clamped to 7·d
+                    }
+                }
+            }
+        }
+        m.row(2, row, 0);
+        assertThat(java.util.Arrays.copyOf(row, 32)).containsOnly(0f);
+        m.row(3, row, 0);
+        assertThat(java.util.Arrays.copyOf(row, 32)).containsOnly(-0.5f);
+        m.row(4, row, 0);
+        assertThat(row[3]).isEqualTo(100f);
+        assertThat(row[20]).isEqualTo(-87.5f);
+        // two weights a byte, one float32 scale per 32
+        assertThat(m.byteSize()).isEqualTo((long) rows * cols / 2 + 4L * rows * cols / 32);
+    }
+
     @Test
     void bf16RoundsToNearestEven() {
         assertThat(Bf16Matrix.round(1f)).isEqualTo((short) 0x3F80);
@@ -111,6 +163,10 @@ class MatrixKernelsTest {
     void q8NeedsWholeBlocksAndMismatchedBufferSizesAreRefused() {
         assertThatThrownBy(() -> Matrices.create(WeightFormat.Q8_0, 2, 40, (r, out) -> { }, one))
                 .hasMessageContaining("divisible by 32").hasMessageContaining("40");
+        assertThatThrownBy(() -> Matrices.create(WeightFormat.Q4_0, 2, 48, (r, out) -> { }, one))
+                .hasMessage("q4_0 needs a column count divisible by 32, got 48");
+        assertThatThrownBy(() -> new Q4Matrix(2, 64, Bytes.allocate(128), Bytes.allocate(16)))
+                .hasMessageContaining("needs 64 data and 16 scale bytes, got 128 and 16");
         assertThatThrownBy(() -> new F32Matrix(2, 3, Bytes.allocate(20)))
                 .hasMessageContaining("needs 24 bytes, got 20");
         Matrix m = Matrices.create(WeightFormat.F32, 2, 3, (r, out) -> { }, one);
