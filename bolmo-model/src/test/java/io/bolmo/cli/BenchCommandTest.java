@@ -27,7 +27,8 @@ class BenchCommandTest {
                 "--json", json.toString(), "--load-test");
         assertThat(r.exitCode()).as(r.err()).isZero();
         String bolmo = "Bolmo golden (random weights, seed 42), java bf16";
-        for (String row : new String[] {"memory bandwidth, triad, 1 thread", "matmul peak, float32", bolmo + ": create",
+        for (String row : new String[] {"memory bandwidth, triad, 1 thread", "memory bandwidth, read only",
+                "matmul peak, float32", bolmo + ": create",
                 bolmo + ": forward, 64 B", bolmo + ": prefill", bolmo + ": decode", bolmo + ": decode bound",
                 bolmo + ": decode / bound", bolmo + ": memory after decode", "Bolmo golden (random weights, seed 42),"
                 + " djl f32: decode", "decode, java bf16 / djl f32", "prefill, java bf16 / djl f32",
@@ -42,12 +43,18 @@ class BenchCommandTest {
                 "decode_bound_bytes_per_s", "fraction_of_bound", "prefill_bytes_per_s", "prefill_flops_per_s",
                 "prefill_fraction_of_peak", "djl_decode_bytes_per_s", "decode_speedup_vs_djl_f32",
                 "prefill_speedup_vs_djl_f32", "subword_decode_tokens_per_s", "bolmo_subword_decode_ratio",
-                "bolmo_subword_bound_ratio", "load_to_first_byte_s", "peak_rss_bytes"}) {
+                "bolmo_subword_bound_ratio", "load_to_first_byte_s", "peak_rss_bytes", "read_bytes_per_s",
+                "fraction_of_read_bound"}) {
             assertThat(f.has(name)).as(name).isTrue();
         }
         assertThat(f.get("decode_bytes_per_s").getAsDouble()).isPositive();
         assertThat(f.get("fraction_of_bound").getAsDouble()).isEqualTo(f.get("decode_bytes_per_s").getAsDouble()
                 / f.get("decode_bound_bytes_per_s").getAsDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        // the read-only bound: the weights the decode read per second over the read bandwidth
+        assertThat(f.get("fraction_of_read_bound").getAsDouble()).isEqualTo(f.get("decode_bytes_per_s").getAsDouble()
+                * f.get("decode_weight_bytes_per_byte").getAsDouble() / f.get("read_bytes_per_s").getAsDouble(),
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.out()).contains("of the read-only bound");
     }
 
     @Test
