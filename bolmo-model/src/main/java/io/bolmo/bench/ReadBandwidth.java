@@ -1,7 +1,5 @@
 package io.bolmo.bench;
 
-import java.util.ArrayList;
-import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -28,23 +26,7 @@ final class ReadBandwidth {
         for (int r = 0; r < reps; r++) {
             float[] sums = new float[threads];
             long t0 = System.nanoTime();
-            List<Thread> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int slot = t;
-                int from = chunkStart(n, t, threads);
-                int to = chunkStart(n, t + 1, threads);
-                Thread w = new Thread(() -> sums[slot] = sum(x, from, to), "read-" + t);
-                w.start();
-                workers.add(w);
-            }
-            for (Thread w : workers) {
-                try {
-                    w.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while measuring bandwidth", e);
-                }
-            }
+            Slices.run(n, threads, 4 * F.length(), (slot, from, to) -> sums[slot] = sum(x, from, to));
             best = Math.max(best, 4.0 * n / ((System.nanoTime() - t0) / 1e9));
             for (float s : sums) {
                 total += s;
@@ -54,12 +36,6 @@ final class ReadBandwidth {
             throw new AssertionError(); // keeps the JIT from proving the sums unused
         }
         return best;
-    }
-
-    /** Slice boundaries on whole groups of four vectors. */
-    private static int chunkStart(int n, int t, int threads) {
-        int group = 4 * F.length();
-        return (int) ((long) (n / group) * t / threads) * group;
     }
 
     private static float sum(float[] x, int from, int to) {

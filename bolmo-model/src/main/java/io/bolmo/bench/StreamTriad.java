@@ -1,8 +1,5 @@
 package io.bolmo.bench;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * Memory bandwidth with a STREAM-style triad {@code a[i] = b[i] + s·c[i]} over three double arrays far larger
  * than the caches. Bytes counted per element: 24 (two reads, one write), as STREAM counts them, so the figure is
@@ -34,27 +31,7 @@ final class StreamTriad {
     }
 
     private static void run(double[] a, double[] b, double[] c, double s, int threads) {
-        if (threads == 1) {
-            triad(a, b, c, s, 0, a.length);
-            return;
-        }
-        List<Thread> workers = new ArrayList<>();
-        int n = a.length;
-        for (int t = 0; t < threads; t++) {
-            int from = (int) ((long) n * t / threads);
-            int to = (int) ((long) n * (t + 1) / threads);
-            Thread w = new Thread(() -> triad(a, b, c, s, from, to), "triad-" + t);
-            w.start();
-            workers.add(w);
-        }
-        for (Thread w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while measuring bandwidth", e);
-            }
-        }
+        Slices.run(a.length, threads, 1, (slot, from, to) -> triad(a, b, c, s, from, to));
     }
 
     private static void triad(double[] a, double[] b, double[] c, double s, int from, int to) {
