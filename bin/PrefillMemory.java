@@ -12,6 +12,10 @@ import java.nio.file.Path;
  * Java heap committed then (the rest of the peak is native: libtorch's tensors and allocator).
  * Uses only the public API of {@code Bolmo}; the third argument names the engine (djl or java, as
  * {@code Bolmo.Options.withEngine} takes it).
+ *
+ * <p>bin/prefill-memory starts it with the Vector API module, as every launcher here does; by hand:
+ * {@code java --add-modules jdk.incubator.vector -cp bolmo-model/target/bolmo-model-*-cli.jar bin/PrefillMemory.java
+ * MODEL_DIR KIB [djl|java]} (without the flag, {@code java} is refused with the flag to add).
  */
 public final class PrefillMemory {
 
