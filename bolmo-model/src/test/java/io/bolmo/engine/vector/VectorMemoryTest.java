@@ -48,8 +48,9 @@ class VectorMemoryTest {
             }
             assertThat(bytes).isGreaterThanOrEqualTo(10_000);
             assertThat(liveHeap()).isLessThan(heap + (2L << 20));
-            assertThat(nativeBuffers()).isEqualTo(buffers);
-            assertThat(Thread.activeCount()).isEqualTo(threads);
+            // Other tests' buffers may still be released by the collector meanwhile, so only growth is a leak.
+            assertThat(nativeBuffers()).isLessThanOrEqualTo(buffers);
+            assertThat(Thread.activeCount()).isLessThanOrEqualTo(threads);
         }
     }
 
