@@ -65,7 +65,7 @@ public final class Bf16Matrix extends Matrix {
     }
 
     @Override
-    protected float[] prepare(float[] x, int batch) {
+    protected Input prepare(float[] x, int batch) {
         float[] xp = new float[batch * cols];
         for (int b = 0; b < batch; b++) {
             int o = b * cols;
@@ -77,7 +77,7 @@ public final class Bf16Matrix extends Matrix {
             }
             System.arraycopy(x, o + bound, xp, o + bound, cols - bound);
         }
-        return xp;
+        return new Input(xp);
     }
 
     @Override
@@ -103,7 +103,9 @@ public final class Bf16Matrix extends Matrix {
     }
 
     @Override
-    protected float dot1(int r, float[] x, int xo) {
+    protected float dot1(int r, Input in, int b) {
+        float[] x = in.x;
+        int xo = b * cols;
         int base = 2 * r * cols;
         FloatVector a0 = FloatVector.zero(F), a1 = a0;
         for (int k = 0; k < bound; k += STEP) {
@@ -119,7 +121,8 @@ public final class Bf16Matrix extends Matrix {
     }
 
     @Override
-    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
+        float[] x = in.x;
         int base = 2 * r * cols;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
         // separate accumulators for the low and high halves: two independent chains per input

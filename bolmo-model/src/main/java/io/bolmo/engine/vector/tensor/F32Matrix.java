@@ -57,7 +57,9 @@ public final class F32Matrix extends Matrix {
 
 
     @Override
-    protected float dot1(int r, float[] x, int xo) {
+    protected float dot1(int r, Input in, int b) {
+        float[] x = in.x;
+        int xo = b * cols;
         int base = 4 * r * cols;
         int bound = cols - cols % LANES;
         FloatVector acc = FloatVector.zero(F);
@@ -72,7 +74,8 @@ public final class F32Matrix extends Matrix {
     }
 
     @Override
-    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
+        float[] x = in.x;
         int base = 4 * r * cols;
         int bound = cols - cols % LANES;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;

@@ -12,8 +12,9 @@ import io.bolmo.engine.WeightFormat;
  * batches (prefill chunks) dequantize four weight rows into a float scratch and run a 4 × 4 register-blocked f32
  * kernel over the inputs ({@link Gemm}), so conversion costs little against the arithmetic.
  *
- * <p>A format may reorder the columns inside blocks to make its kernel cheaper (bfloat16 does); {@link #prepare}
- * reorders the inputs the same way, and dot products do not care about the order.
+ * <p>{@link #prepare} puts the inputs in the form the format's kernel reads, once per product: a format may reorder
+ * the columns inside blocks to make its kernel cheaper (bfloat16 does; dot products do not care about the order),
+ * or round the inputs to integers for integer products (q8_0 does).
  */
 public abstract class Matrix {
 
@@ -48,29 +49,44 @@ public abstract class Matrix {
     /** Row {@code r} as floats, in natural column order, into {@code out[offset …]}. */
     public abstract void row(int r, float[] out, int offset);
 
-    /** The inputs in this format's column order ({@code x} itself when the format keeps the natural order). */
-    protected float[] prepare(float[] x, int batch) {
-        return x;
+    /**
+     * One product's inputs as a format's kernels read them: {@code x [batch, cols]} in the format's column order
+     * (the caller's array when the format keeps the natural order); a format may extend it with more forms.
+     */
+    protected static class Input {
+        protected final float[] x;
+
+        protected Input(float[] x) {
+            this.x = x;
+        }
+    }
+
+    /** The inputs in this format's form ({@code x} itself, by default). */
+    protected Input prepare(float[] x, int batch) {
+        return new Input(x);
     }
 
     /** Row {@code r} as floats in this format's column order (that of {@link #prepare}). */
     protected abstract void dequantizeRow(int r, float[] out, int offset);
 
-    /** Row {@code r} times the input starting at {@code x[xo]} (prepared). */
-    protected abstract float dot1(int r, float[] x, int xo);
+    /** Row {@code r} times input {@code b}. */
+    protected abstract float dot1(int r, Input in, int b);
 
-    /** Row {@code r} times inputs b0 … b3 (prepared), written to {@code y[b, r]}: each weight converted once. */
-    protected abstract void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y);
+    /**
+     * Row {@code r} times inputs b0 … b3, written to {@code y[b, r]}: each weight converted once. When fewer than four
+     * inputs are left the last one is repeated ({@code b3 == b2} or {@code b2 == b1 == b3}).
+     */
+    protected abstract void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y);
 
     /** The small-batch product on output rows {@code [from, to)}: the inputs four at a time. */
-    private void multiplySmall(float[] x, int batch, float[] y, int from, int to) {
+    private void multiplySmall(Input x, int batch, float[] y, int from, int to) {
         for (int r = from; r < to; r++) {
             int b = 0;
             for (; b + 2 <= batch; b += 4) { // 2 or 3 left: a 4-wide pass with the last input repeated
                 dot4(r, x, b, b + 1, Math.min(b + 2, batch - 1), Math.min(b + 3, batch - 1), y);
             }
             if (b < batch) {
-                y[b * rows + r] = dot1(r, x, b * cols);
+                y[b * rows + r] = dot1(r, x, b);
             }
         }
     }
@@ -82,10 +98,10 @@ public abstract class Matrix {
                     + batch + " through [" + rows + ", " + cols + "] needs " + (long) batch * cols + " and "
                     + (long) batch * rows);
         }
-        float[] xp = prepare(x, batch);
+        Input xp = prepare(x, batch);
         boolean small = batch <= SMALL_BATCH;
         Parallel.RangeBody body = small ? (from, to) -> multiplySmall(xp, batch, y, from, to)
-                : (from, to) -> Gemm.multiply(this, xp, batch, y, from, to);
+                : (from, to) -> Gemm.multiply(this, xp.x, batch, y, from, to);
         long work = (long) rows * cols * batch;
         if (work < PARALLEL_MIN_WORK || threads.threads() == 1) {
             body.run(0, rows);

@@ -110,10 +110,12 @@ public final class Q4Matrix extends BlockMatrix {
     }
 
     @Override
-    protected float dot1(int r, float[] x, int xo) {
+    protected float dot1(int r, Input in, int b) {
+        float[] x = in.x;
+        int xo = b * cols;
         int base = r * (cols / 2);
         int sbase = 4 * r * blocks;
-        // two blocks per pass into two accumulators, as Q8Matrix.dot1 (not shared through BlockMatrix: a virtual
+        // two blocks per pass into two accumulators, as the float kernels do (not shared through BlockMatrix: a virtual
         // block() returning a vector to a shared loop is one C2 may not inline, and boxed vectors cost 4-10x here)
         FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
         int blk = 0;
@@ -148,7 +150,8 @@ public final class Q4Matrix extends BlockMatrix {
     }
 
     @Override
-    protected void dot4(int r, float[] x, int b0, int b1, int b2, int b3, float[] y) {
+    protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
+        float[] x = in.x;
         int base = r * (cols / 2);
         int sbase = 4 * r * blocks;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;

@@ -49,6 +49,7 @@ class MatrixKernelsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) random.nextGaussian();
             }
+            float[] seen = format.equals("q8_0") && batch <= Matrix.SMALL_BATCH ? roundedPerBlock(x) : x;
             for (Parallel p : new Parallel[] {one, three}) {
                 float[] y = new float[batch * rows];
                 m.multiply(x, batch, y, p);
@@ -57,8 +58,8 @@ class MatrixKernelsTest {
                         double expected = 0;
                         double magnitude = 0;
                         for (int k = 0; k < cols; k++) {
-                            expected += (double) stored[r * cols + k] * x[b * cols + k];
-                            magnitude += Math.abs((double) stored[r * cols + k] * x[b * cols + k]);
+                            expected += (double) stored[r * cols + k] * seen[b * cols + k];
+                            magnitude += Math.abs((double) stored[r * cols + k] * seen[b * cols + k]);
                         }
                         assertThat((double) y[b * rows + r]).as("%s batch %d row %d", format, b, r)
                                 .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
@@ -66,6 +67,70 @@ class MatrixKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * What q8_0's decoding kernel multiplies with: each block of 32 inputs rounded to a multiple of max|x| / 127
+     * (integer products, as llama.cpp's q8_0 × q8_0); prefill-sized batches keep the floats.
+     */
+    private static float[] roundedPerBlock(float[] x) {
+        float[] out = new float[x.length];
+        for (int k = 0; k < x.length; k += 32) {
+            float max = 0;
+            for (int i = 0; i < 32; i++) {
+                max = Math.max(max, Math.abs(x[k + i]));
+            }
+            float scale = max / 127f;
+            for (int i = 0; i < 32; i++) {
+                int q = Math.round(x[k + i] * (1f / scale));
+                assertThat(Math.abs(q)).isLessThanOrEqualTo(127);
+                out[k + i] = q * scale;
+            }
+        }
+        return out;
+    }
+
+    /** Rounding the inputs costs at most half a step of each block's input per term, against the float product. */
+    @Test
+    void q8RoundsInputsByAtMostHalfAStepPerBlock() {
+        int rows = 64;
+        int cols = 2048;
+        Random random = new Random(11);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        Matrix m = Matrices.create(WeightFormat.Q8_0, rows, cols, (r, out) -> System.arraycopy(w, r * cols, out, 0,
+                cols), one);
+        float[] stored = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            m.row(r, stored, r * cols);
+        }
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        float[] y = new float[rows];
+        m.multiply(x, 1, y, one);
+        double worst = 0;
+        for (int r = 0; r < rows; r++) {
+            double exact = 0;
+            double bound = 0;
+            for (int k = 0; k < cols; k += 32) {
+                float max = 0;
+                for (int i = 0; i < 32; i++) {
+                    max = Math.max(max, Math.abs(x[k + i]));
+                }
+                for (int i = 0; i < 32; i++) {
+                    exact += (double) stored[r * cols + k + i] * x[k + i];
+                    bound += Math.abs(stored[r * cols + k + i]) * max / 127 / 2;
+                }
+            }
+            assertThat(Math.abs(y[r] - exact)).as("row %d", r).isLessThanOrEqualTo(bound * 1.001 + 1e-4);
+            worst = Math.max(worst, Math.abs(y[r] - exact) / bound);
+        }
+        // the bound is not vacuous: the rounding errors are there, and far from it on average
+        assertThat(worst).isBetween(1e-4, 0.5);
     }
 
     @Test
