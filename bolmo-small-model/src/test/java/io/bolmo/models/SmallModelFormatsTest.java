@@ -57,7 +57,8 @@ class SmallModelFormatsTest {
      * llama.cpp does, where prefill and {@code bolmo eval} keep floats): each byte is fed as a decoding step after a
      * lone BOS, with the model's own boundary decision on it, and scored before it is fed. Measured 2026-12-07 over
      * 4,652 bytes: f32 3.3384 bits per byte, bf16 3.3413, q8_0 3.3231 (3.3401 with float inputs, before the integer
-     * kernel); the argmax byte equal to f32's at 0.9955 (bf16) and 0.9764 (q8_0; 0.9847 with float inputs).
+     * kernels), q4_0 3.3750 (3.3715); the argmax byte equal to f32's at 0.9955 (bf16), 0.9764 (q8_0; 0.9847 with
+     * float inputs) and 0.8199 (q4_0; 0.8231).
      */
     @Test
     void decodingStepsKeepBitsPerByteOfFloat32() {
@@ -68,15 +69,19 @@ class SmallModelFormatsTest {
         Decoded f32 = decode(documents, "f32", null);
         Decoded bf16 = decode(documents, "bf16", f32);
         Decoded q8 = decode(documents, "q8_0", f32);
-        String figures = String.format("bits per byte f32 %.4f, bf16 %.4f, q8_0 %.4f; next byte as f32: bf16 %.4f,"
-                + " q8_0 %.4f (%d bytes)", f32.bitsPerByte(), bf16.bitsPerByte(), q8.bitsPerByte(), bf16.agreement(),
-                q8.agreement(), f32.argmax().length);
+        Decoded q4 = decode(documents, "q4_0", f32);
+        String figures = String.format("bits per byte f32 %.4f, bf16 %.4f, q8_0 %.4f, q4_0 %.4f; next byte as f32:"
+                + " bf16 %.4f, q8_0 %.4f, q4_0 %.4f (%d bytes)", f32.bitsPerByte(), bf16.bitsPerByte(),
+                q8.bitsPerByte(), q4.bitsPerByte(), bf16.agreement(), q8.agreement(), q4.agreement(),
+                f32.argmax().length);
         assertThat(f32.argmax().length).as(figures).isGreaterThan(2000);
         assertThat(bf16.bitsPerByte()).as(figures).isBetween(0.999 * f32.bitsPerByte(), 1.001 * f32.bitsPerByte());
         assertThat(q8.bitsPerByte()).as(figures).isBetween(0.995 * f32.bitsPerByte(), 1.005 * f32.bitsPerByte());
         assertThat(q8.bitsPerByte()).as(figures).isNotEqualTo(f32.bitsPerByte());
         assertThat(bf16.agreement()).as(figures).isGreaterThanOrEqualTo(0.99);
         assertThat(q8.agreement()).as(figures).isGreaterThanOrEqualTo(0.97);
+        assertThat(q4.bitsPerByte()).as(figures).isBetween(0.97 * f32.bitsPerByte(), 1.03 * f32.bitsPerByte());
+        assertThat(q4.agreement()).as(figures).isGreaterThanOrEqualTo(0.78);
     }
 
     /** Bits per byte of the fed bytes, the argmax byte before each, and the share of argmaxes equal to f32's. */

@@ -49,7 +49,7 @@ class MatrixKernelsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) random.nextGaussian();
             }
-            float[] seen = format.equals("q8_0") && batch <= Matrix.SMALL_BATCH ? roundedPerBlock(x) : x;
+            float[] seen = format.startsWith("q") && batch <= Matrix.SMALL_BATCH ? roundedPerBlock(x) : x;
             for (Parallel p : new Parallel[] {one, three}) {
                 float[] y = new float[batch * rows];
                 m.multiply(x, batch, y, p);
@@ -70,8 +70,8 @@ class MatrixKernelsTest {
     }
 
     /**
-     * What q8_0's decoding kernel multiplies with: each block of 32 inputs rounded to a multiple of max|x| / 127
-     * (integer products, as llama.cpp's q8_0 × q8_0); prefill-sized batches keep the floats.
+     * What the block formats' decoding kernels multiply with: each block of 32 inputs rounded to a multiple of max|x| / 127
+     * (integer products, as llama.cpp's q8_0 × q8_0 and q4_0 × q8_0); prefill-sized batches keep the floats.
      */
     private static float[] roundedPerBlock(float[] x) {
         float[] out = new float[x.length];
@@ -91,8 +91,9 @@ class MatrixKernelsTest {
     }
 
     /** Rounding the inputs costs at most half a step of each block's input per term, against the float product. */
-    @Test
-    void q8RoundsInputsByAtMostHalfAStepPerBlock() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"q8_0", "q4_0"})
+    void blockFormatsRoundInputsByAtMostHalfAStepPerBlock(String format) {
         int rows = 64;
         int cols = 2048;
         Random random = new Random(11);
@@ -100,8 +101,8 @@ class MatrixKernelsTest {
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextGaussian();
         }
-        Matrix m = Matrices.create(WeightFormat.Q8_0, rows, cols, (r, out) -> System.arraycopy(w, r * cols, out, 0,
-                cols), one);
+        Matrix m = Matrices.create(WeightFormat.parse(format), rows, cols, (r, out) -> System.arraycopy(w, r * cols,
+                out, 0, cols), one);
         float[] stored = new float[rows * cols];
         for (int r = 0; r < rows; r++) {
             m.row(r, stored, r * cols);
