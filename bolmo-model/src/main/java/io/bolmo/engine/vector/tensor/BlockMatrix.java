@@ -3,10 +3,6 @@ package io.bolmo.engine.vector.tensor;
 import static io.bolmo.engine.vector.tensor.Loads.F;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A matrix in a block format ({@link Q8Matrix}, {@link Q4Matrix}): each row in blocks of {@value Matrices#BLOCK}
@@ -16,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Decoding (small batches) multiplies in integers, as llama.cpp's q8_0 × q8_0 and q4_0 × q8_0 dot products do:
  * {@link #prepare} rounds each block of 32 inputs to int8 with its own scale (max |x| / 127, q8_0's rule for
- * weights), the kernels multiply weights with inputs in 16-bit lanes and sum the products exactly in ints
- * ({@link #pairSums}), and each block's sum meets the product of the two scales in one float multiply-add. This
+ * weights), the kernels multiply weights with inputs in 16-bit lanes and sum the products exactly in ints, and
+ * each block's sum meets the product of the two scales in one float multiply-add. This
  * costs each term at most half a step of its input block; large batches (prefill, {@link Gemm}) keep float inputs.
  */
 public abstract class BlockMatrix extends Matrix {
@@ -85,18 +81,12 @@ public abstract class BlockMatrix extends Matrix {
     }
 
     /**
-     * A vector of 16-bit products (each lane the sum of at most two int8 × int8 products, so within a short) added in
-     * neighbouring pairs into int lanes: the two halves of each int lane are shorts, split by shifts.
+     * The weight scale of block {@code blk} times the input's. A float, not a vector: each kernel broadcasts it with
+     * its own constant species (a species passed as an argument left C2 a non-constant one in the Q4 kernel, which
+     * then ran the Vector API's Java fallback, 10x slower).
      */
-    protected static IntVector pairSums(ShortVector p) {
-        IntVector i = p.reinterpretAsInts();
-        return i.lanewise(VectorOperators.ASHR, 16).add(i.lanewise(VectorOperators.LSHL, 16)
-                .lanewise(VectorOperators.ASHR, 16));
-    }
-
-    /** The weight scale of block {@code blk} times the input's, in every lane of {@code species}. */
-    protected final FloatVector scale(VectorSpecies<Float> species, int sbase, int blk, float inputScale) {
-        return FloatVector.broadcast(species, scales.getFloat(sbase + 4 * blk) * inputScale);
+    protected final float scale(int sbase, int blk, float inputScale) {
+        return scales.getFloat(sbase + 4 * blk) * inputScale;
     }
 
     /**

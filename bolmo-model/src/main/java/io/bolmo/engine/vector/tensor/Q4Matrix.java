@@ -121,39 +121,32 @@ public final class Q4Matrix extends BlockMatrix {
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
 
+    /**
+     * One body, no helper that returns a vector, one accumulator, as {@link Q8Matrix#dot1} (why there). Each short is
+     * a byte with its nibbles' top bits flipped, sign-extended: 16·q_high + (q_low mod 16) ({@link #nibbles}), so
+     * shifts give q_low (weights j) and q_high (weights j + 16); |q| ≤ 8 and |x| ≤ 127 keep two products in a short.
+     */
     @Override
     protected float dot1(int r, Input in, int b) {
         Quantized x = (Quantized) in;
-        int base = r * (cols / 2);
+        byte[] w = data.array;
         int sbase = 4 * r * blocks;
-        int xo = b * cols;
-        int xs = b * blocks;
-        // two blocks per pass into two accumulators (not shared with Q8Matrix through BlockMatrix: a virtual block()
-        // returning a vector to a shared loop is one C2 may not inline, and boxed vectors cost 4-10x here)
-        FloatVector acc0 = FloatVector.zero(F8), acc1 = acc0;
-        int blk = 0;
-        for (; blk + 1 < blocks; blk += 2) {
-            acc0 = block(base, blk, x.q, xo).fma(scale(F8, sbase, blk, x.scales[xs + blk]), acc0);
-            acc1 = block(base, blk + 1, x.q, xo).fma(scale(F8, sbase, blk + 1, x.scales[xs + blk + 1]), acc1);
+        FloatVector acc = FloatVector.zero(F8);
+        for (int blk = 0; blk < blocks; blk++) {
+            int k = b * cols + blk * BLOCK;
+            ShortVector n = (ShortVector) ByteVector.fromArray(B16, w, r * (cols / 2) + blk * HALF)
+                    .lanewise(VectorOperators.XOR, (byte) 0x88).convertShape(VectorOperators.B2S, S16, 0);
+            ShortVector low = n.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
+            ShortVector high = n.lanewise(VectorOperators.ASHR, 4);
+            ShortVector p = low.mul(ShortVector.fromArray(S16, x.q, k))
+                    .add(high.mul(ShortVector.fromArray(S16, x.q, k + HALF)));
+            // neighbouring shorts into ints: the two halves of each int lane, split by shifts
+            IntVector i = p.reinterpretAsInts();
+            IntVector sum = i.lanewise(VectorOperators.ASHR, 16)
+                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            FloatVector s = FloatVector.broadcast(F8, scale(sbase, blk, x.scales[b * blocks + blk]));
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(s, acc);
         }
-        if (blk < blocks) {
-            acc0 = block(base, blk, x.q, xo).fma(scale(F8, sbase, blk, x.scales[xs + blk]), acc0);
-        }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * Block {@code blk} of the row at {@code base} times the rounded inputs, summed exactly into 8 lanes. Each short
-     * is a byte with its nibbles' top bits flipped, sign-extended: 16·q_high + (q_low mod 16) ({@link #nibbles}), so
-     * shifts give q_low (weights j) and q_high (weights j + 16); |q| ≤ 8 and |x| ≤ 127 keep two products in a short.
-     */
-    private FloatVector block(int base, int blk, short[] q, int xo) {
-        ShortVector n = (ShortVector) ByteVector.fromArray(B16, data.array, base + blk * HALF)
-                .lanewise(VectorOperators.XOR, (byte) 0x88).convertShape(VectorOperators.B2S, S16, 0);
-        ShortVector low = n.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
-        ShortVector high = n.lanewise(VectorOperators.ASHR, 4);
-        int k = xo + blk * BLOCK;
-        ShortVector p = low.mul(ShortVector.fromArray(S16, q, k)).add(high.mul(ShortVector.fromArray(S16, q, k + HALF)));
-        return (FloatVector) pairSums(p).convert(VectorOperators.I2F, 0);
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 }
