@@ -47,23 +47,27 @@ public final class FormatAgreement {
         }
     }
 
-    /** The next byte each position predicts: the byte whose two fused ids (flag off, on) have the most mass. */
+    /** The next byte each position predicts ({@link #nextByte}). */
     static int[] argmax(Scores s) {
         int[] out = new int[s.length()];
         for (int t = 0; t < out.length; t++) {
-            float[] l = s.logitsAt(t);
-            int best = 0;
-            double bestP = -1;
-            for (int b = 0; b < BolmoConfig.PLAIN_VOCAB; b++) {
-                double p = Math.exp(l[b]) + Math.exp(l[b + BolmoConfig.PLAIN_VOCAB]);
-                if (p > bestP) {
-                    bestP = p;
-                    best = b;
-                }
-            }
-            out[t] = best;
+            out[t] = nextByte(s.logitsAt(t));
         }
         return out;
+    }
+
+    /** The plain id predicted by fused-head logits: the byte whose two fused ids (flag off, on) have the most mass. */
+    public static int nextByte(float[] logits) {
+        int best = 0;
+        double bestP = -1;
+        for (int b = 0; b < BolmoConfig.PLAIN_VOCAB; b++) {
+            double p = Math.exp(logits[b]) + Math.exp(logits[b + BolmoConfig.PLAIN_VOCAB]);
+            if (p > bestP) {
+                bestP = p;
+                best = b;
+            }
+        }
+        return best;
     }
 
     private static double agreement(boolean[] a, boolean[] b) {

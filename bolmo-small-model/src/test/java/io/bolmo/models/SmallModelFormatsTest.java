@@ -3,6 +3,7 @@ package io.bolmo.models;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bolmo.Bolmo;
+import io.bolmo.bench.FormatAgreement;
 import io.bolmo.config.BolmoConfig;
 import io.bolmo.engine.Engine;
 import io.bolmo.eval.BolmoScorer;
@@ -106,7 +107,7 @@ class SmallModelFormatsTest {
                     float[] logits = sequence.logits();
                     for (int t = 1; t < ids.length; t++) {
                         bits += bitsOf(logits, ids[t]);
-                        argmax.add(argmaxByte(logits));
+                        argmax.add(FormatAgreement.nextByte(logits));
                         int unit = logits[ids[t] + BolmoConfig.PLAIN_VOCAB] > logits[ids[t]]
                                 ? ids[t] + BolmoConfig.PLAIN_VOCAB : ids[t];
                         logits = batch.step(new int[] {unit}, new int[] {rows[t]}, new boolean[] {true})[0];
@@ -138,20 +139,6 @@ class SmallModelFormatsTest {
         }
         double p = Math.exp(logits[id] - max) + Math.exp(logits[id + BolmoConfig.PLAIN_VOCAB] - max);
         return -Math.log(p / total) / Math.log(2);
-    }
-
-    /** The plain id whose two fused ids together are the most likely. */
-    private static int argmaxByte(float[] logits) {
-        int best = 0;
-        double bestP = -1;
-        for (int i = 0; i < BolmoConfig.PLAIN_VOCAB; i++) {
-            double p = Math.exp(logits[i]) + Math.exp(logits[i + BolmoConfig.PLAIN_VOCAB]);
-            if (p > bestP) {
-                bestP = p;
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static HeldOutResult evaluate(List<String> documents, String dtype) {

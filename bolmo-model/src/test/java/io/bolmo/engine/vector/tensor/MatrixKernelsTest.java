@@ -34,16 +34,8 @@ class MatrixKernelsTest {
             "q8_0, 37, 64", "q8_0, 130, 256", "q8_0, 5, 96", "q4_0, 37, 64", "q4_0, 130, 256", "q4_0, 5, 96"})
     void productsMatchTheStoredWeights(String format, int rows, int cols) {
         Random random = new Random(rows * 31L + cols);
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextGaussian();
-        }
-        Matrix m = Matrices.create(WeightFormat.parse(format), rows, cols, (r, out) -> System.arraycopy(w, r * cols,
-                out, 0, cols), one);
-        float[] stored = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            m.row(r, stored, r * cols);
-        }
+        Matrix m = randomMatrix(format, rows, cols, random);
+        float[] stored = storedWeights(m);
         for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 21}) {
             float[] x = new float[batch * cols];
             for (int i = 0; i < x.length; i++) {
@@ -67,6 +59,25 @@ class MatrixKernelsTest {
                 }
             }
         }
+    }
+
+    /** Standard normal weights in {@code format}. */
+    private Matrix randomMatrix(String format, int rows, int cols, Random random) {
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        return Matrices.create(WeightFormat.parse(format), rows, cols, (r, out) -> System.arraycopy(w, r * cols, out,
+                0, cols), one);
+    }
+
+    /** The weights as the matrix holds them (rounded to its format), row-major. */
+    private static float[] storedWeights(Matrix m) {
+        float[] stored = new float[m.rows() * m.cols()];
+        for (int r = 0; r < m.rows(); r++) {
+            m.row(r, stored, r * m.cols());
+        }
+        return stored;
     }
 
     /**
@@ -97,16 +108,8 @@ class MatrixKernelsTest {
         int rows = 64;
         int cols = 2048;
         Random random = new Random(11);
-        float[] w = new float[rows * cols];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextGaussian();
-        }
-        Matrix m = Matrices.create(WeightFormat.parse(format), rows, cols, (r, out) -> System.arraycopy(w, r * cols,
-                out, 0, cols), one);
-        float[] stored = new float[rows * cols];
-        for (int r = 0; r < rows; r++) {
-            m.row(r, stored, r * cols);
-        }
+        Matrix m = randomMatrix(format, rows, cols, random);
+        float[] stored = storedWeights(m);
         float[] x = new float[cols];
         for (int i = 0; i < cols; i++) {
             x[i] = (float) random.nextGaussian();
