@@ -13,8 +13,8 @@ import jdk.incubator.vector.FloatVector;
  * <p>Decoding (small batches) multiplies in integers, as llama.cpp's q8_0 × q8_0 and q4_0 × q8_0 dot products do:
  * {@link #prepare} rounds each block of 32 inputs to int8 with its own scale (max |x| / 127, q8_0's rule for
  * weights), the kernels multiply weights with inputs in 16-bit lanes and sum the products exactly in ints, and
- * each block's sum meets the product of the two scales in one float multiply-add. This
- * costs each term at most half a step of its input block; large batches (prefill, {@link Gemm}) keep float inputs.
+ * each block's sum meets the product of the two scales in one float multiply-add. This costs each term at most half
+ * a step of its input block; large batches (prefill, {@link Gemm}) keep float inputs.
  */
 public abstract class BlockMatrix extends Matrix {
 
