@@ -58,8 +58,8 @@ class SmallModelFormatsTest {
      * llama.cpp does, where prefill and {@code bolmo eval} keep floats): each byte is fed as a decoding step after a
      * lone BOS, with the model's own boundary decision on it, and scored before it is fed. Measured 2026-12-07 over
      * 4,652 bytes: f32 3.3384 bits per byte, bf16 3.3413, q8_0 3.3181 (3.3401 with float inputs, before the integer
-     * kernels), q4_0 3.3754 (3.3715); the argmax byte equal to f32's at 0.9955 (bf16), 0.9753 (q8_0; 0.9847 with
-     * float inputs) and 0.8209 (q4_0; 0.8231).
+     * kernel), q4_0 3.3715 (float inputs); the argmax byte equal to f32's at 0.9955 (bf16), 0.9753 (q8_0; 0.9847 with
+     * float inputs) and 0.8231 (q4_0).
      */
     @Test
     void decodingStepsKeepBitsPerByteOfFloat32() {

@@ -14,7 +14,7 @@ import io.bolmo.engine.WeightFormat;
  *
  * <p>{@link #prepare} puts the inputs in the form the format's kernel reads, once per product: a format may reorder
  * the columns inside blocks to make its kernel cheaper (bfloat16 does; dot products do not care about the order),
- * or round the inputs to integers for integer products (q8_0 and q4_0 do).
+ * or round the inputs to integers for integer products (q8_0 does).
  */
 public abstract class Matrix {
 

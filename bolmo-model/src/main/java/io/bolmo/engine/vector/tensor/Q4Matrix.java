@@ -6,12 +6,9 @@ import static io.bolmo.engine.vector.tensor.Loads.F;
 import static io.bolmo.engine.vector.tensor.Loads.I;
 import static io.bolmo.engine.vector.tensor.Loads.LANES;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Q4_0 weights: each row in blocks of {@value #BLOCK} 4-bit values q ∈ [−8, 7] with one float32 scale d per block,
@@ -24,8 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Nibbles as in llama.cpp: byte j (0 … 15) of a block holds q + 8 of weight j in its low nibble and of weight
  * j + 16 in its high nibble. One load of 16 bytes widened to 16 int lanes thus gives two runs of 16 consecutive
  * weights ({@link #nibbles}): with 16 float lanes one load is one whole block, with 8 lanes two loads of 8 bytes
- * are (dequantizing, for prefill). Decoding multiplies the nibbles with the int8-rounded inputs in 16-bit lanes
- * ({@link BlockMatrix}), one block per 256-bit vector of shorts.
+ * are. The block's scale is folded in with one fused multiply-add per block and input.
  */
 public final class Q4Matrix extends BlockMatrix {
 
@@ -113,40 +109,70 @@ public final class Q4Matrix extends BlockMatrix {
         return (FloatVector) n.lanewise(VectorOperators.ASHR, 4).convert(VectorOperators.I2F, 0);
     }
 
-    /**
-     * 256-bit vectors whatever the CPU prefers: one block's 16 bytes widen to one vector of 16 shorts. On AVX-512 a
-     * 512-bit vector would hold two blocks, with two scales to keep apart; AVX2 shapes run there too.
-     */
-    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
-    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
-    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-
-    /**
-     * One body, no helper that returns a vector, one accumulator, as {@link Q8Matrix#dot1} (why there). Each short is
-     * a byte with its nibbles' top bits flipped, sign-extended: 16·q_high + (q_low mod 16) ({@link #nibbles}), so
-     * shifts give q_low (weights j) and q_high (weights j + 16); |q| ≤ 8 and |x| ≤ 127 keep two products in a short.
-     */
     @Override
     protected float dot1(int r, Input in, int b) {
-        Quantized x = (Quantized) in;
-        byte[] w = data.array;
+        float[] x = in.x;
+        int xo = b * cols;
+        int base = r * (cols / 2);
         int sbase = 4 * r * blocks;
-        FloatVector acc = FloatVector.zero(F8);
-        for (int blk = 0; blk < blocks; blk++) {
-            int k = b * cols + blk * BLOCK;
-            ShortVector n = (ShortVector) ByteVector.fromArray(B16, w, r * (cols / 2) + blk * HALF)
-                    .lanewise(VectorOperators.XOR, (byte) 0x88).convertShape(VectorOperators.B2S, S16, 0);
-            ShortVector low = n.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12);
-            ShortVector high = n.lanewise(VectorOperators.ASHR, 4);
-            ShortVector p = low.mul(ShortVector.fromArray(S16, x.q, k))
-                    .add(high.mul(ShortVector.fromArray(S16, x.q, k + HALF)));
-            // neighbouring shorts into ints: the two halves of each int lane, split by shifts
-            IntVector i = p.reinterpretAsInts();
-            IntVector sum = i.lanewise(VectorOperators.ASHR, 16)
-                    .add(i.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-            FloatVector s = FloatVector.broadcast(F8, scale(sbase, blk, x.scales[b * blocks + blk]));
-            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(s, acc);
+        // two blocks per pass into two accumulators (not shared through BlockMatrix: a virtual block() returning a
+        // vector to a shared loop is one C2 may not inline, and boxed vectors cost 4-10x here)
+        FloatVector acc0 = FloatVector.zero(F), acc1 = acc0;
+        int blk = 0;
+        for (; blk + 1 < blocks; blk += 2) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+            acc1 = block(base, blk + 1, x, xo).fma(scale(sbase, blk + 1), acc1);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        if (blk < blocks) {
+            acc0 = block(base, blk, x, xo).fma(scale(sbase, blk), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /**
+     * The lane-wise products of block {@code blk} of the row at {@code base} with the input, before its scale. Kept
+     * small: written with a second load by hand, or with the nibbles carried around the loop, C2 stopped inlining
+     * the Vector API calls and boxed the vectors (4-10x slower with 8 lanes).
+     */
+    private FloatVector block(int base, int blk, float[] x, int xo) {
+        int d = base + blk * HALF;
+        int k = xo + blk * BLOCK;
+        FloatVector p = FloatVector.zero(F);
+        for (int v = 0; v < HALF; v += LANES) {
+            p = pair(nibbles(d + v), x, k + v, p);
+        }
+        return p;
+    }
+
+    /** {@code p} plus the products of the weights in {@code n} with the inputs at {@code k} and {@code k + 16}. */
+    private static FloatVector pair(IntVector n, float[] x, int k, FloatVector p) {
+        return high(n).fma(FloatVector.fromArray(F, x, k + HALF), low(n).fma(FloatVector.fromArray(F, x, k), p));
+    }
+
+    @Override
+    protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
+        float[] x = in.x;
+        int base = r * (cols / 2);
+        int sbase = 4 * r * blocks;
+        int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a0 = z, a1 = z, a2 = z, a3 = z;
+        // one load of LANES bytes per pass, its block's scale folded in at once: with 8 lanes a block's two halves
+        // each fold it (one multiply-add more per block), but no loop inside a block carries the four products
+        // (that form took 1.6x the time with 16 lanes, and 10x with 8 when unrolled by hand)
+        for (int j = 0; j < cols / 2; j += LANES) {
+            int blk = j / HALF;
+            int k = blk * BLOCK + j % HALF;
+            IntVector n = nibbles(base + j);
+            FloatVector s = scale(sbase, blk);
+            a0 = pair(n, x, x0 + k, z).fma(s, a0);
+            a1 = pair(n, x, x1 + k, z).fma(s, a1);
+            a2 = pair(n, x, x2 + k, z).fma(s, a2);
+            a3 = pair(n, x, x3 + k, z).fma(s, a3);
+        }
+        y[b0 * rows + r] = a0.reduceLanes(VectorOperators.ADD);
+        y[b1 * rows + r] = a1.reduceLanes(VectorOperators.ADD);
+        y[b2 * rows + r] = a2.reduceLanes(VectorOperators.ADD);
+        y[b3 * rows + r] = a3.reduceLanes(VectorOperators.ADD);
     }
 }

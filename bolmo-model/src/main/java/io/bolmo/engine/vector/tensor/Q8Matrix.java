@@ -19,10 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  * q · s, where s = max|w| / 127 over the block and q = round(w / s) (llama.cpp's Q8_0 with a float32 scale).
  * Data {@code [rows, cols]} int8 and scales {@code [rows, cols / 32]} float32 ({@link BlockMatrix}).
  *
- * <p>Decoding multiplies int8 weights with the int8-rounded inputs ({@link BlockMatrix}) in 16-bit lanes: |q| ≤ 127
- * on both sides, so two products fit a short. Widening int8 weights to floats (two conversions per 8 weights with
- * AVX2) was what bounded 8-bit weights on a few cores: a [8192, 2048] product ran 1.3-1.5x faster this way on one
- * core (docs/benchmarks.md).
+ * <p>Decoding multiplies in integers, as llama.cpp's q8_0 × q8_0 dot product does: {@link #prepare} rounds each
+ * block of 32 inputs to int8 with its own scale (the weights' rule), the kernel multiplies weights with inputs in
+ * 16-bit lanes (|q| ≤ 127 on both sides, so two products fit a short), sums the products exactly in ints, and each
+ * block's sum meets the product of the two scales in one float multiply-add. This costs each term at most half a
+ * step of its input block; large batches (prefill, {@link Gemm}) keep float inputs. Widening int8 weights to
+ * floats (two conversions per 8 weights with AVX2) was what bounded 8-bit weights on a few cores: a [8192, 2048]
+ * product ran 1.2-1.3x faster this way on one core (docs/benchmarks.md). q4_0 keeps its float kernel: the same
+ * idea for it was faster alone and on Bolmo-1B shapes but slower on Bolmo-7B's (docs/benchmarks.md).
  */
 public final class Q8Matrix extends BlockMatrix {
 
@@ -30,7 +34,8 @@ public final class Q8Matrix extends BlockMatrix {
     /** 16-bit lanes in a vector of the preferred float shape. */
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
     /** Bytes that widen to one {@link #S} vector: half the width. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final VectorSpecies<Byte> B =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     /** Weights per int16 product vector. */
     private static final int CHUNK = S.length();
 
@@ -38,6 +43,71 @@ public final class Q8Matrix extends BlockMatrix {
         if (CHUNK > BLOCK) {
             throw new ExceptionInInitializerError("q8_0 kernels need at most " + BLOCK / 2 + " float lanes, this"
                     + " CPU's preferred vectors have " + LANES);
+        }
+    }
+
+    /** The inputs rounded to int8 per block of 32 (as shorts, what the kernels multiply), one scale per block. */
+    private static final class Quantized extends Input {
+        final short[] q; // [batch, cols]
+        final float[] scales; // [batch, cols / 32]
+
+        private Quantized(float[] x, short[] q, float[] scales) {
+            super(x);
+            this.q = q;
+            this.scales = scales;
+        }
+    }
+
+    /** The scale of the block of 32 values at {@code v[from]}: max |v| / 127. */
+    static float int8Scale(float[] v, int from) {
+        float max = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            max = Math.max(max, Math.abs(v[from + i]));
+        }
+        return max / 127f;
+    }
+
+    /** Small batches get their inputs rounded to int8 for the integer kernel; large ones stay float (Gemm). */
+    @Override
+    protected Input prepare(float[] x, int batch) {
+        if (batch > SMALL_BATCH) {
+            return new Input(x);
+        }
+        short[] q = new short[batch * cols];
+        float[] s = new float[batch * blocks];
+        for (int blk = 0; blk < batch * blocks; blk++) {
+            int k = blk * BLOCK;
+            s[blk] = int8Scale(x, k);
+            float inverse = s[blk] == 0 ? 0 : 1f / s[blk];
+            for (int i = 0; i < BLOCK; i++) {
+                q[k + i] = (short) Math.round(x[k + i] * inverse);
+            }
+        }
+        return new Quantized(x, q, s);
+    }
+
+    /**
+     * The weight scale of block {@code blk} times the input's. A float, not a vector: each kernel broadcasts it with
+     * the constant species (a species passed as an argument left C2 a non-constant one in an integer q4_0 kernel,
+     * which then ran the Vector API's Java fallback, 10x slower).
+     */
+    private float scale(int sbase, int blk, float inputScale) {
+        return scales.getFloat(sbase + 4 * blk) * inputScale;
+    }
+
+    /**
+     * Each input on its own: after the first, the row's blocks come from the L1 cache, and the integer products cost
+     * about what a float kernel's four-input pass did (and a batched row equals the row alone, exactly).
+     */
+    @Override
+    protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
+        y[b0 * rows + r] = dot1(r, in, b0);
+        y[b1 * rows + r] = dot1(r, in, b1);
+        if (b2 != b1) {
+            y[b2 * rows + r] = dot1(r, in, b2);
+            if (b3 != b2) {
+                y[b3 * rows + r] = dot1(r, in, b3);
+            }
         }
     }
 
@@ -98,7 +168,8 @@ public final class Q8Matrix extends BlockMatrix {
             int k = b * cols + blk * BLOCK;
             IntVector sum = IntVector.zero(I);
             for (int c = 0; c < BLOCK; c += 2 * CHUNK) { // once with 256-bit vectors or wider
-                ShortVector w0 = (ShortVector) ByteVector.fromArray(B, w, d + c).convertShape(VectorOperators.B2S, S, 0);
+                ShortVector w0 = (ShortVector) ByteVector.fromArray(B, w, d + c)
+                        .convertShape(VectorOperators.B2S, S, 0);
                 ShortVector p = w0.mul(ShortVector.fromArray(S, x.q, k + c));
                 if (CHUNK < BLOCK) { // |q| ≤ 127 on both sides: two products stay within a short
                     ShortVector w1 = (ShortVector) ByteVector.fromArray(B, w, d + c + CHUNK)
