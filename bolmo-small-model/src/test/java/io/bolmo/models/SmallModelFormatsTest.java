@@ -59,7 +59,9 @@ class SmallModelFormatsTest {
      * lone BOS, with the model's own boundary decision on it, and scored before it is fed. Measured 2026-12-07 over
      * 4,652 bytes: f32 3.3384 bits per byte, bf16 3.3413, q8_0 3.3181 (3.3401 with float inputs, before the integer
      * kernel), q4_0 3.3715 (float inputs); the argmax byte equal to f32's at 0.9955 (bf16), 0.9753 (q8_0; 0.9847 with
-     * float inputs) and 0.8231 (q4_0).
+     * float inputs) and 0.8231 (q4_0). A q8_0 kernel tried on 2026-12-08 that adds the same exact block sums in another
+     * float order gave 3.3235 and 0.9708 with 16 lanes, 3.3251 and 0.9755 with 8: float order alone moves the
+     * agreement by half a percent (one flipped boundary changes every later patch), so its bound is 0.96.
      */
     @Test
     void decodingStepsKeepBitsPerByteOfFloat32() {
@@ -81,7 +83,7 @@ class SmallModelFormatsTest {
         assertThat(q8.bitsPerByte()).as(figures).isLessThanOrEqualTo(1.005 * f32.bitsPerByte());
         assertThat(q8.bitsPerByte()).as(figures).isNotEqualTo(f32.bitsPerByte());
         assertThat(bf16.agreement()).as(figures).isGreaterThanOrEqualTo(0.99);
-        assertThat(q8.agreement()).as(figures).isGreaterThanOrEqualTo(0.97);
+        assertThat(q8.agreement()).as(figures).isGreaterThanOrEqualTo(0.96);
         assertThat(q4.bitsPerByte()).as(figures).isLessThanOrEqualTo(1.03 * f32.bitsPerByte());
         assertThat(q4.agreement()).as(figures).isGreaterThanOrEqualTo(0.78);
     }

@@ -15,19 +15,21 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Continuous batching on the Java engine: rows decoded together equal the same sequences decoded alone (small
- * batches through the small-batch kernels, sixteen rows through the blocked GEMM), a held row keeps its state exactly,
+ * Continuous batching on the Java engine: rows decoded together equal the same sequences decoded alone (three rows
+ * through the small-batch kernels, eight and sixteen through the blocked GEMM), a held row keeps its state exactly,
  * and prefill is cancelled between chunks.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class VectorBatchTest {
 
-    private VectorBolmoEngine engine;
+    private VectorBolmoEngine engine; // bf16
+    private VectorBolmoEngine q8;
     private SubwordSuffixTrie trie;
 
     @BeforeAll
@@ -35,6 +37,8 @@ class VectorBatchTest {
         try (HfCheckpoint c = HfCheckpoint.open(Golden.modelDir("tiny-olmo3"))) {
             engine = VectorEngines.bolmo(c, c.bolmoConfig(), LoadOptions.defaults().withDtype(WeightFormat.BF16)
                     .withThreads(2)).withPrefillChunk(32);
+            q8 = VectorEngines.bolmo(c, c.bolmoConfig(), LoadOptions.defaults().withDtype(WeightFormat.Q8_0)
+                    .withThreads(2));
         }
         trie = SubwordSuffixTrie.build(SubwordVocabulary.load(Golden.root().resolve("subword_vocab.json")));
     }
@@ -42,10 +46,17 @@ class VectorBatchTest {
     @AfterAll
     void close() {
         engine.close();
+        q8.close();
     }
 
     /** A greedy decode of one or many prompts, with the trie cursor kept per row as generation keeps it. */
     private List<List<Integer>> decode(List<int[]> prompts, int steps, int holdRow, int holdStep) {
+        return decode(engine, prompts, steps, holdRow, holdStep, new ArrayList<>());
+    }
+
+    /** As above on {@code engine}, each row's logits of every step added to {@code logits} (one list per row). */
+    private List<List<Integer>> decode(VectorBolmoEngine engine, List<int[]> prompts, int steps, int holdRow,
+            int holdStep, List<List<float[]>> logitsOut) {
         try (Engine.Batch batch = engine.newBatch()) {
             List<Engine.Sequence> seqs = new ArrayList<>();
             List<SubwordSuffixTrie.Cursor> cursors = new ArrayList<>();
@@ -68,6 +79,7 @@ class VectorBatchTest {
                 int last = p[p.length - 1];
                 next[i] = l[last + 260] > l[last] ? last + 260 : last;
                 out.add(new ArrayList<>(List.of(next[i])));
+                logitsOut.add(new ArrayList<>());
             }
             for (int step = 0; step < steps; step++) {
                 int b = prompts.size();
@@ -85,6 +97,7 @@ class VectorBatchTest {
                     }
                     next[i] = GoldenArrays.argmax(java.util.Arrays.copyOf(logits[i], 520));
                     out.get(i).add(next[i]);
+                    logitsOut.get(i).add(logits[i].clone());
                 }
             }
             seqs.forEach(Engine.Sequence::close);
@@ -107,13 +120,34 @@ class VectorBatchTest {
         return out;
     }
 
+    /**
+     * Rows decoded together give the same bytes as each alone, and the same logits bit for bit: the products are
+     * batch-invariant (bf16 sums in the GEMM's order on every path; three rows take the small-batch kernels, eight
+     * and sixteen the GEMM), and everything else is per row.
+     */
     @ParameterizedTest(name = "{0} rows")
-    @ValueSource(ints = {3, 16})
+    @ValueSource(ints = {3, 8, 16})
     void rowsDecodedTogetherEqualEachAlone(int rows) {
-        List<int[]> prompts = prompts(rows);
-        List<List<Integer>> together = decode(prompts, 24, -1, -1);
-        for (int i = 0; i < rows; i++) {
-            assertThat(together.get(i)).as("row %d", i).isEqualTo(decode(List.of(prompts.get(i)), 24, -1, -1).get(0));
+        assertTogetherEqualsAlone(engine, prompts(rows));
+    }
+
+    /** q8_0 rounds the inputs of every decoding step to int8 and sums them exactly in its integer kernel. */
+    @Test
+    void q8RowsDecodedTogetherEqualEachAlone() {
+        assertTogetherEqualsAlone(q8, prompts(8));
+    }
+
+    private void assertTogetherEqualsAlone(VectorBolmoEngine e, List<int[]> prompts) {
+        List<List<float[]>> logits = new ArrayList<>();
+        List<List<Integer>> together = decode(e, prompts, 24, -1, -1, logits);
+        for (int i = 0; i < prompts.size(); i++) {
+            List<List<float[]>> aloneLogits = new ArrayList<>();
+            List<Integer> alone = decode(e, List.of(prompts.get(i)), 24, -1, -1, aloneLogits).get(0);
+            assertThat(together.get(i)).as("row %d", i).isEqualTo(alone);
+            for (int step = 0; step < alone.size() - 1; step++) {
+                assertThat(logits.get(i).get(step)).as("row %d, step %d", i, step)
+                        .containsExactly(aloneLogits.get(0).get(step));
+            }
         }
     }
 

@@ -60,7 +60,7 @@ public final class Bf16Matrix extends Matrix {
     public void row(int r, float[] out, int offset) {
         int base = 2 * r * cols;
         for (int k = 0; k < cols; k++) {
-            out[offset + k] = Float.intBitsToFloat(data.getShort(base + 2 * k) << 16);
+            out[offset + k] = weight(base, k);
         }
     }
 
@@ -89,7 +89,7 @@ public final class Bf16Matrix extends Matrix {
             high(v).intoArray(out, offset + k + LANES);
         }
         for (int k = bound; k < cols; k++) {
-            out[offset + k] = Float.intBitsToFloat(data.getShort(base + 2 * k) << 16);
+            out[offset + k] = weight(base, k);
         }
     }
 
@@ -102,20 +102,31 @@ public final class Bf16Matrix extends Matrix {
         return v.and(0xFFFF0000).reinterpretAsFloats();
     }
 
+    /**
+     * One chain of multiply-adds per input, over the columns in {@link #prepare}'s order, lanes summed at the end, the
+     * rest in natural order: the order in which {@link Gemm} sums a row it dequantized, so a row's product is the same
+     * bits in a decoding step of any size and in a prefill chunk. (The chain is two multiply-adds per 64 bytes of
+     * weights, more than one core streams from memory here.)
+     */
     @Override
     protected float dot1(int r, Input in, int b) {
         float[] x = in.x;
         int xo = b * cols;
         int base = 2 * r * cols;
-        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        FloatVector acc = FloatVector.zero(F);
         for (int k = 0; k < bound; k += STEP) {
             IntVector v = Loads.ints(data, base + 2 * k);
-            a0 = low(v).fma(FloatVector.fromArray(F, x, xo + k), a0);
-            a1 = high(v).fma(FloatVector.fromArray(F, x, xo + k + LANES), a1);
+            acc = low(v).fma(FloatVector.fromArray(F, x, xo + k), acc);
+            acc = high(v).fma(FloatVector.fromArray(F, x, xo + k + LANES), acc);
         }
-        float s = a0.add(a1).reduceLanes(VectorOperators.ADD);
-        for (int k = bound; k < cols; k++) {
-            s += Float.intBitsToFloat(data.getShort(base + 2 * k) << 16) * x[xo + k];
+        int k = bound;
+        if (cols - k >= LANES) { // a natural-order run of whole lanes: GEMM takes it as a vector
+            acc = FloatVector.fromArray(F, naturalRun(r), 0).fma(FloatVector.fromArray(F, x, xo + k), acc);
+            k += LANES;
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; k < cols; k++) {
+            s += weight(base, k) * x[xo + k];
         }
         return s;
     }
@@ -125,30 +136,30 @@ public final class Bf16Matrix extends Matrix {
         float[] x = in.x;
         int base = 2 * r * cols;
         int x0 = b0 * cols, x1 = b1 * cols, x2 = b2 * cols, x3 = b3 * cols;
-        // separate accumulators for the low and high halves: two independent chains per input
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0; // one chain per input, as dot1
         for (int k = 0; k < bound; k += STEP) {
             IntVector v = Loads.ints(data, base + 2 * k);
             FloatVector lo = low(v);
             FloatVector hi = high(v);
             int k2 = k + LANES;
-            a0 = lo.fma(FloatVector.fromArray(F, x, x0 + k), a0);
-            c0 = hi.fma(FloatVector.fromArray(F, x, x0 + k2), c0);
-            a1 = lo.fma(FloatVector.fromArray(F, x, x1 + k), a1);
-            c1 = hi.fma(FloatVector.fromArray(F, x, x1 + k2), c1);
-            a2 = lo.fma(FloatVector.fromArray(F, x, x2 + k), a2);
-            c2 = hi.fma(FloatVector.fromArray(F, x, x2 + k2), c2);
-            a3 = lo.fma(FloatVector.fromArray(F, x, x3 + k), a3);
-            c3 = hi.fma(FloatVector.fromArray(F, x, x3 + k2), c3);
+            a0 = hi.fma(FloatVector.fromArray(F, x, x0 + k2), lo.fma(FloatVector.fromArray(F, x, x0 + k), a0));
+            a1 = hi.fma(FloatVector.fromArray(F, x, x1 + k2), lo.fma(FloatVector.fromArray(F, x, x1 + k), a1));
+            a2 = hi.fma(FloatVector.fromArray(F, x, x2 + k2), lo.fma(FloatVector.fromArray(F, x, x2 + k), a2));
+            a3 = hi.fma(FloatVector.fromArray(F, x, x3 + k2), lo.fma(FloatVector.fromArray(F, x, x3 + k), a3));
         }
-        a0 = a0.add(c0);
-        a1 = a1.add(c1);
-        a2 = a2.add(c2);
-        a3 = a3.add(c3);
+        int k = bound;
+        if (cols - k >= LANES) {
+            FloatVector w = FloatVector.fromArray(F, naturalRun(r), 0);
+            a0 = w.fma(FloatVector.fromArray(F, x, x0 + k), a0);
+            a1 = w.fma(FloatVector.fromArray(F, x, x1 + k), a1);
+            a2 = w.fma(FloatVector.fromArray(F, x, x2 + k), a2);
+            a3 = w.fma(FloatVector.fromArray(F, x, x3 + k), a3);
+            k += LANES;
+        }
         float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
         float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
-        for (int k = bound; k < cols; k++) {
-            float w = Float.intBitsToFloat(data.getShort(base + 2 * k) << 16);
+        for (; k < cols; k++) {
+            float w = weight(base, k);
             s0 += w * x[x0 + k];
             s1 += w * x[x1 + k];
             s2 += w * x[x2 + k];
@@ -158,5 +169,18 @@ public final class Bf16Matrix extends Matrix {
         y[b1 * rows + r] = s1;
         y[b2 * rows + r] = s2;
         y[b3 * rows + r] = s3;
+    }
+
+    /** The {@link #LANES} weights of row {@code r} after the paired blocks, as floats (only in odd shapes). */
+    private float[] naturalRun(int r) {
+        float[] w = new float[LANES];
+        for (int i = 0; i < LANES; i++) {
+            w[i] = weight(2 * r * cols, bound + i);
+        }
+        return w;
+    }
+
+    private float weight(int base, int k) {
+        return Float.intBitsToFloat(data.getShort(base + 2 * k) << 16);
     }
 }

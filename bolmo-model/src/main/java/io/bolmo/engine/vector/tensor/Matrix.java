@@ -6,11 +6,12 @@ import io.bolmo.engine.WeightFormat;
  * A weight matrix W {@code [rows, cols]} in one {@link WeightFormat}, multiplied with a batch of input rows:
  * {@code y[b, r] = Σ_k W[r, k] · x[b, k]}, x {@code [batch, cols]} and y {@code [batch, rows]} row-major.
  *
- * <p>Two paths, both split by output rows across the {@link Parallel} threads. Small batches (decoding: one row per
- * sequence) use the format's own kernel, which converts each block of weights once and multiplies it with every
- * input row while it is in registers: each weight is read from memory once per step whatever the batch. Large
- * batches (prefill chunks) dequantize four weight rows into a float scratch and run a 4 × 4 register-blocked f32
- * kernel over the inputs ({@link Gemm}), so conversion costs little against the arithmetic.
+ * <p>Two paths, both split by output rows across the {@link Parallel} threads, both reading each weight from memory
+ * once per product. Small batches (a decoding step of up to four sequences) use the format's own kernel, which
+ * converts each block of weights once and multiplies it with every input row while it is in registers. Larger
+ * batches (busier decoding steps, prefill chunks) dequantize four weight rows into a float scratch and run a 4 × 4
+ * register-blocked f32 kernel over the inputs ({@link Gemm}), so conversion costs little against the arithmetic.
+ * f32 and bf16 sum in the same order on both paths, so a row's result does not depend on its batch.
  *
  * <p>{@link #prepare} puts the inputs in the form the format's kernel reads, once per product: a format may reorder
  * the columns inside blocks to make its kernel cheaper (bfloat16 does; dot products do not care about the order),
@@ -18,8 +19,14 @@ import io.bolmo.engine.WeightFormat;
  */
 public abstract class Matrix {
 
-    /** Batches up to this size take the format's own small-batch kernel; larger ones the blocked GEMM. */
-    static final int SMALL_BATCH = 15;
+    /**
+     * Batches up to this size take the format's own small-batch kernel (one pass of four inputs); larger ones the
+     * blocked GEMM, unless a format keeps its kernel longer ({@link #smallBatchLimit}). A [8192, 2048] product on 2
+     * cores (2026-12-08) had the GEMM ahead from 4-6 rows in every format and 1.3-2x ahead at 8-12 (bf16 at 12 rows:
+     * 56 against 29 G products/s): past four inputs the small kernels re-read their inputs from L2 for every weight
+     * row, where the GEMM keeps a 4 × 4 tile in registers.
+     */
+    static final int SMALL_BATCH = 4;
     private static final long PARALLEL_MIN_WORK = Parallel.INLINE_WORK;
 
     protected final int rows;
@@ -66,6 +73,15 @@ public abstract class Matrix {
         return new Input(x);
     }
 
+    /**
+     * The largest batch for the small-batch kernels ({@link #SMALL_BATCH}). f32 and bf16 sum each product in the
+     * GEMM's order, so a row's result does not depend on the path or the batch; a format whose kernel sums otherwise
+     * may keep it for every decoding step (q8_0 does).
+     */
+    protected int smallBatchLimit() {
+        return SMALL_BATCH;
+    }
+
     /** Row {@code r} as floats in this format's column order (that of {@link #prepare}). */
     protected abstract void dequantizeRow(int r, float[] out, int offset);
 
@@ -99,7 +115,7 @@ public abstract class Matrix {
                     + (long) batch * rows);
         }
         Input xp = prepare(x, batch);
-        boolean small = batch <= SMALL_BATCH;
+        boolean small = batch <= smallBatchLimit();
         Parallel.RangeBody body = small ? (from, to) -> multiplySmall(xp, batch, y, from, to)
                 : (from, to) -> Gemm.multiply(this, xp.x, batch, y, from, to);
         long work = (long) rows * cols * batch;

@@ -23,10 +23,12 @@ import jdk.incubator.vector.VectorSpecies;
  * block of 32 inputs to int8 with its own scale (the weights' rule), the kernel multiplies weights with inputs in
  * 16-bit lanes (|q| ≤ 127 on both sides, so two products fit a short), sums the products exactly in ints, and each
  * block's sum meets the product of the two scales in one float multiply-add. This costs each term at most half a
- * step of its input block; large batches (prefill, {@link Gemm}) keep float inputs. Widening int8 weights to
- * floats (two conversions per 8 weights with AVX2) was what bounded 8-bit weights on a few cores: a [8192, 2048]
- * product ran 1.2-1.3x faster this way on one core (docs/benchmarks.md). q4_0 keeps its float kernel: the same
- * idea for it was faster alone and on Bolmo-1B shapes but slower on Bolmo-7B's (docs/benchmarks.md).
+ * step of its input block; prefill chunks (more than {@value #ROUNDED_BATCH} rows, {@link Gemm}) keep float
+ * inputs. Widening int8 weights to floats (two conversions per 8 weights with AVX2) was what bounded 8-bit weights
+ * on a few cores: a [8192, 2048] product ran 1.2-1.3x faster this way on one core (docs/benchmarks.md); the rounded
+ * inputs stay bytes ({@link Quantized}). The sums are exact, so every decoding step keeps this kernel and a row
+ * decodes the same alone or batched ({@link #smallBatchLimit}). q4_0 keeps its float kernel: the same idea for it
+ * was faster alone and on Bolmo-1B shapes but slower on Bolmo-7B's.
  */
 public final class Q8Matrix extends BlockMatrix {
 
@@ -46,44 +48,68 @@ public final class Q8Matrix extends BlockMatrix {
         }
     }
 
-    /** The inputs rounded to int8 per block of 32 (as shorts, what the kernels multiply), one scale per block. */
+    /**
+     * The inputs rounded to int8 per block of 32, one scale per block. Kept as bytes and widened with the weights:
+     * as shorts, 8,192 inputs (16 KB) no longer stayed in L1 beside the streaming weights, and a [2048, 8192] product
+     * ran at three quarters of a [8192, 2048] one; as bytes both run alike (1.35x on one core, 1.4-1.6x on two, for
+     * the wide one; 2026-12-08).
+     */
     private static final class Quantized extends Input {
-        final short[] q; // [batch, cols]
+        final byte[] q; // [batch, cols]
         final float[] scales; // [batch, cols / 32]
 
-        private Quantized(float[] x, short[] q, float[] scales) {
+        private Quantized(float[] x, byte[] q, float[] scales) {
             super(x);
             this.q = q;
             this.scales = scales;
         }
     }
 
-    /** The scale of the block of 32 values at {@code v[from]}: max |v| / 127. */
-    static float int8Scale(float[] v, int from) {
+    /**
+     * Products with at most this many input rows (the rows of a decoding step) see their inputs rounded to int8 per
+     * block; larger ones (prefill chunks) see them as they are.
+     */
+    static final int ROUNDED_BATCH = 15;
+
+    /**
+     * Rounds the block of 32 values at {@code v[from]} to int8 steps of max |v| / 127 (one rule for weights and
+     * inputs), into {@code q[at …]}; returns the step.
+     */
+    static float roundBlock(float[] v, int from, byte[] q, int at) {
         float max = 0;
         for (int i = 0; i < BLOCK; i++) {
             max = Math.max(max, Math.abs(v[from + i]));
         }
-        return max / 127f;
+        float scale = max / 127f;
+        float inverse = scale == 0 ? 0 : 1f / scale;
+        for (int i = 0; i < BLOCK; i++) {
+            q[at + i] = (byte) Math.round(v[from + i] * inverse);
+        }
+        return scale;
     }
 
-    /** Small batches get their inputs rounded to int8 for the integer kernel; large ones stay float (Gemm). */
+    /** The rows of a decoding step get their inputs rounded to int8 for the integer kernel; prefill's stay float. */
     @Override
     protected Input prepare(float[] x, int batch) {
-        if (batch > SMALL_BATCH) {
+        if (batch > ROUNDED_BATCH) {
             return new Input(x);
         }
-        short[] q = new short[batch * cols];
+        byte[] q = new byte[batch * cols];
         float[] s = new float[batch * blocks];
         for (int blk = 0; blk < batch * blocks; blk++) {
-            int k = blk * BLOCK;
-            s[blk] = int8Scale(x, k);
-            float inverse = s[blk] == 0 ? 0 : 1f / s[blk];
-            for (int i = 0; i < BLOCK; i++) {
-                q[k + i] = (short) Math.round(x[k + i] * inverse);
-            }
+            s[blk] = roundBlock(x, blk * BLOCK, q, blk * BLOCK);
         }
         return new Quantized(x, q, s);
+    }
+
+    /**
+     * Every decoding step takes the integer kernel: its sums are exact, so a row decodes the same alone or with
+     * others (the GEMM, faster from about five rows, would sum in floats, and on a random Bolmo-1B eight streams then
+     * decoded other bytes than alone).
+     */
+    @Override
+    protected int smallBatchLimit() {
+        return ROUNDED_BATCH;
     }
 
     /**
@@ -97,7 +123,12 @@ public final class Q8Matrix extends BlockMatrix {
 
     /**
      * Each input on its own: after the first, the row's blocks come from the L1 cache, and the integer products cost
-     * about what a float kernel's four-input pass did (and a batched row equals the row alone, exactly).
+     * about what a float kernel's four-input pass did (and a batched row equals the row alone, exactly). Tried and
+     * not kept (2026-12-08, one core, [8192, 2048]): a four-input pass in floats that hold integers (exact below
+     * 2^24, so equal to dot1 when its lanes pair the same columns) was 1.15x faster at 8 rows with dot1's lane pairs
+     * (even and odd columns split by shifts) and 1.45x with natural lanes (j, j + 16), but dot1 then needed those
+     * lanes too: split by two conversions it was 8 % slower at one row; with int inputs and a 32-bit multiply as fast
+     * at 2,048 columns and 1.7x slower at 8,192 (the inputs out of L1), which cost a third of Bolmo-1B's decode.
      */
     @Override
     protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
@@ -117,13 +148,12 @@ public final class Q8Matrix extends BlockMatrix {
 
     /** One row into its blocks: {@code data[dataOffset …]}, {@code scales[scaleOffset …]} (byte offsets). */
     static void quantizeRow(float[] row, int cols, Bytes data, int dataOffset, Bytes scales, int scaleOffset) {
+        byte[] q = new byte[BLOCK];
         for (int blk = 0; blk < cols / BLOCK; blk++) {
-            float scale = int8Scale(row, blk * BLOCK); // inputs and weights: one rule
-            float inverse = scale == 0 ? 0 : 1f / scale;
+            scales.putFloat(scaleOffset + 4 * blk, roundBlock(row, blk * BLOCK, q, 0));
             for (int i = 0; i < BLOCK; i++) {
-                data.put(dataOffset + blk * BLOCK + i, (byte) Math.round(row[blk * BLOCK + i] * inverse));
+                data.put(dataOffset + blk * BLOCK + i, q[i]);
             }
-            scales.putFloat(scaleOffset + 4 * blk, scale);
         }
     }
 
@@ -170,11 +200,13 @@ public final class Q8Matrix extends BlockMatrix {
             for (int c = 0; c < BLOCK; c += 2 * CHUNK) { // once with 256-bit vectors or wider
                 ShortVector w0 = (ShortVector) ByteVector.fromArray(B, w, d + c)
                         .convertShape(VectorOperators.B2S, S, 0);
-                ShortVector p = w0.mul(ShortVector.fromArray(S, x.q, k + c));
+                ShortVector p = w0.mul((ShortVector) ByteVector.fromArray(B, x.q, k + c)
+                        .convertShape(VectorOperators.B2S, S, 0));
                 if (CHUNK < BLOCK) { // |q| ≤ 127 on both sides: two products stay within a short
                     ShortVector w1 = (ShortVector) ByteVector.fromArray(B, w, d + c + CHUNK)
                             .convertShape(VectorOperators.B2S, S, 0);
-                    p = p.add(w1.mul(ShortVector.fromArray(S, x.q, k + c + CHUNK)));
+                    p = p.add(w1.mul((ShortVector) ByteVector.fromArray(B, x.q, k + c + CHUNK)
+                            .convertShape(VectorOperators.B2S, S, 0)));
                 }
                 // neighbouring shorts into ints: the two halves of each int lane, split by shifts
                 IntVector i = p.reinterpretAsInts();

@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Every format's products against a plain double-precision loop over the weights the format actually holds (its
  * own {@link Matrix#row}), on shapes with and without vector tails, at batch sizes that take the small-batch
- * kernels (1 … 15, including the 4-wide passes with a repeated last input) and the blocked GEMM (16 and more, with
- * partial tiles of rows and inputs), on one thread and on three.
+ * kernels (1 … 4, including the 4-wide passes with a repeated last input; q8_0 up to 15) and the blocked GEMM (with
+ * partial tiles of rows and inputs), on one thread and on three; and the batch invariance of f32, bf16 and q8_0.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MatrixKernelsTest {
@@ -41,7 +41,7 @@ class MatrixKernelsTest {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) random.nextGaussian();
             }
-            float[] seen = format.equals("q8_0") && batch <= Matrix.SMALL_BATCH ? roundedPerBlock(x) : x;
+            float[] seen = format.equals("q8_0") && batch <= Q8Matrix.ROUNDED_BATCH ? roundedPerBlock(x) : x;
             for (Parallel p : new Parallel[] {one, three}) {
                 float[] y = new float[batch * rows];
                 m.multiply(x, batch, y, p);
@@ -56,6 +56,38 @@ class MatrixKernelsTest {
                         assertThat((double) y[b * rows + r]).as("%s batch %d row %d", format, b, r)
                                 .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * A row's product does not depend on the batch it comes in: f32 and bf16 sum in the GEMM's order on every path,
+     * q8_0's decoding steps sum in integers. Exact equality, at every batch size up to the prefill-sized ones (q8_0:
+     * up to its last decoding-step size, beyond which it keeps float inputs), on shapes with odd tails.
+     */
+    @ParameterizedTest(name = "{0} [{1}, {2}]")
+    @CsvSource({"f32, 37, 67", "f32, 130, 256", "bf16, 37, 67", "bf16, 130, 256", "bf16, 9, 200", "bf16, 9, 48",
+            "bf16, 7, 56", "q8_0, 37, 64", "q8_0, 130, 256"})
+    void aRowsProductIsTheSameInEveryBatch(String format, int rows, int cols) {
+        Random random = new Random(rows * 17L + cols);
+        Matrix m = randomMatrix(format, rows, cols, random);
+        int largest = format.equals("q8_0") ? Q8Matrix.ROUNDED_BATCH : 21;
+        float[] x = new float[largest * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        float[][] alone = new float[largest][rows];
+        for (int b = 0; b < largest; b++) {
+            m.multiply(java.util.Arrays.copyOfRange(x, b * cols, (b + 1) * cols), 1, alone[b], one);
+        }
+        for (int batch = 2; batch <= largest; batch++) {
+            for (Parallel p : new Parallel[] {one, three}) {
+                float[] y = new float[batch * rows];
+                m.multiply(x, batch, y, p);
+                for (int b = 0; b < batch; b++) {
+                    assertThat(java.util.Arrays.copyOfRange(y, b * rows, (b + 1) * rows))
+                            .as("%s input %d of a batch of %d", format, b, batch).containsExactly(alone[b]);
                 }
             }
         }

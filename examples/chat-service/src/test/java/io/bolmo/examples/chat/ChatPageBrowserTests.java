@@ -34,13 +34,16 @@ import org.springframework.context.annotation.Import;
  * The chat page in a real headless browser (Debian's chromium and chromium-driver, installed by .ci/run) against the
  * service on the shipped small model, with what the model received and reported recorded on the server
  * ({@link RecordingModelConfiguration}): conversations, streaming, stop, settings, the patch view, phone width.
- * Writes the screenshots the example's README shows to {@code docs/}.
+ * Writes the screenshots the example's README shows: to {@code target/screenshots/}, or with
+ * {@code -Dbolmo.screenshots.update=true} over the README's own in {@code docs/} (a test run leaves the checkout as
+ * it was unless asked).
  */
 @Import(RecordingModelConfiguration.class)
 class ChatPageBrowserTests extends ServiceTestBase {
 
-    /** Where the screenshots go: the example's docs, shown by its README (the build runs in the module). */
-    private static final Path SCREENSHOTS = Path.of("docs");
+    /** Where the screenshots go (the build runs in the module): the README's docs/ only when asked. */
+    private static final Path SCREENSHOTS = Boolean.getBoolean("bolmo.screenshots.update") ? Path.of("docs")
+            : Path.of("target", "screenshots");
 
     @Autowired
     RecordingModelConfiguration.RecordingEngine engine;
