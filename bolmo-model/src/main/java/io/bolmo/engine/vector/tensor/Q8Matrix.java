@@ -128,7 +128,10 @@ public final class Q8Matrix extends BlockMatrix {
      * 2^24, so equal to dot1 when its lanes pair the same columns) was 1.15x faster at 8 rows with dot1's lane pairs
      * (even and odd columns split by shifts) and 1.45x with natural lanes (j, j + 16), but dot1 then needed those
      * lanes too: split by two conversions it was 8 % slower at one row; with int inputs and a 32-bit multiply as fast
-     * at 2,048 columns and 1.7x slower at 8,192 (the inputs out of L1), which cost a third of Bolmo-1B's decode.
+     * at 2,048 columns and 1.7x slower at 8,192 (the inputs out of L1), which cost a third of Bolmo-1B's decode; with
+     * byte inputs widened to ints as fast as this one at one row and 1.35x at eight in the probe, but in the engine
+     * 8 streams of Bolmo-1B gained 4 % (50.5 against 48.5 B/s) and one stream lost 7 %, both inside this machine's
+     * noise: not worth a second kernel and other float rounding.
      */
     @Override
     protected void dot4(int r, Input in, int b0, int b1, int b2, int b3, float[] y) {
