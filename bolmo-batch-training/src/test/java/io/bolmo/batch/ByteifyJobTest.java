@@ -126,9 +126,10 @@ class ByteifyJobTest extends JobRepositoryTestBase {
         List<String> start = new ArrayList<>(List.of("start"));
         TinyByteify.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);
-        // the first chunk is checkpointed and committed soon after; the kill lands while a later chunk runs
-        JobTestSupport.killOnceWritten(start, out.resolve("stage1/checkpoints/step-000003/state.json"),
+        // halted while stage 1's second chunk writes its checkpoint: the first one (step 3) is complete
+        JobTestSupport.haltWritingCheckpoint(start, 2, out.resolve("stage1/checkpoints/step-000006"),
                 out.resolveSibling("killed-1.log"));
+        assertThat(out.resolve("stage1/checkpoints/step-000003/state.json")).exists();
         assertThat(out.resolve("stage2/final")).doesNotExist();
 
         JobTestSupport.runInChildJvm(List.of("restart", "--recover", db), out.resolveSibling("killed-2.log"));

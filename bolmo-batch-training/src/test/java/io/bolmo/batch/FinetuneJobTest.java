@@ -75,8 +75,10 @@ class FinetuneJobTest extends JobRepositoryTestBase {
         List<String> start = new ArrayList<>(List.of("start", "job=finetune"));
         TinyFinetune.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);
-        JobTestSupport.killOnceWritten(start, out.resolve("checkpoints/step-000003/state.json"),
+        // halted while the second chunk writes its checkpoint: the first one (step 3) is complete
+        JobTestSupport.haltWritingCheckpoint(start, 2, out.resolve("checkpoints/step-000006"),
                 out.resolveSibling("ft-killed-1.log"));
+        assertThat(out.resolve("checkpoints/step-000003/state.json")).exists();
         assertThat(out.resolve("final")).doesNotExist();
 
         JobTestSupport.runInChildJvm(List.of("restart", "job=finetune", "--recover", db),

@@ -85,6 +85,19 @@ final class JobTestSupport {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    /**
+     * Runs the application with {@code args} in a child JVM that halts itself, as a SIGKILL would, while it writes
+     * the checkpoint at {@code checkpoint} ({@code .step-N.tmp-…}), the {@code n}-th checkpoint this JVM writes:
+     * a kill at a point, not after a pause, which a fast machine could outrun (the job would finish first).
+     */
+    static void haltWritingCheckpoint(List<String> args, int n, Path checkpoint, Path log) throws Exception {
+        Process p = launch(args, "write:" + n, log);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String text = Files.readString(log);
+        assertThat(p.exitValue()).as(text).isEqualTo(137);
+        assertThat(text).contains("FAULT: halting at write " + checkpoint.resolveSibling("." + checkpoint.getFileName()));
+    }
+
     /** Runs the application with {@code args} in a child JVM to its end and asserts exit status 0. */
     static void runInChildJvm(List<String> args, Path log) throws Exception {
         Process r = launch(args, log);

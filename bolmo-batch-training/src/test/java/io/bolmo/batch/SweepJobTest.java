@@ -20,8 +20,9 @@ import org.springframework.batch.core.job.parameters.JobParametersValidator;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The {@code sweep} job with local partitions: a 2 × 2 grid of fine-tunes, evaluated and tabulated; killed (SIGKILL)
- * during its second run and restarted in another JVM, it completes running only what had not completed, the killed
+ * The {@code sweep} job with local partitions: a 2 × 2 grid of fine-tunes, evaluated and tabulated; halted as by a
+ * SIGKILL during its second run (inside a checkpoint write, {@link FaultInjectingApplication}) and restarted in another
+ * JVM, it completes running only what had not completed, the killed
  * run from its last checkpoint, to the weights of the uninterrupted sweep. The locations a grid file names are
  * confined like the jobs' own parameters.
  */
@@ -61,8 +62,11 @@ class SweepJobTest extends JobRepositoryTestBase {
         List<String> start = new ArrayList<>(List.of("start", "job=sweep"));
         TinySweep.args(grid, out).forEach((k, v) -> start.add(k + "=" + v));
         start.add("--spring.datasource.url=" + url);
-        JobTestSupport.killOnceWritten(start, out.resolve("runs/run-001/checkpoints/step-000001/state.json"),
+        // halted while run-001 writes its second checkpoint (the fourth of the sweep: runs go one at a time, two
+        // checkpoints each)
+        JobTestSupport.haltWritingCheckpoint(start, 4, out.resolve("runs/run-001/checkpoints/step-000002"),
                 out.resolveSibling("sweep-killed-1.log"));
+        assertThat(out.resolve("runs/run-001/checkpoints/step-000001/state.json")).exists();
         assertThat(out.resolve("runs/run-001/final")).doesNotExist();
 
         JobTestSupport.runInChildJvm(List.of("restart", "job=sweep", "--recover", "--spring.datasource.url=" + url),
