@@ -46,9 +46,9 @@ class KillAndRestartTest extends JobRepositoryTestBase {
     }
 
     /**
-     * Issue 15 item 6, as reported: killed mid-run, restarted, the restart killed before its first chunk commits
-     * (its step context is then empty in the repository), restarted again: the last restart resumes from the newest
-     * checkpoint on disk instead of starting the stage over. On the way: while a process holds the run's output, a
+     * Issue 15 item 6, as reported: killed mid-run, restarted, the restart killed before its first chunk commits,
+     * restarted again: the last restart resumes from the newest checkpoint on disk instead of starting the stage over,
+     * whether the repository's step context names it or is empty (H2 may lose a killed process's last commits). On the way: while a process holds the run's output, a
      * {@code restart --recover} from another JVM is refused.
      */
     @Test
@@ -77,11 +77,19 @@ class KillAndRestartTest extends JobRepositoryTestBase {
         assertThat(second.exitValue()).as(secondText).isEqualTo(137);
         assertThat(secondText).contains("stage1: resuming from").contains("FAULT: halting at opened");
 
+        // the newest complete checkpoint on disk is what the last restart must resume from. Whether the repository
+        // still names it varies between runs: usually the step context is empty here, but once in CI the first run's
+        // record of its step-5 checkpoint had survived the SIGKILL (H2 writes commits to its file after a delay) and
+        // the restarts' copied context named it.
+        List<Path> onDisk = RunCheckpoints.list(out.resolve("stage1"));
+        Path newest = onDisk.get(onDisk.size() - 1);
         Path thirdLog = out.resolveSibling("kill-twice-3.log");
         JobTestSupport.runInChildJvm(List.of("restart", "--recover", db), thirdLog);
         String third = Files.readString(thirdLog);
-        assertThat(third).contains("no checkpoint was committed")
-                .contains("resuming from the newest complete checkpoint on disk").doesNotContain("stage1: starting");
+        assertThat(third).contains("stage1: resuming from " + newest).doesNotContain("stage1: starting");
+        if (third.contains("no checkpoint was committed")) {
+            assertThat(third).contains("resuming from the newest complete checkpoint on disk, " + newest);
+        }
         assertThat(TinyByteify.maxAbsDiff(ref, out.resolve("stage2/final"))).isEqualTo(0.0);
     }
 
