@@ -122,7 +122,7 @@ class ByteifyJobTest extends JobRepositoryTestBase {
     void aJvmKilledMidChunkRestartsFromItsLastCheckpoint() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("killed");
-        String db = "--spring.datasource.url=jdbc:h2:file:" + WORK.resolve("db-killed/jobs") + ";FILE_LOCK=FS";
+        String db = "--spring.datasource.url=" + JobTestSupport.h2Url(WORK.resolve("db-killed"));
         List<String> start = new ArrayList<>(List.of("start"));
         TinyByteify.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);

@@ -71,7 +71,7 @@ class FinetuneJobTest extends JobRepositoryTestBase {
     void aJvmKilledMidChunkRestartsFromItsLastCheckpoint() throws Exception {
         Path ref = reference();
         Path out = WORK.resolve("ft-killed");
-        String db = "--spring.datasource.url=jdbc:h2:file:" + WORK.resolve("db-ft-killed/jobs") + ";FILE_LOCK=FS";
+        String db = "--spring.datasource.url=" + JobTestSupport.h2Url(WORK.resolve("db-ft-killed"));
         List<String> start = new ArrayList<>(List.of("start", "job=finetune"));
         TinyFinetune.args(out).forEach((k, v) -> start.add(k + "=" + v));
         start.add(db);

@@ -19,7 +19,7 @@ abstract class JobRepositoryTestBase {
 
     @DynamicPropertySource
     static void repository(DynamicPropertyRegistry r) {
-        r.add("spring.datasource.url", () -> "jdbc:h2:file:" + WORK.resolve("db/jobs") + ";FILE_LOCK=FS");
+        r.add("spring.datasource.url", () -> JobTestSupport.h2Url(WORK.resolve("db")));
     }
 
     private static final Set<Path> COMPLETED = new HashSet<>();

@@ -98,6 +98,19 @@ final class JobTestSupport {
         assertThat(text).contains("FAULT: halting at write " + checkpoint.resolveSibling("." + checkpoint.getFileName()));
     }
 
+    /** A file-based H2 job repository in {@code dir} that the JVMs of a test open one after another. */
+    static String h2Url(Path dir) {
+        return "jdbc:h2:file:" + dir.resolve("jobs") + ";FILE_LOCK=FS";
+    }
+
+    /**
+     * As {@link #h2Url}, each commit written to the file at once, as PostgreSQL's are: with H2's default write delay
+     * (500 ms) a process killed right after a commit can lose it.
+     */
+    static String durableH2Url(Path dir) {
+        return h2Url(dir) + ";WRITE_DELAY=0";
+    }
+
     /** Runs the application with {@code args} in a child JVM to its end and asserts exit status 0. */
     static void runInChildJvm(List<String> args, Path log) throws Exception {
         Process r = launch(args, log);

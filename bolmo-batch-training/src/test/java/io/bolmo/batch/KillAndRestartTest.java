@@ -48,7 +48,8 @@ class KillAndRestartTest extends JobRepositoryTestBase {
     /**
      * Issue 15 item 6, as reported: killed mid-run, restarted, the restart killed before its first chunk commits,
      * restarted again: the last restart resumes from the newest checkpoint on disk instead of starting the stage over,
-     * whether the repository's step context names it or is empty (H2 may lose a killed process's last commits). On the way: while a process holds the run's output, a
+     * whether the repository's step context names it or is empty (H2 may lose a killed process's last commits,
+     * {@link JobTestSupport#durableH2Url}). On the way: while a process holds the run's output, a
      * {@code restart --recover} from another JVM is refused.
      */
     @Test
@@ -205,7 +206,7 @@ class KillAndRestartTest extends JobRepositoryTestBase {
     private static final Pattern PROGRESS = Pattern.compile("STAGE[12] \\d+/8 \\(");
 
     private static String db(String name) {
-        return "--spring.datasource.url=jdbc:h2:file:" + WORK.resolve("db-" + name + "/jobs") + ";FILE_LOCK=FS";
+        return "--spring.datasource.url=" + JobTestSupport.h2Url(WORK.resolve("db-" + name));
     }
 
     private static List<String> startArgs(Path out, String db) {

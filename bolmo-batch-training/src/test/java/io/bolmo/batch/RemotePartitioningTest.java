@@ -242,7 +242,7 @@ class RemotePartitioningTest {
         nobody.put("bolmo.batch.partitions.queue", QUEUE + ".nobody");
         nobody.put("bolmo.batch.partitions.worker-wait", "2s");
         Map<String, String> privateDb = settings(true);
-        privateDb.put("spring.datasource.url", "jdbc:h2:file:" + WORK.resolve("private/jobs") + ";FILE_LOCK=FS");
+        privateDb.put("spring.datasource.url", JobTestSupport.h2Url(WORK.resolve("private")));
         privateDb.put("spring.datasource.username", "sa");
         privateDb.put("spring.datasource.password", "");
         Map<String, Map<String, String>> cases = new LinkedHashMap<>();

@@ -58,9 +58,8 @@ class SweepJobTest extends JobRepositoryTestBase {
         Path ref = reference();
         Path out = WORK.resolve("sweep-killed");
         Path grid = TinySweep.grid(out);
-        // WRITE_DELAY=0: each commit is in the file before the next statement, as a real repository's (PostgreSQL)
-        // is; H2's default delay let the halt below lose run-000's committed completion in CI
-        String url = "jdbc:h2:file:" + WORK.resolve("db-sweep/jobs") + ";FILE_LOCK=FS;WRITE_DELAY=0";
+        // durable: H2's default write delay let the halt below lose run-000's committed completion in CI
+        String url = JobTestSupport.durableH2Url(WORK.resolve("db-sweep"));
         List<String> start = new ArrayList<>(List.of("start", "job=sweep"));
         TinySweep.args(grid, out).forEach((k, v) -> start.add(k + "=" + v));
         start.add("--spring.datasource.url=" + url);
