@@ -377,10 +377,18 @@ public final class Bench {
                 r.nextByteOnReferencePatches()), "goal ≥ 0.99");
         report.row(o.dtype() + " vs f32: next byte equal, own patches", String.format(Locale.ROOT, "%.4f",
                 r.nextByte()), "a flipped boundary changes every later patch");
+        report.row(o.dtype() + " vs f32: next byte equal where f32 is decided", String.format(Locale.ROOT, "%.4f",
+                r.nextByteWhereDecided()), String.format(Locale.ROOT, "%d positions where f32's next byte leads the"
+                + " runner-up by ≥ %.2f nat; f32's median lead %.4f nat, largest lead at a flipped position %.4f nat",
+                r.decidedPositions(), FormatAgreement.DECIDED_MARGIN, r.medianMargin(), r.largestFlippedMargin()));
         report.figure("agreement_positions", o.agreement());
         report.figure("agreement_boundaries", r.boundaries());
         report.figure("agreement_next_byte_on_f32_patches", r.nextByteOnReferencePatches());
         report.figure("agreement_next_byte", r.nextByte());
+        report.figure("agreement_decided_positions", r.decidedPositions());
+        report.figure("agreement_next_byte_where_decided", r.nextByteWhereDecided());
+        report.figure("agreement_largest_flipped_margin_nats", r.largestFlippedMargin());
+        report.figure("agreement_median_margin_nats", r.medianMargin());
         report.figure("peak_rss_bytes", ProcessMemory.now().peakRssBytes());
     }
 

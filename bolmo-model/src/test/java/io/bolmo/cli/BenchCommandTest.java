@@ -76,7 +76,8 @@ class BenchCommandTest {
         r = Cli.run("bench", "--preset", "golden", "--engine", "java", "--dtype", "q8_0", "--agreement", "100");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("| q8_0 vs f32: boundary decisions equal")
-                .contains("| q8_0 vs f32: next byte equal on f32's patches");
+                .contains("| q8_0 vs f32: next byte equal on f32's patches")
+                .contains("| q8_0 vs f32: next byte equal where f32 is decided");
     }
 
     @Test
