@@ -120,7 +120,8 @@ class SmallModelFormatsTest {
         double agreementWhereDecided(Decoded reference) {
             int same = 0;
             for (int i = 0; i < argmax.length; i++) {
-                same += reference.margins[i] >= FormatAgreement.DECIDED_MARGIN && argmax[i] == reference.argmax[i] ? 1 : 0;
+                boolean decided = reference.margins[i] >= FormatAgreement.DECIDED_MARGIN;
+                same += decided && argmax[i] == reference.argmax[i] ? 1 : 0;
             }
             return same / (double) reference.decided();
         }
