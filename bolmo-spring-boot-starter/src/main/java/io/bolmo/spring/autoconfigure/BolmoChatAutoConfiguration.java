@@ -95,12 +95,22 @@ public class BolmoChatAutoConfiguration {
 
     /**
      * Decodes the concurrent generations together. Its batch is as large as the bulkhead lets generations in, so
-     * every admitted request gets a slot at once and the bulkhead alone decides who is rejected.
+     * every admitted request gets a slot at once and the bulkhead alone decides who is rejected; rows at a patch
+     * boundary wait up to hold-steps steps for each other.
      */
     @Bean
     @ConditionalOnMissingBean({BolmoScheduler.class, ChatModel.class})
     public BolmoScheduler bolmoScheduler(Bolmo bolmo, BolmoChatProperties properties, GenerationGuard guard) {
-        return bolmo.scheduler(BolmoScheduler.Options.of(maxBatch(guard, properties)));
+        return bolmo.scheduler(new BolmoScheduler.Options(maxBatch(guard, properties), 0, holdSteps(properties)));
+    }
+
+    private static int holdSteps(BolmoChatProperties properties) {
+        int steps = properties.getHoldSteps();
+        if (steps < 0) {
+            throw new InvalidConfigurationPropertyValueException(BolmoChatProperties.PREFIX + ".hold-steps", steps,
+                    "it must be at least 0 (0 = a generation at a patch boundary never waits)");
+        }
+        return steps;
     }
 
     static int maxBatch(GenerationGuard guard, BolmoChatProperties properties) {

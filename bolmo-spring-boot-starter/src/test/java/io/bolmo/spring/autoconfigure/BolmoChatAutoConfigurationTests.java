@@ -61,7 +61,7 @@ class BolmoChatAutoConfigurationTests {
                 "spring.ai.bolmo.chat.options.seed=3", "spring.ai.bolmo.chat.options.boundary-bias=0.1",
                 "spring.ai.bolmo.chat.options.repetition-penalty=0.75",
                 "spring.ai.bolmo.chat.options.repetition-min-bytes=10", "spring.ai.bolmo.chat.options.boundaries=true",
-                "spring.ai.bolmo.chat.max-concurrent-generations=3",
+                "spring.ai.bolmo.chat.max-concurrent-generations=3", "spring.ai.bolmo.chat.hold-steps=4",
                 "spring.ai.bolmo.chat.generation-timeout=5s").run(context -> {
                     assertThat(context).hasNotFailed().hasSingleBean(BolmoChatModel.class).hasSingleBean(Bolmo.class);
                     BolmoChatProperties props = context.getBean(BolmoChatProperties.class);
@@ -79,7 +79,7 @@ class BolmoChatAutoConfigurationTests {
                     assertThat(guard.timeout()).isEqualTo(Duration.ofSeconds(5));
                     // the bulkhead bounds the batch: every admitted generation has a slot in the scheduler
                     assertThat(context.getBean(BolmoScheduler.class).options())
-                            .isEqualTo(BolmoScheduler.Options.of(3));
+                            .isEqualTo(new BolmoScheduler.Options(3, 0, 4));
                 });
     }
 
@@ -121,6 +121,7 @@ class BolmoChatAutoConfigurationTests {
             assertThat(guard.maxPromptBytesInFlight()).isEqualTo(2L * BolmoChatModel.DEFAULT_MAX_PROMPT_BYTES);
             assertThat(context.getBean(BolmoChatModel.class).getOptions().getModel()).isEqualTo("tiny-olmo3");
             assertThat(context.getBean(BolmoChatProperties.class).getOptions()).isNull();
+            assertThat(context.getBean(BolmoScheduler.class).options().holdSteps()).isZero();
         });
     }
 
@@ -269,6 +270,9 @@ class BolmoChatAutoConfigurationTests {
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.max-concurrent-generations=0").run(
                 context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("spring.ai.bolmo.chat.max-concurrent-generations"));
+        runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.hold-steps=-1").run(context -> assertThat(context)
+                .getFailure().rootCause().hasMessageContaining("spring.ai.bolmo.chat.hold-steps")
+                .hasMessageContaining("-1").hasMessageContaining("at least 0"));
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.top-p=2").run(context -> assertThat(context)
                 .getFailure().rootCause().hasMessageContaining("topP = 2.0"));
         runner.withPropertyValues(MODEL, "spring.ai.bolmo.chat.options.top-p=2").run(context -> assertThat(context)
@@ -289,6 +293,7 @@ class BolmoChatAutoConfigurationTests {
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(json).contains("spring.ai.bolmo.chat.model-directory", "spring.ai.bolmo.chat.options.max-tokens",
                     "spring.ai.bolmo.chat.generation-timeout", "spring.ai.bolmo.chat.max-concurrent-generations",
+                    "spring.ai.bolmo.chat.hold-steps",
                     "spring.ai.bolmo.chat.max-prompt-bytes", "spring.ai.bolmo.chat.max-concurrent-prompt-bytes",
                     "UTF-8 bytes", "spring.ai.bolmo.chat.options.repetition-penalty",
                     "spring.ai.bolmo.chat.options.repetition-min-bytes", "spring.ai.bolmo.chat.options.boundaries");
